@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import include, path
+
+from people import views as people_views
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("healthz/", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("policies/", include("policies.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "focuspolicy administration"
+admin.site.site_title = "focuspolicy"

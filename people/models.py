@@ -1,0 +1,93 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Team(models.Model):
+    """A team or service of the organisation. Its Head of Service is the senior route for concerns (9.1)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    head_of_service = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="headed_teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff (clause 2.1: employees, contractors and agency staff) and their login.
+
+    `is_active` False means the person has left (with `left_on`); they can no longer log in but their
+    record stays for the history of policies and cases.
+    """
+
+    class EmploymentType(models.TextChoices):
+        EMPLOYEE = "employee", "Employee"
+        CONTRACTOR = "contractor", "Contractor"
+        AGENCY = "agency", "Agency staff"
+
+    class ProfessionalBody(models.TextChoices):
+        # Clause 8.1: professional organisations whose social-media guidance registered staff should read.
+        HCPC = "hcpc", "Health and Care Professions Council (HCPC)"
+        NMC = "nmc", "Nursing and Midwifery Council (NMC)"
+        SWE = "swe", "Social Work England"
+        GMC = "gmc", "General Medical Council (GMC)"
+        OTHER = "other", "Other"
+
+    job_title = models.CharField(max_length=120, blank=True)
+    employment_type = models.CharField(
+        max_length=20, choices=EmploymentType.choices, default=EmploymentType.EMPLOYEE
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    line_manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="line_reports",
+        help_text="The person's supervisor.",
+    )
+    left_on = models.DateField(null=True, blank=True, help_text="The date the person left focus.")
+    professional_body = models.CharField(max_length=10, choices=ProfessionalBody.choices, blank=True)
+    registration_number = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration_number="") | ~Q(professional_body=""),
+                name="registration_number_needs_body",
+                violation_error_message="A registration number needs its professional body.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(line_manager=models.F("pk")),
+                name="not_own_line_manager",
+                violation_error_message="A person cannot be their own supervisor.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return str(self)
+
+    def role_names(self):
+        # Cached per request: navigation and permission checks ask repeatedly.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, role):
+        return self.is_active and role in self.role_names()
+
+    def team_members(self):
+        """The staff whose acknowledgement status this person oversees as supervisor or Head of Service."""
+        return User.objects.filter(
+            Q(line_manager=self) | Q(team__head_of_service=self), is_active=True
+        ).exclude(pk=self.pk)

@@ -1,0 +1,74 @@
+"""The roles of the Social Media Policy as groups with model permissions.
+
+A person may hold several roles. Role-wide rights are model permissions on the group; rights that depend
+on a person's relation to a record (owner of a policy, reporter of a case) are decided on the model.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    STAFF = "Staff"
+    SUPERVISOR = "Supervisor"
+    HEAD_OF_SERVICE = "Head of Service"
+    GOVERNANCE = "Head of Business and Governance"
+    INFOSEC = "Head of Information & Security"
+    COMMS = "Communications team"
+    HR = "HR"
+    ADMINISTRATOR = "Administrator"
+
+
+_STAFF = ["policies.add_acknowledgement", "policies.add_comment"]
+_OVERSIGHT = [*_STAFF, "policies.view_team_acknowledgements"]
+
+ROLE_PERMISSIONS = {
+    Role.STAFF: _STAFF,
+    Role.SUPERVISOR: _OVERSIGHT,
+    Role.HEAD_OF_SERVICE: _OVERSIGHT,
+    Role.GOVERNANCE: [*_OVERSIGHT, "policies.view_all_acknowledgements"],
+    Role.INFOSEC: _STAFF,
+    Role.COMMS: _STAFF,
+    Role.HR: _STAFF,
+    Role.ADMINISTRATOR: [
+        *_OVERSIGHT,
+        "policies.view_all_acknowledgements",
+        "policies.manage_policy",
+        # Everything needed to manage staff, teams, roles and policies in the Django admin.
+        *[
+            f"{app}.{action}_{model}"
+            for app, model in [
+                ("people", "user"),
+                ("people", "team"),
+                ("auth", "group"),
+                ("policies", "policy"),
+                ("policies", "policyversion"),
+            ]
+            for action in ("add", "change", "view")
+        ],
+        "policies.view_section",
+        "policies.view_clause",
+        "policies.view_acknowledgement",
+        "policies.view_comment",
+    ],
+}
+
+
+def ensure_role_groups(sender=None, using="default", **kwargs):
+    """Create each role's group and give it exactly its permissions. Safe to run any number of times."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate reaches apps one at a time; make sure every app's permissions exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perms.append(
+                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)

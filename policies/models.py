@@ -1,0 +1,231 @@
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Policy(models.Model):
+    """A policy of the organisation, e.g. the Social Media Policy. Its text lives in its versions."""
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_policies",
+        help_text="Responsible for the policy and its review (the Head of Business and Governance, 3.1).",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=36, help_text="Clause 10.1: a rolling programme of review over three years."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+        permissions = [
+            ("manage_policy", "Can manage any policy (approve versions, reviews, comments)"),
+            ("view_team_acknowledgements", "Can see the acknowledgements of the staff they oversee"),
+            ("view_all_acknowledgements", "Can see everyone's acknowledgements"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("policies:policy", args=[self.slug])
+
+    def current_version(self):
+        """The approved version staff must follow, or None before the first approval."""
+        return self.versions.filter(status=PolicyVersion.Status.APPROVED).first()
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+    def is_managed_by(self, user):
+        """The owner, or an administrator, approves versions, moves reviews and answers comments."""
+        return user.is_active and (user.pk == self.owner_id or user.has_perm("policies.manage_policy"))
+
+
+class PolicyVersion(models.Model):
+    """One text of a policy. Its sections and clauses never change once imported: a new text is a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    source_text = models.TextField()
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the parsed structure.")
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    effective_date = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="unique_version_number"),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(status="approved"), name="one_approved_version_per_policy"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy.title} v{self.number} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("policies:version", args=[self.policy.slug, self.number])
+
+    @property
+    def is_current(self):
+        return self.status == self.Status.APPROVED
+
+    def review_due_after(self, approved_on):
+        return approved_on + relativedelta(months=self.policy.review_interval_months)
+
+    def review_is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.is_current and self.next_review_date is not None and self.next_review_date < today
+
+    def clauses(self):
+        return Clause.objects.filter(section__version=self).select_related("section").order_by(
+            "section__number", "position"
+        )
+
+
+class ReviewDateChange(models.Model):
+    """A review brought forward (clause 10.1: earlier should new legislation be made)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="review_changes")
+    previous_date = models.DateField(null=True)
+    new_date = models.DateField()
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+
+class Section(models.Model):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    intro = models.TextField(blank=True, help_text="Text under the heading before the first clause.")
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_section_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Clause(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="clauses")
+    position = models.PositiveSmallIntegerField(help_text="The clause's place in its section: 2 in 5.2.")
+    number = models.CharField(max_length=20, help_text="As written in the policy, e.g. 5.2.")
+    text = models.TextField()
+    # Clause text and its items in one field for full-text search. Safe to store twice because a
+    # version's clauses never change after import.
+    search_document = models.TextField(editable=False)
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="unique_clause_position"),
+            models.UniqueConstraint(fields=["section", "number"], name="unique_clause_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.text[:60]}"
+
+    def get_absolute_url(self):
+        version = self.section.version
+        if version.is_current:
+            return reverse("policies:clause", args=[version.policy.slug, self.number])
+        return reverse("policies:version_clause", args=[version.policy.slug, version.number, self.number])
+
+
+class ClauseItem(models.Model):
+    """A bullet item of a clause, in order (e.g. the seven items of 5.2)."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["clause", "position"]
+        constraints = [models.UniqueConstraint(fields=["clause", "position"], name="unique_item_position")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Acknowledgement(models.Model):
+    """A member of staff confirms they have read a version of a policy."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_acknowledgement_per_version")]
+
+
+class Comment(models.Model):
+    """Clause 10.2: staff comment on the policy, or on one clause, and suggest improvements."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="comments")
+    clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    addressed_at = models.DateTimeField(null=True, blank=True)
+    addressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.clause.number if self.clause else self.policy}"
+
+    def get_absolute_url(self):
+        return reverse("policies:comment", args=[self.policy.slug, self.pk])
+
+    @property
+    def is_addressed(self):
+        return self.addressed_at is not None
+
+    def is_visible_to(self, user):
+        """The commenter sees their own comments; the policy's manager sees all of them."""
+        return user.pk == self.author_id or self.policy.is_managed_by(user)
+
+
+class CommentReply(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "comment replies"
