@@ -13,7 +13,15 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "job_title", "employment_type", "team", "line_manager", "is_active"]
+    list_display = [
+        "username",
+        "get_full_name",
+        "job_title",
+        "employment_type",
+        "team",
+        "line_manager",
+        "is_active",
+    ]
     list_filter = ["is_active", "employment_type", "team", "groups", "professional_body"]
     search_fields = ["username", "first_name", "last_name", "email", "job_title"]
     autocomplete_fields = ["team", "line_manager"]
@@ -38,6 +46,16 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (
             "Staff record",
-            {"fields": ["first_name", "last_name", "email", "job_title", "employment_type", "team", "line_manager"]},
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "job_title",
+                    "employment_type",
+                    "team",
+                    "line_manager",
+                ]
+            },
         ),
     ]

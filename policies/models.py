@@ -52,7 +52,7 @@ class Policy(models.Model):
 
 
 class PolicyVersion(models.Model):
-    """One text of a policy. Its sections and clauses never change once imported: a new text is a new version."""
+    """One text of a policy. Its sections and clauses never change once imported: new text, new version."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -102,8 +102,10 @@ class PolicyVersion(models.Model):
         return self.is_current and self.next_review_date is not None and self.next_review_date < today
 
     def clauses(self):
-        return Clause.objects.filter(section__version=self).select_related("section").order_by(
-            "section__number", "position"
+        return (
+            Clause.objects.filter(section__version=self)
+            .select_related("section")
+            .order_by("section__number", "position")
         )
 
 
@@ -119,6 +121,9 @@ class ReviewDateChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"Review of {self.version} moved to {self.new_date:%d %b %Y}"
 
 
 class Section(models.Model):
@@ -179,13 +184,20 @@ class ClauseItem(models.Model):
 class Acknowledgement(models.Model):
     """A member of staff confirms they have read a version of a policy."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements")
     acknowledged_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-acknowledged_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_acknowledgement_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="one_acknowledgement_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.user} acknowledged {self.version}"
 
 
 class Comment(models.Model):
@@ -193,8 +205,12 @@ class Comment(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="comments")
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="comments")
-    clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_comments")
+    clause = models.ForeignKey(
+        Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_comments"
+    )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     addressed_at = models.DateTimeField(null=True, blank=True)
@@ -229,3 +245,6 @@ class CommentReply(models.Model):
     class Meta:
         ordering = ["created_at"]
         verbose_name_plural = "comment replies"
+
+    def __str__(self):
+        return f"Reply by {self.author}"

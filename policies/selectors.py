@@ -1,4 +1,18 @@
-from .models import Acknowledgement, PolicyVersion
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from people.models import User
+
+from .models import Acknowledgement, Clause, ClauseItem, Comment, PolicyVersion
+
+# Markers that cannot occur in policy text; replaced by <mark> only after the text is escaped.
+_START, _STOP = "\x02", "\x03"
 
 
 def policies_awaiting_acknowledgement(*, user):
@@ -9,3 +23,135 @@ def policies_awaiting_acknowledgement(*, user):
         .exclude(pk__in=acknowledged)
         .select_related("policy")
     )
+
+
+def version_for_user(*, policy, number, user):
+    """A version of the policy the person may read: drafts only for those who manage the policy."""
+    version = policy.versions.filter(number=number).first()
+    if version is None or (version.status == PolicyVersion.Status.DRAFT and not policy.is_managed_by(user)):
+        return None
+    return version
+
+
+def visible_versions(*, policy, user):
+    versions = policy.versions.order_by("-number")
+    if not policy.is_managed_by(user):
+        versions = versions.exclude(status=PolicyVersion.Status.DRAFT)
+    return versions
+
+
+def version_sections(version):
+    """Sections with their clauses and items in two queries' worth of prefetching."""
+    return version.sections.prefetch_related(
+        Prefetch(
+            "clauses", queryset=Clause.objects.prefetch_related(Prefetch("items", ClauseItem.objects.all()))
+        )
+    )
+
+
+@dataclass
+class SearchResult:
+    clause: Clause
+    headline: str
+    rank: float
+
+
+def search_clauses(*, query, versions=None):
+    """Full-text search over clauses of the given versions (default: every current version), best first."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    clauses = Clause.objects.select_related("section__version__policy")
+    if versions is None:
+        clauses = clauses.filter(section__version__status=PolicyVersion.Status.APPROVED)
+    else:
+        clauses = clauses.filter(section__version__in=versions)
+    if connection.vendor == "postgresql":
+        return _search_postgres(clauses, query)
+    return search_clauses_simple(clauses, query)
+
+
+def _search_postgres(clauses, query):
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    found = (
+        clauses.annotate(
+            rank=SearchRank(SearchVector("search_document", config="english"), search_query),
+            headline=SearchHeadline(
+                "search_document",
+                search_query,
+                config="english",
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=40,
+                min_words=15,
+            ),
+        )
+        .filter(rank__gt=0)
+        .order_by("-rank", "section__version__policy__title", "section__number", "position")[:100]
+    )
+    return [SearchResult(clause=c, headline=_marked(c.headline), rank=c.rank) for c in found]
+
+
+def search_clauses_simple(clauses, query):
+    """The fallback for databases without full-text search: every word must appear; more hits rank higher."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:10]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(search_document__icontains=word)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    results = []
+    for clause in clauses.filter(condition).order_by("section__number", "position")[:100]:
+        hits = len(pattern.findall(clause.search_document))
+        headline = pattern.sub(
+            lambda m: f"{_START}{m.group(0)}{_STOP}", _excerpt(clause.search_document, pattern)
+        )
+        results.append(SearchResult(clause=clause, headline=_marked(headline), rank=float(hits)))
+    results.sort(key=lambda r: -r.rank)
+    return results
+
+
+def _excerpt(text, pattern, width=240):
+    match = pattern.search(text)
+    start = max(0, (match.start() if match else 0) - width // 3)
+    excerpt = text[start : start + width]
+    return ("… " if start else "") + excerpt + (" …" if start + width < len(text) else "")
+
+
+def _marked(text):
+    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 - escaped above
+
+
+def acknowledgement_status(*, version, viewer, team=None):
+    """Rows of (person, acknowledgement or None) for the staff this viewer may oversee."""
+    people = User.objects.filter(is_active=True).select_related("team", "line_manager")
+    if not viewer.has_perm("policies.view_all_acknowledgements"):
+        people = people.filter(pk__in=viewer.team_members().values("pk"))
+    if team is not None:
+        people = people.filter(team=team)
+    acknowledgements = {
+        a.user_id: a for a in Acknowledgement.objects.filter(version=version, user__in=people)
+    }
+    return [
+        (person, acknowledgements.get(person.pk)) for person in people.order_by("team__name", "last_name")
+    ]
+
+
+def comments_for_user(*, policy, user):
+    """All comments for those who manage the policy; otherwise the person's own."""
+    comments = policy.comments.select_related("author", "clause", "version").annotate(
+        reply_count=Count("replies")
+    )
+    if not policy.is_managed_by(user):
+        comments = comments.filter(author=user)
+    return comments
+
+
+def comment_for_user(*, policy, pk, user):
+    comment = (
+        Comment.objects.filter(policy=policy, pk=pk).select_related("author", "clause", "version").first()
+    )
+    if comment is None or not comment.is_visible_to(user):
+        return None
+    return comment

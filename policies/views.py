@@ -1,9 +1,259 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from .models import Policy
+from . import selectors, services
+from .comparison import compare_versions
+from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
+from .models import Clause, Policy
+
+
+def _version_or_404(policy, number, user):
+    version = selectors.version_for_user(policy=policy, number=number, user=user)
+    if version is None:
+        raise Http404("No such version of this policy.")
+    return version
+
+
+def _current_or_404(policy):
+    version = policy.current_version()
+    if version is None:
+        raise Http404("This policy has no approved version yet.")
+    return version
 
 
 @login_required
 def policy_list(request):
-    return render(request, "policies/policy_list.html", {"policies": Policy.objects.all()})
+    policies = Policy.objects.select_related("owner").order_by("title")
+    rows = [(policy, policy.current_version()) for policy in policies]
+    return render(request, "policies/policy_list.html", {"rows": rows, "search_form": SearchForm()})
+
+
+@login_required
+def policy_detail(request, slug):
+    """The current version in full; before the first approval, managers see the latest draft."""
+    policy = get_object_or_404(Policy, slug=slug)
+    version = policy.current_version()
+    if version is None and policy.is_managed_by(request.user):
+        version = policy.latest_version()
+    if version is None:
+        raise Http404("This policy has no approved version yet.")
+    return _render_version(request, policy, version)
+
+
+@login_required
+def version_detail(request, slug, number):
+    policy = get_object_or_404(Policy, slug=slug)
+    return _render_version(request, policy, _version_or_404(policy, number, request.user))
+
+
+def _render_version(request, policy, version):
+    context = {
+        "policy": policy,
+        "version": version,
+        "sections": selectors.version_sections(version),
+        "versions": selectors.visible_versions(policy=policy, user=request.user),
+        "can_manage": policy.is_managed_by(request.user),
+        "acknowledgement": version.acknowledgements.filter(user=request.user).first(),
+        "review_changes": version.review_changes.select_related("changed_by"),
+    }
+    return render(request, "policies/version_detail.html", context)
+
+
+def _clause_or_404(version, number):
+    clause = (
+        Clause.objects.filter(section__version=version, number=number)
+        .select_related("section__version__policy")
+        .prefetch_related("items")
+        .first()
+    )
+    if clause is None:
+        raise Http404(f"There is no clause {number} in this version.")
+    return clause
+
+
+@login_required
+def clause_detail(request, slug, clause_number, number=None):
+    """A clause's stable address: /policies/<slug>/<clause>/ is always the current version's text."""
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _current_or_404(policy) if number is None else _version_or_404(policy, number, request.user)
+    clause = _clause_or_404(version, clause_number)
+    form = CommentForm(version=version, initial={"clause": clause})
+    return render(
+        request,
+        "policies/clause_detail.html",
+        {"policy": policy, "version": version, "clause": clause, "comment_form": form},
+    )
+
+
+@login_required
+def search(request):
+    form = SearchForm(request.GET)
+    results = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = selectors.search_clauses(query=form.cleaned_data["q"])
+    return render(request, "policies/search.html", {"form": form, "results": results})
+
+
+@login_required
+def compare(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    versions = list(selectors.visible_versions(policy=policy, user=request.user))
+    changes = None
+    form = CompareForm(request.GET or None, versions=versions)
+    if request.GET and form.is_valid():
+        by_number = {v.number: v for v in versions}
+        old, new = sorted([form.cleaned_data["old"], form.cleaned_data["new"]])
+        changes = compare_versions(by_number[old], by_number[new])
+    return render(
+        request,
+        "policies/compare.html",
+        {"policy": policy, "form": form, "changes": changes, "enough_versions": len(versions) > 1},
+    )
+
+
+@login_required
+@require_POST
+def approve(request, slug, number):
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _version_or_404(policy, number, request.user)
+    try:
+        services.version_approve(version=version, by=request.user)
+    except services.PolicyActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {version.number} is now the current version.")
+    return redirect(policy)
+
+
+@login_required
+def review(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    if not policy.is_managed_by(request.user):
+        raise PermissionDenied
+    version = _current_or_404(policy)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_bring_forward(version=version, by=request.user, **form.cleaned_data)
+        except services.PolicyActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The review is now due on {version.next_review_date:%d %B %Y}.")
+            return redirect(policy)
+    return render(request, "policies/review_form.html", {"policy": policy, "version": version, "form": form})
+
+
+@login_required
+@require_POST
+def acknowledge(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _current_or_404(policy)
+    try:
+        services.acknowledgement_record(version=version, user=request.user)
+    except services.PolicyActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Thank you: you have acknowledged {policy.title}, version {version.number}."
+        )
+    return redirect(policy)
+
+
+@login_required
+def acknowledgements(request, slug):
+    if not (
+        request.user.has_perm("policies.view_team_acknowledgements")
+        or request.user.has_perm("policies.view_all_acknowledgements")
+    ):
+        raise PermissionDenied
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _current_or_404(policy)
+    form = AcknowledgementFilterForm(request.GET or None)
+    team = status = None
+    if form.is_valid():
+        team, status = form.cleaned_data["team"], form.cleaned_data["status"]
+    everyone = selectors.acknowledgement_status(version=version, viewer=request.user, team=team)
+    done = sum(1 for _, ack in everyone if ack)
+    rows = {
+        "outstanding": [row for row in everyone if row[1] is None],
+        "acknowledged": [row for row in everyone if row[1] is not None],
+    }.get(status, everyone)
+    return render(
+        request,
+        "policies/acknowledgements.html",
+        {
+            "policy": policy,
+            "version": version,
+            "form": form,
+            "rows": rows,
+            "sees_everyone": request.user.has_perm("policies.view_all_acknowledgements"),
+            "done": done,
+            "total": len(everyone),
+        },
+    )
+
+
+@login_required
+def comments(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _current_or_404(policy)
+    form = CommentForm(request.POST or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_add(version=version, author=request.user, **form.cleaned_data)
+        except services.PolicyActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you: your comment has been sent to the policy owner.")
+            return redirect(comment)
+    return render(
+        request,
+        "policies/comments.html",
+        {
+            "policy": policy,
+            "version": version,
+            "form": form,
+            "comments": selectors.comments_for_user(policy=policy, user=request.user),
+            "can_manage": policy.is_managed_by(request.user),
+        },
+    )
+
+
+@login_required
+def comment_detail(request, slug, pk):
+    policy = get_object_or_404(Policy, slug=slug)
+    comment = selectors.comment_for_user(policy=policy, pk=pk, user=request.user)
+    if comment is None:
+        raise Http404("No such comment.")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and "addressed" in request.POST:
+        try:
+            services.comment_mark_addressed(
+                comment=comment, by=request.user, addressed=request.POST["addressed"] == "yes"
+            )
+        except services.PolicyActionError as error:
+            messages.error(request, str(error))
+        return redirect(comment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_reply(comment=comment, author=request.user, body=form.cleaned_data["body"])
+        except services.PolicyActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your reply has been added.")
+            return redirect(comment)
+    return render(
+        request,
+        "policies/comment_detail.html",
+        {
+            "policy": policy,
+            "comment": comment,
+            "replies": comment.replies.select_related("author"),
+            "form": form,
+            "can_manage": policy.is_managed_by(request.user),
+        },
+    )

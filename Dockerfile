@@ -1,0 +1,32 @@
+# focuspolicy production image: gunicorn serving Django (static files through whitenoise).
+# The same image runs the Celery worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=focuspolicy.settings.production
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Production settings refuse to load without these; these values exist only for this build step.
+RUN SECRET_KEY=collectstatic-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 ALLOWED_HOSTS='*' \
+        python manage.py collectstatic --noinput \
+    && rm -f /tmp/build.sqlite3
+
+# Uploaded evidence (MEDIA_ROOT) lives in a volume mounted at /app/var/uploads; create it owned by the app
+# user so that a fresh named volume inherits that ownership.
+RUN useradd --system --create-home --uid 1000 --user-group focuspolicy \
+    && mkdir -p /app/var/uploads \
+    && chown -R focuspolicy:focuspolicy /app/var
+
+USER focuspolicy
+
+EXPOSE 8000
+CMD ["gunicorn", "focuspolicy.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,183 @@
+"""Business rules for policies: small keyword-only functions, each one transaction."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .importer import PolicyFormatError, parse_policy
+from .models import (
+    Acknowledgement,
+    Clause,
+    ClauseItem,
+    Comment,
+    CommentReply,
+    Policy,
+    PolicyVersion,
+    ReviewDateChange,
+    Section,
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version: PolicyVersion
+    created: bool  # False when the latest version already has this text
+
+
+@transaction.atomic
+def policy_import(*, text: str, title: str | None = None, by=None) -> ImportResult:
+    """Import a policy's text as a new draft version, unless its latest version already has the same text.
+
+    The policy is found by title (the `title` given wins over the first line of the text) and created
+    if it is new. Raises PolicyFormatError, before anything is written, when the text can't be read.
+    """
+    parsed = parse_policy(text)
+    title = " ".join((title or parsed.title or "").split())
+    if not title:
+        raise PolicyFormatError("no title: pass --title")
+    max_length = Policy._meta.get_field("title").max_length
+    if len(title) > max_length:
+        raise PolicyFormatError(f"the title is longer than {max_length} characters: pass a shorter --title")
+    slug = slugify(title)
+    if not slug:
+        raise PolicyFormatError(
+            f'the title "{title}" has no letters or digits for a web address: pass --title'
+        )
+
+    # Lock the policy so that two imports of the same policy at once can't both take the next number.
+    policies = Policy.objects.select_for_update()
+    policy = policies.filter(title__iexact=title).first() or policies.filter(slug=slug).first()
+    if policy is None:
+        policy = Policy.objects.create(title=title, slug=slug)
+
+    content_hash = parsed.content_hash()
+    latest = policy.latest_version()
+    if latest is not None and latest.content_hash == content_hash:
+        return ImportResult(version=latest, created=False)
+
+    version = PolicyVersion.objects.create(
+        policy=policy,
+        number=latest.number + 1 if latest else 1,
+        status=PolicyVersion.Status.DRAFT,
+        source_text=text,
+        content_hash=content_hash,
+        imported_by=by,
+    )
+    sections = Section.objects.bulk_create(
+        Section(version=version, number=s.number, title=s.title, intro=s.intro) for s in parsed.sections
+    )
+    parsed_clauses = [clause for s in parsed.sections for clause in s.clauses]
+    clauses = Clause.objects.bulk_create(
+        Clause(
+            section=section,
+            position=clause.position,
+            number=clause.number,
+            text=clause.text,
+            search_document="\n".join([clause.number, clause.text, *clause.items]),
+        )
+        for section, parsed_section in zip(sections, parsed.sections, strict=True)
+        for clause in parsed_section.clauses
+    )
+    ClauseItem.objects.bulk_create(
+        ClauseItem(clause=clause, position=position, text=item)
+        for clause, parsed_clause in zip(clauses, parsed_clauses, strict=True)
+        for position, item in enumerate(parsed_clause.items, start=1)
+    )
+    return ImportResult(version=version, created=True)
+
+
+class PolicyActionError(Exception):
+    """A policy action that is not allowed, with a message for the person who tried it."""
+
+
+@transaction.atomic
+def version_approve(*, version, by):
+    """Make a draft the current version; the previous current one (and older drafts) are superseded."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    if not version.policy.is_managed_by(by):
+        raise PolicyActionError("Only the policy owner or an administrator can approve a version.")
+    if version.status != PolicyVersion.Status.DRAFT:
+        raise PolicyActionError(f"Version {version.number} is {version.get_status_display().lower()}, not a draft.")
+    newer = version.policy.versions.filter(number__gt=version.number).exclude(status=PolicyVersion.Status.DRAFT)
+    if newer.exists():
+        raise PolicyActionError(f"A later version than {version.number} has already been approved.")
+
+    version.policy.versions.filter(number__lt=version.number).exclude(
+        status=PolicyVersion.Status.SUPERSEDED
+    ).update(status=PolicyVersion.Status.SUPERSEDED)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    version.status = PolicyVersion.Status.APPROVED
+    version.approved_at = now
+    version.approved_by = by
+    version.effective_date = today
+    version.next_review_date = version.review_due_after(today)
+    version.save(update_fields=["status", "approved_at", "approved_by", "effective_date", "next_review_date"])
+    return version
+
+
+@transaction.atomic
+def review_bring_forward(*, version, by, new_date, reason):
+    """Clause 10.1: review earlier than planned, e.g. when new legislation is made."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    if not version.policy.is_managed_by(by):
+        raise PolicyActionError("Only the policy owner or an administrator can change the review date.")
+    if not version.is_current:
+        raise PolicyActionError("Only the current version has a review date to bring forward.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise PolicyActionError("Give the reason for bringing the review forward.")
+    if new_date < timezone.localdate():
+        raise PolicyActionError("The new review date cannot be in the past.")
+    if version.next_review_date and new_date >= version.next_review_date:
+        raise PolicyActionError(
+            f"The new review date must be earlier than the current one ({version.next_review_date:%d %B %Y})."
+        )
+    ReviewDateChange.objects.create(
+        version=version, previous_date=version.next_review_date, new_date=new_date, reason=reason, changed_by=by
+    )
+    version.next_review_date = new_date
+    version.save(update_fields=["next_review_date"])
+    return version
+
+
+def acknowledgement_record(*, version, user):
+    """The person confirms they have read this version. Confirming twice keeps the first time."""
+    if not version.is_current:
+        raise PolicyActionError("Only the current version of a policy can be acknowledged.")
+    if not user.has_perm("policies.add_acknowledgement"):
+        raise PolicyActionError("Your account cannot acknowledge policies.")
+    acknowledgement, _ = Acknowledgement.objects.get_or_create(user=user, version=version)
+    return acknowledgement
+
+
+def comment_add(*, version, author, body, clause=None):
+    body = (body or "").strip()
+    if not body:
+        raise PolicyActionError("Write your comment before sending it.")
+    if not author.has_perm("policies.add_comment"):
+        raise PolicyActionError("Your account cannot comment on policies.")
+    if clause is not None and clause.section.version_id != version.pk:
+        raise PolicyActionError("That clause is not part of this version.")
+    return Comment.objects.create(policy=version.policy, version=version, clause=clause, author=author, body=body)
+
+
+def comment_reply(*, comment, author, body):
+    """The policy's manager answers; the commenter may answer back. Nobody else is part of the thread."""
+    body = (body or "").strip()
+    if not body:
+        raise PolicyActionError("Write your reply before sending it.")
+    if not comment.is_visible_to(author):
+        raise PolicyActionError("You cannot reply to this comment.")
+    return CommentReply.objects.create(comment=comment, author=author, body=body)
+
+
+def comment_mark_addressed(*, comment, by, addressed=True):
+    if not comment.policy.is_managed_by(by):
+        raise PolicyActionError("Only the policy owner or an administrator can mark comments addressed.")
+    comment.addressed_at = timezone.now() if addressed else None
+    comment.addressed_by = by if addressed else None
+    comment.save(update_fields=["addressed_at", "addressed_by"])
+    return comment

@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from policies.models import Acknowledgement
+
+pytestmark = pytest.mark.django_db
+
+
+def acknowledge(client, policy):
+    return client.post(reverse("policies:acknowledge", args=[policy.slug]), follow=True)
+
+
+def test_staff_are_asked_to_acknowledge_the_current_version(client, staff, policy):
+    client.force_login(staff)
+    home = client.get(reverse("home"))
+    assert "Policies to read and acknowledge" in home.text
+    response = acknowledge(client, policy)
+    assert "you have acknowledged Social Media Policy, version 1" in response.text
+    assert Acknowledgement.objects.filter(user=staff, version=policy.current_version()).count() == 1
+    assert "Policies to read and acknowledge" not in client.get(reverse("home")).text
+
+
+def test_acknowledging_twice_keeps_the_first(client, staff, policy):
+    client.force_login(staff)
+    acknowledge(client, policy)
+    first = Acknowledgement.objects.get(user=staff)
+    acknowledge(client, policy)
+    assert Acknowledgement.objects.get(user=staff).acknowledged_at == first.acknowledged_at
+
+
+def test_a_new_approved_version_asks_again(client, staff, governance, policy, draft_v2):
+    from policies.services import version_approve
+
+    client.force_login(staff)
+    acknowledge(client, policy)
+    version_approve(version=draft_v2, by=governance)
+    home = client.get(reverse("home"))
+    assert "version 2" in home.text
+    acknowledge(client, policy)
+    assert set(Acknowledgement.objects.filter(user=staff).values_list("version__number", flat=True)) == {1, 2}
+
+
+def test_acknowledge_needs_post(client, staff, policy):
+    client.force_login(staff)
+    assert client.get(reverse("policies:acknowledge", args=[policy.slug])).status_code == 405
+
+
+def report(client, policy, **params):
+    return client.get(reverse("policies:acknowledgements", args=[policy.slug]), params)
+
+
+def names(response):
+    return {person.username for person, _ in response.context["rows"]}
+
+
+def test_supervisor_sees_only_their_team(client, staff, other_staff, supervisor, policy):
+    client.force_login(staff)
+    acknowledge(client, policy)
+    client.force_login(supervisor)
+    response = report(client, policy)
+    assert response.status_code == 200
+    assert names(response) == {"staff"}
+    assert response.context["done"] == 1
+
+
+def test_head_of_service_sees_the_teams_they_head(
+    client, staff, other_staff, supervisor, other_supervisor, head_of_service, policy
+):
+    client.force_login(head_of_service)
+    assert names(report(client, policy)) == {"staff", "staff2", "supervisor", "supervisor2"}
+
+
+def test_governance_sees_everyone_and_filters_by_team_and_status(
+    client, staff, other_staff, governance, policy, other_team
+):
+    client.force_login(staff)
+    acknowledge(client, policy)
+    client.force_login(governance)
+    everyone = names(report(client, policy))
+    assert {"staff", "staff2", "governance", "supervisor", "supervisor2", "headofservice"} <= everyone
+    assert names(report(client, policy, team=other_team.pk)) == {"staff2", "supervisor2"}
+    outstanding = names(report(client, policy, status="outstanding"))
+    assert "staff" not in outstanding and "staff2" in outstanding
+    assert names(report(client, policy, status="acknowledged")) == {"staff"}
+
+
+def test_supervisor_cannot_filter_their_way_to_other_teams(
+    client, supervisor, other_staff, other_team, policy
+):
+    client.force_login(supervisor)
+    assert names(report(client, policy, team=other_team.pk)) == set()
+
+
+def test_people_who_have_left_are_not_listed(client, staff, supervisor, policy):
+    staff.is_active = False
+    staff.save()
+    client.force_login(supervisor)
+    assert names(report(client, policy)) == set()
+
+
+@pytest.mark.parametrize("who", ["staff", "hr", "outsider"])
+def test_staff_without_oversight_cannot_see_the_report(client, request, policy, who):
+    client.force_login(request.getfixturevalue(who))
+    assert report(client, policy).status_code == 403
