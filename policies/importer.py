@@ -105,8 +105,6 @@ def decode_policy_bytes(data: bytes) -> str:
         except UnicodeDecodeError as error:
             raise PolicyFormatError("this file starts like UTF-16 text but is not valid UTF-16") from error
     else:
-        if not data.strip():
-            raise PolicyFormatError(_EMPTY)
         control = _CONTROL_BYTES.search(data)
         if control:
             raise PolicyFormatError(_BINARY, line=data.count(b"\n", 0, control.start()) + 1)

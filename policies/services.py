@@ -99,8 +99,12 @@ def version_approve(*, version, by):
     if not version.policy.is_managed_by(by):
         raise PolicyActionError("Only the policy owner or an administrator can approve a version.")
     if version.status != PolicyVersion.Status.DRAFT:
-        raise PolicyActionError(f"Version {version.number} is {version.get_status_display().lower()}, not a draft.")
-    newer = version.policy.versions.filter(number__gt=version.number).exclude(status=PolicyVersion.Status.DRAFT)
+        raise PolicyActionError(
+            f"Version {version.number} is {version.get_status_display().lower()}, not a draft."
+        )
+    newer = version.policy.versions.filter(number__gt=version.number).exclude(
+        status=PolicyVersion.Status.DRAFT
+    )
     if newer.exists():
         raise PolicyActionError(f"A later version than {version.number} has already been approved.")
 
@@ -136,7 +140,11 @@ def review_bring_forward(*, version, by, new_date, reason):
             f"The new review date must be earlier than the current one ({version.next_review_date:%d %B %Y})."
         )
     ReviewDateChange.objects.create(
-        version=version, previous_date=version.next_review_date, new_date=new_date, reason=reason, changed_by=by
+        version=version,
+        previous_date=version.next_review_date,
+        new_date=new_date,
+        reason=reason,
+        changed_by=by,
     )
     version.next_review_date = new_date
     version.save(update_fields=["next_review_date"])
@@ -161,7 +169,9 @@ def comment_add(*, version, author, body, clause=None):
         raise PolicyActionError("Your account cannot comment on policies.")
     if clause is not None and clause.section.version_id != version.pk:
         raise PolicyActionError("That clause is not part of this version.")
-    return Comment.objects.create(policy=version.policy, version=version, clause=clause, author=author, body=body)
+    return Comment.objects.create(
+        policy=version.policy, version=version, clause=clause, author=author, body=body
+    )
 
 
 def comment_reply(*, comment, author, body):

@@ -405,7 +405,12 @@ def test_the_command_exits_with_an_error_naming_the_file_and_line(tmp_path):
     result = subprocess.run(  # noqa: S603 - our own manage.py, with a file we wrote
         [sys.executable, "manage.py", "import_policy", str(path)],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "focuspolicy.settings.test"},
+        # A database of its own: the text is refused before any database is touched.
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "focuspolicy.settings.test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        },
         capture_output=True,
         text=True,
         timeout=60,
