@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from people import views as people_views
+from people.forms import LoginForm
 
 
 def healthz(request):
@@ -13,7 +14,11 @@ def healthz(request):
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("healthz/", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("policies/", include("policies.urls")),
     path("admin/", admin.site.urls),

@@ -18,17 +18,25 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "Administrator"
 
 
-_STAFF = ["policies.add_acknowledgement", "policies.add_comment"]
+# Every member of staff may raise a concern (9.1, 9.2). What they may see of a case comes from
+# per-case grants (reporter, handler) in cases.access, not from their role.
+_STAFF = ["policies.add_acknowledgement", "policies.add_comment", "cases.add_case"]
 _OVERSIGHT = [*_STAFF, "policies.view_team_acknowledgements"]
 
 ROLE_PERMISSIONS = {
     Role.STAFF: _STAFF,
     Role.SUPERVISOR: _OVERSIGHT,
     Role.HEAD_OF_SERVICE: _OVERSIGHT,
-    Role.GOVERNANCE: [*_OVERSIGHT, "policies.view_all_acknowledgements"],
+    Role.GOVERNANCE: [
+        *_OVERSIGHT,
+        "policies.view_all_acknowledgements",
+        "cases.manage_all_cases",
+        "cases.view_referrals_to_hr",
+        "audit.view_auditentry",
+    ],
     Role.INFOSEC: _STAFF,
     Role.COMMS: _STAFF,
-    Role.HR: _STAFF,
+    Role.HR: [*_STAFF, "cases.view_referrals_to_hr"],
     Role.ADMINISTRATOR: [
         *_OVERSIGHT,
         "policies.view_all_acknowledgements",

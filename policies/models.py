@@ -22,6 +22,11 @@ class Policy(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         default=36, help_text="Clause 10.1: a rolling programme of review over three years."
     )
+    case_prefix = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Starts the reference of cases under this policy; default: its initials.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,6 +43,12 @@ class Policy(models.Model):
 
     def get_absolute_url(self):
         return reverse("policies:policy", args=[self.slug])
+
+    def get_case_prefix(self):
+        """e.g. SMP for the Social Media Policy."""
+        return (
+            self.case_prefix or "".join(word[0] for word in self.title.split() if word[0].isalnum()).upper()
+        )
 
     def current_version(self):
         """The approved version staff must follow, or None before the first approval."""

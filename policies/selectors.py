@@ -123,11 +123,30 @@ def _marked(text):
     return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 - escaped above
 
 
+def people_overseen(*, viewer):
+    """Active staff whose acknowledgements this person may see: everyone, or those they supervise."""
+    people = User.objects.filter(is_active=True)
+    if viewer.has_perm("policies.view_all_acknowledgements"):
+        return people
+    if viewer.has_perm("policies.view_team_acknowledgements"):
+        return people.filter(pk__in=viewer.team_members().values("pk"))
+    return people.none()
+
+
+def acknowledgement_summary(*, viewer):
+    """For each current version: how many of the people overseen have not yet acknowledged it."""
+    people = people_overseen(viewer=viewer)
+    total = people.count()
+    versions = PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED).select_related("policy")
+    return [
+        (version, total - version.acknowledgements.filter(user__in=people).count(), total)
+        for version in versions
+    ]
+
+
 def acknowledgement_status(*, version, viewer, team=None):
     """Rows of (person, acknowledgement or None) for the staff this viewer may oversee."""
-    people = User.objects.filter(is_active=True).select_related("team", "line_manager")
-    if not viewer.has_perm("policies.view_all_acknowledgements"):
-        people = people.filter(pk__in=viewer.team_members().values("pk"))
+    people = people_overseen(viewer=viewer).select_related("team", "line_manager")
     if team is not None:
         people = people.filter(team=team)
     acknowledgements = {

@@ -138,7 +138,7 @@ def review(request, slug):
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_bring_forward(version=version, by=request.user, **form.cleaned_data)
+            version = services.review_bring_forward(version=version, by=request.user, **form.cleaned_data)
         except services.PolicyActionError as error:
             form.add_error(None, str(error))
         else:

@@ -102,3 +102,13 @@ def test_people_who_have_left_are_not_listed(client, staff, supervisor, policy):
 def test_staff_without_oversight_cannot_see_the_report(client, request, policy, who):
     client.force_login(request.getfixturevalue(who))
     assert report(client, policy).status_code == 403
+
+
+def test_home_tells_a_supervisor_how_many_of_their_team_are_outstanding(client, staff, supervisor, policy):
+    client.force_login(supervisor)
+    assert "Social Media Policy</a>: 1 of 1 not yet acknowledged" in client.get(reverse("home")).text
+    client.force_login(staff)
+    acknowledge(client, policy)
+    assert "Acknowledgements by the staff you oversee" not in client.get(reverse("home")).text
+    client.force_login(supervisor)
+    assert "Social Media Policy</a>: 0 of 1 not yet acknowledged" in client.get(reverse("home")).text

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """Who read or changed which case, when and from where (clause 7.1, UK GDPR accountability).
+
+    Written only by `audit_record`; never edited or deleted through the app.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CHANGE = "change", "Changed"
+        DOWNLOAD = "download", "Downloaded evidence"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="audit_entries")
+    what = models.CharField(max_length=300, help_text="What was read or changed, in words.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display().lower()} {self.what}"

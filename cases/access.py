@@ -1,0 +1,63 @@
+"""One door for access to cases (clause 7.1, UK GDPR): who may see a case, and as what.
+
+Role-wide rights (the Head of Business and Governance sees every case) are model permissions on the
+role's group; per-case rights (the reporter follows their case, the assigned handler handles it) are
+django-guardian object permissions in CaseUserObjectPermission, a direct foreign-key table, so that
+lists filter in the database. The subject of a concern never sees it, whatever else they are.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Case, CaseUserObjectPermission
+
+REPORTER = "reporter"
+HANDLER = "handler"
+GOVERNANCE = "governance"
+
+
+def case_relation(user, case):
+    """REPORTER, HANDLER, GOVERNANCE or None: what this person is to this case."""
+    if not user.is_authenticated or not user.is_active or case.subject_person_id == user.pk:
+        return None
+    if user.has_perm("cases.manage_all_cases"):
+        return GOVERNANCE
+    if user.has_perm("cases.handle_case", case):
+        return HANDLER
+    if user.has_perm("cases.follow_case", case):
+        return REPORTER
+    return None
+
+
+def get_case_for_user(user, reference, *, relations=(REPORTER, HANDLER, GOVERNANCE), for_update=False):
+    """The case and the person's relation to it, or 404 — never a 403 that confirms the case exists."""
+    cases = Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
+    if for_update:
+        cases = cases.select_for_update()
+    case = cases.filter(reference=reference).first()
+    relation = case_relation(user, case) if case else None
+    if relation not in relations:
+        raise Http404("No case found.")
+    return case, relation
+
+
+def _granted(user, codename):
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+
+
+def cases_handled_by(user):
+    """Cases the person handles (assigned to them), or every case for the governance head."""
+    if not user.is_active:
+        return Case.objects.none()
+    cases = Case.objects.exclude(subject_person=user)
+    if user.has_perm("cases.manage_all_cases"):
+        return cases
+    return cases.filter(pk__in=_granted(user, "handle_case"))
+
+
+def cases_reported_by(user):
+    if not user.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(Q(reporter=user) & Q(pk__in=_granted(user, "follow_case")))

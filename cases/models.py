@@ -1,0 +1,449 @@
+"""Concerns raised under the Social Media Policy (section 9) and the cases that follow them."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Stage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_TRIAGE = "in_triage", "In triage"
+    CLOSED_AT_TRIAGE = "closed_at_triage", "Closed at triage"
+    REFERRED = "referred", "Referred to the Head of Business and Governance"
+    UNDER_REVIEW = "under_review", "Under governance review"
+    ACTION_IN_PROGRESS = "action_in_progress", "Action in progress"
+    CLOSED = "closed", "Closed"
+
+
+CLOSED_STAGES = (Stage.CLOSED_AT_TRIAGE, Stage.CLOSED)
+TRIAGE_STAGES = (Stage.SUBMITTED, Stage.IN_TRIAGE)
+GOVERNANCE_STAGES = (Stage.REFERRED, Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
+
+
+class Outcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action (closed at triage)"
+    NO_BREACH = "no_breach", "No breach found"
+    RESOLVED_INFORMALLY = "resolved_informally", "Resolved informally"
+    CONTENT_REMOVED = "content_removed", "Content removed"
+    DISCIPLINARY_REFERRAL = "disciplinary_referral", "Disciplinary referral made"
+    POLICE_REFERRAL = "police_referral", "Referred to the police"
+
+
+# Who may make a move: the case's assigned handler (supervisor or Head of Service) or the Head of
+# Business and Governance, who has overall responsibility for the policy (3.1) and may act on any case.
+HANDLER = "handler"
+GOVERNANCE = "governance"
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    by: frozenset
+    needs_reason: bool = False
+    needs_outcome: bool = False
+
+
+# The workflow, in one place. Nothing else changes a case's stage; cases.services.case_move enforces it.
+MOVES = {
+    move.name: move
+    for move in [
+        Move(
+            "start_triage",
+            "Start triage",
+            (Stage.SUBMITTED,),
+            Stage.IN_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+        ),
+        Move(
+            "close_at_triage",
+            "Close at triage: no further action",
+            TRIAGE_STAGES,
+            Stage.CLOSED_AT_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+        ),
+        Move(
+            "refer",
+            "Refer to the Head of Business and Governance",
+            (Stage.IN_TRIAGE,),
+            Stage.REFERRED,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+        ),
+        Move(
+            "start_review",
+            "Start the governance review",
+            (Stage.REFERRED,),
+            Stage.UNDER_REVIEW,
+            frozenset({GOVERNANCE}),
+        ),
+        Move(
+            "start_action",
+            "Start taking action",
+            (Stage.UNDER_REVIEW,),
+            Stage.ACTION_IN_PROGRESS,
+            frozenset({GOVERNANCE}),
+        ),
+        Move(
+            "close",
+            "Close with an outcome",
+            (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS),
+            Stage.CLOSED,
+            frozenset({GOVERNANCE}),
+            needs_reason=True,
+            needs_outcome=True,
+        ),
+        Move(
+            "reopen_triage",
+            "Reopen for triage",
+            (Stage.CLOSED_AT_TRIAGE,),
+            Stage.IN_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+        ),
+        Move(
+            "reopen_review",
+            "Reopen for governance review",
+            (Stage.CLOSED,),
+            Stage.UNDER_REVIEW,
+            frozenset({GOVERNANCE}),
+            needs_reason=True,
+        ),
+    ]
+}
+
+
+class SubjectKind(models.TextChoices):
+    COLLEAGUE = "colleague", "A colleague (a member of focus staff)"
+    SERVICE_USER = "service_user", "A service user"
+    CARER = "carer", "A carer"
+    PUBLIC = "public", "A member of the public"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Platform(models.TextChoices):
+    # Clause 2.2: all forms of social media.
+    FACEBOOK = "facebook", "Facebook"
+    LINKEDIN = "linkedin", "LinkedIn"
+    TWITTER = "twitter", "Twitter / X"
+    GOOGLE_PLUS = "google_plus", "Google+"
+    WIKIPEDIA = "wikipedia", "Wikipedia"
+    BLOG = "blog", "A blog"
+    OTHER = "other", "Other"
+
+
+class Route(models.TextChoices):
+    # Clause 9.1: raise concerns with your supervisor or a Head of Service in the first instance.
+    SUPERVISOR = "supervisor", "My supervisor"
+    HEAD_OF_SERVICE = "head_of_service", "A Head of Service"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    policy_version = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_reported"
+    )
+    reporter_team = models.ForeignKey(
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reporter's team when the concern was raised.",
+    )
+    subject_kind = models.CharField("who or what it is about", max_length=20, choices=SubjectKind.choices)
+    # No reverse accessor: nothing should lead from a person to the concerns about them.
+    subject_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_description = models.CharField(max_length=300, blank=True)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    platform_other = models.CharField("other platform", max_length=100, blank=True)
+    links = models.TextField(blank=True, help_text="One address per line.")
+    seen_at = models.DateTimeField("when it was seen")
+    description = models.TextField("what was seen")
+    identifies_service_user_or_carer = models.BooleanField(default=False)
+    discloses_confidential_information = models.BooleanField(default=False)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.SUPERVISOR)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_handled",
+    )
+    routing_note = models.TextField(blank=True, help_text="Why the case went where it went.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("follow_case", "Can follow a case they reported"),
+            ("handle_case", "Can handle an assigned case"),
+            ("manage_all_cases", "Can see and act on every case (Head of Business and Governance)"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_kind="colleague", subject_person__isnull=False)
+                | (~Q(subject_kind="colleague") & Q(subject_person__isnull=True)),
+                name="colleague_concern_names_the_colleague",
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject_person=models.F("reporter")), name="reporter_is_not_the_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=CLOSED_STAGES, outcome__gt="")
+                | (~Q(stage__in=CLOSED_STAGES) & Q(outcome="")),
+                name="closed_cases_have_an_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.reference])
+
+    @property
+    def is_closed(self):
+        return self.stage in CLOSED_STAGES
+
+    def platform_name(self):
+        if self.platform == Platform.OTHER and self.platform_other:
+            return self.platform_other
+        return self.get_platform_display()
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def subject_label(self):
+        if self.subject_person_id:
+            return str(self.subject_person)
+        label = self.get_subject_kind_display()
+        return f"{label}: {self.subject_description}" if self.subject_description else label
+
+    def moves_from_here(self):
+        return [move for move in MOVES.values() if self.stage in move.sources]
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-case grants (reporter follows, handler handles) with a real foreign key, for fast filtering."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseClause(models.Model):
+    """A clause the concern may breach, with its text as it stood when the concern was raised."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clauses")
+    clause = models.ForeignKey("policies.Clause", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=20)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["case", "clause__section__number", "clause__position"]
+        constraints = [models.UniqueConstraint(fields=["case", "clause"], name="unique_case_clause")]
+
+    def __str__(self):
+        return f"{self.case} – clause {self.number}"
+
+
+class ReferenceCounter(models.Model):
+    """The last case number used for a prefix and year, e.g. SMP 2026 → 42 gives SMP-2026-0042."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+def evidence_path(instance, filename):
+    # A generated name: nothing the reporter typed ends up in a path.
+    return f"evidence/{instance.case.reference}/{instance.stored_name}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, help_text="Found from the file's content, not its name.")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+class CaseEvent(models.Model):
+    """One line of the case timeline. Every change to a case writes one, in the same transaction."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Concern raised"
+        ROUTED = "routed", "Routed"
+        STAGE = "stage", "Stage changed"
+        REASSIGNED = "reassigned", "Reassigned"
+        NOTE = "note", "Internal note"
+        MESSAGE = "message", "Message to the reporter"
+        ACTION = "action", "Action recorded"
+        EVIDENCE = "evidence", "Evidence added"
+        ESCALATED = "escalated", "Escalated"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    text = models.TextField(blank=True)
+    # What the reporter may read about their own case: the stage and messages to them, never notes or names.
+    visible_to_reporter = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseAction(models.Model):
+    """What the Head of Business and Governance does about a case (clauses 2.4, 2.5, 9.2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="%(class)ss")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["recorded_at", "pk"]
+
+
+class LegalAdvice(CaseAction):
+    advised_on = models.DateField("date of the advice")
+    adviser = models.CharField(max_length=200, blank=True)
+    summary = models.TextField()
+
+    class Meta(CaseAction.Meta):
+        verbose_name_plural = "legal advice"
+
+    def __str__(self):
+        return f"Legal advice on {self.advised_on:%d %b %Y}"
+
+
+class RemovalRequest(CaseAction):
+    """Clause 2.5: a request to remove a posting, with a deadline."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting removal"
+        REMOVED = "removed", "Confirmed removed"
+        NOT_COMPLIED = "not_complied", "Not complied with"
+
+    requested_from = models.CharField("to whom", max_length=200)
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="If the request is to staff: not complying may itself be a disciplinary matter.",
+    )
+    sent_on = models.DateField()
+    deadline = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(CaseAction.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("sent_on")), name="deadline_not_before_sent"
+            )
+        ]
+
+    def __str__(self):
+        return f"Removal request to {self.requested_from} by {self.deadline:%d %b %Y}"
+
+    def is_overdue(self, today=None):
+        return self.status == self.Status.PENDING and self.deadline < (today or timezone.localdate())
+
+
+class PlatformNotice(CaseAction):
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    reference = models.CharField("the platform's reference", max_length=200, blank=True)
+    sent_on = models.DateField()
+    summary = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Notice to {self.get_platform_display()}"
+
+
+class PoliceReferral(CaseAction):
+    reference = models.CharField("police reference", max_length=200)
+    force = models.CharField("police force", max_length=200, blank=True)
+    referred_on = models.DateField()
+    summary = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Police referral {self.reference}"
+
+
+class DisciplinaryReferral(CaseAction):
+    """Clause 2.4 and 5.2: a referral to HR, who may open a disciplinary process."""
+
+    class Severity(models.TextChoices):
+        MISCONDUCT = "misconduct", "Misconduct"
+        GROSS_MISCONDUCT = "gross_misconduct", "Gross misconduct"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allegation = models.TextField()
+    clauses_breached = models.ManyToManyField(CaseClause, related_name="+")
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    removal_request = models.ForeignKey(
+        RemovalRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Clause 2.5: failing to comply with this removal request.",
+    )
+
+    class Meta(CaseAction.Meta):
+        permissions = [("view_referrals_to_hr", "Can see disciplinary referrals made to HR")]
+
+    def __str__(self):
+        return f"Disciplinary referral of {self.person} ({self.get_severity_display().lower()})"

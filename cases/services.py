@@ -1,0 +1,329 @@
+"""Business rules for cases. Every change is one transaction that writes the case, its timeline event and
+an audit entry together; nothing else changes a case."""
+
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from people.models import User
+from people.roles import Role
+
+from . import access
+from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
+
+
+class CaseError(Exception):
+    """A change to a case that is not allowed, with a message for the person who tried it."""
+
+
+# --- Raising a concern ---------------------------------------------------------------------------------
+
+
+def reference_allocate(*, policy, year):
+    """The next human reference for the policy and year, e.g. SMP-2026-0042. Locks its counter row."""
+    prefix = policy.get_case_prefix()
+    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:04d}"
+
+
+def _governance_head():
+    return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).order_by("pk").first()
+
+
+def routing_target(*, reporter, route, subject=None):
+    """Who a new concern goes to, and why (clause 9.1).
+
+    The reporter's supervisor, or their team's Head of Service if they chose that. If that person is
+    missing, has left, or is the subject or the reporter, the concern goes one level up the line, and
+    finally to the Head of Business and Governance.
+    """
+    if route == Route.HEAD_OF_SERVICE:
+        first = reporter.team.head_of_service if reporter.team else None
+        wanted = "their Head of Service"
+    else:
+        first = reporter.line_manager
+        wanted = "their supervisor"
+
+    skipped = []
+    candidate = first
+    seen = set()
+    while candidate is not None and candidate.pk not in seen:
+        seen.add(candidate.pk)
+        if not candidate.is_active:
+            skipped.append(f"{candidate} has left")
+        elif candidate.pk == reporter.pk:
+            skipped.append(f"{candidate} is the reporter")
+        elif subject is not None and candidate.pk == subject.pk:
+            skipped.append(f"{candidate} is the subject of the concern")
+        else:
+            note = f"Routed to {wanted}, {candidate}."
+            if skipped:
+                note = f"Routed to {candidate}, the next level up, because " + "; ".join(skipped) + "."
+            return candidate, note
+        candidate = candidate.line_manager
+
+    head = _governance_head()
+    if head is None or (subject is not None and head.pk == subject.pk) or head.pk == reporter.pk:
+        raise CaseError(
+            "There is nobody to route this concern to. Please tell the Head of Business and Governance."
+        )
+    reason = (
+        "; ".join(skipped) if skipped else f"the reporter has no {wanted.removeprefix('their ')} recorded"
+    )
+    return head, f"Routed to the Head of Business and Governance, {head}, because {reason}."
+
+
+@transaction.atomic
+def case_raise(
+    *,
+    reporter,
+    policy_version,
+    subject_kind,
+    platform,
+    seen_at,
+    description,
+    clauses=(),
+    subject_person=None,
+    subject_description="",
+    platform_other="",
+    links="",
+    identifies_service_user_or_carer=False,
+    discloses_confidential_information=False,
+    route=Route.SUPERVISOR,
+    evidence_files=(),
+):
+    """A member of staff raises a concern; it becomes a case routed to the person who will triage it."""
+    if not reporter.is_active or not reporter.has_perm("cases.add_case"):
+        raise CaseError("Your account cannot raise concerns.")
+    if not policy_version.is_current:
+        raise CaseError("Concerns are raised against the current version of the policy.")
+    if subject_kind == SubjectKind.COLLEAGUE and subject_person is None:
+        raise CaseError("Choose the colleague the concern is about.")
+    if subject_kind != SubjectKind.COLLEAGUE:
+        subject_person = None
+    if subject_person is not None and subject_person.pk == reporter.pk:
+        raise CaseError("You cannot raise a concern about yourself.")
+    clauses = list(clauses)
+    if any(clause.section.version_id != policy_version.pk for clause in clauses):
+        raise CaseError("Choose clauses from the current version of the policy.")
+
+    handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=reference_allocate(policy=policy_version.policy, year=timezone.localdate(now).year),
+        policy_version=policy_version,
+        reporter=reporter,
+        reporter_team=reporter.team,
+        subject_kind=subject_kind,
+        subject_person=subject_person,
+        subject_description=subject_description.strip(),
+        platform=platform,
+        platform_other=platform_other.strip(),
+        links=links.strip(),
+        seen_at=seen_at,
+        description=description.strip(),
+        identifies_service_user_or_carer=identifies_service_user_or_carer,
+        discloses_confidential_information=discloses_confidential_information,
+        route=route,
+        handler=handler,
+        routing_note=routing_note,
+        created_at=now,
+        stage_changed_at=now,
+    )
+    CaseClause.objects.bulk_create(
+        CaseClause(case=case, clause=clause, number=clause.number, text=clause_text(clause))
+        for clause in clauses
+    )
+    assign_perm("cases.follow_case", reporter, case)
+    assign_perm("cases.handle_case", handler, case)
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.RAISED,
+        actor=reporter,
+        at=now,
+        to_stage=Stage.SUBMITTED,
+        text="Concern raised.",
+        visible_to_reporter=True,
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
+    audit_record(
+        actor=reporter, action=AuditEntry.Action.CHANGE, case=case, what=f"raised concern {case.reference}"
+    )
+    if evidence_files:
+        from .evidence import evidence_add
+
+        evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
+    return case
+
+
+def clause_text(clause):
+    """The clause with its items, as it reads now: stored on the case so later versions rewrite nothing."""
+    return "\n".join([clause.text, *(f"• {item.text}" for item in clause.items.all())])
+
+
+# --- The workflow ----------------------------------------------------------------------------------------
+
+
+def allowed_moves(*, case, user):
+    """The moves the table allows from the case's stage to this person."""
+    relation = access.case_relation(user, case)
+    return [move for move in case.moves_from_here() if relation in move.by]
+
+
+def _lock(case):
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _check_relation(case, by, allowed, what):
+    relation = access.case_relation(by, case)
+    if relation not in allowed:
+        raise CaseError(f"You cannot {what} on this case.")
+    return relation
+
+
+@transaction.atomic
+def case_move(*, case, by, move, reason="", outcome="", expected_stage=None):
+    """Move a case along the workflow. Refused, with nothing changed, unless the table allows it.
+
+    `expected_stage` is the stage the person saw: if someone else moved the case meanwhile, the second
+    person is told instead of acting on a case that is no longer what they saw.
+    """
+    case = _lock(case)
+    spec = MOVES.get(move)
+    if spec is None:
+        raise CaseError("That is not a step of the workflow.")
+    if expected_stage is not None and case.stage != expected_stage:
+        raise CaseError(
+            f"{case.reference} has moved on since you opened it: it is now “{case.get_stage_display()}”. "
+            "Nothing was changed."
+        )
+    if case.stage not in spec.sources:
+        raise CaseError(
+            f"A case that is “{case.get_stage_display()}” cannot be moved to “{Stage(spec.target).label}”."
+        )
+    _check_relation(case, by, spec.by, spec.label.lower())
+    reason = (reason or "").strip()
+    if spec.needs_reason and not reason:
+        raise CaseError("Give the reason for this step.")
+    if spec.target == Stage.CLOSED_AT_TRIAGE:
+        outcome = Outcome.NO_FURTHER_ACTION
+    elif spec.needs_outcome:
+        if outcome not in Outcome.values or outcome == Outcome.NO_FURTHER_ACTION:
+            raise CaseError("Choose the outcome of the case.")
+    else:
+        outcome = ""
+    return _change_stage(case=case, by=by, target=spec.target, outcome=outcome, text=reason)
+
+
+def _change_stage(*, case, by, target, outcome="", text=""):
+    previous = case.stage
+    now = timezone.now()
+    case.stage, case.outcome, case.stage_changed_at = target, outcome, now
+    case.save(update_fields=["stage", "outcome", "stage_changed_at", "updated_at"])
+    if outcome:
+        text = f"Outcome: {Outcome(outcome).label}. {text}".strip()
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STAGE,
+        actor=by,
+        at=now,
+        from_stage=previous,
+        to_stage=target,
+        text=text,
+        visible_to_reporter=True,
+    )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        case=case,
+        what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
+    )
+    return case
+
+
+def case_start_action(*, case, by):
+    """Recording an action during the review means action is in progress (used by cases.actions)."""
+    if case.stage == Stage.UNDER_REVIEW:
+        _change_stage(case=case, by=by, target=Stage.ACTION_IN_PROGRESS)
+
+
+# --- Handlers, notes and messages ------------------------------------------------------------------------
+
+
+def reassign_candidates(*, case):
+    """Supervisors, Heads of Service and the governance head, except the subject and the reporter."""
+    return (
+        User.objects.filter(
+            is_active=True, groups__name__in=[Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.GOVERNANCE]
+        )
+        .exclude(pk__in=[case.reporter_id, case.subject_person_id or 0])
+        .distinct()
+    )
+
+
+@transaction.atomic
+def case_reassign(*, case, by, to, reason):
+    case = _lock(case)
+    _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "reassign")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("Give the reason for reassigning the case.")
+    if case.is_closed:
+        raise CaseError("A closed case cannot be reassigned; reopen it first.")
+    if not reassign_candidates(case=case).filter(pk=to.pk).exists():
+        raise CaseError(f"{to} cannot handle this case.")
+    if to.pk == case.handler_id:
+        raise CaseError(f"{to} already handles this case.")
+    previous = case.handler
+    if previous is not None:
+        remove_perm("cases.handle_case", previous, case)
+    assign_perm("cases.handle_case", to, case)
+    case.handler = to
+    case.save(update_fields=["handler", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.REASSIGNED,
+        actor=by,
+        text=f"Reassigned from {previous} to {to}: {reason}",
+    )
+    audit_record(
+        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"reassigned {case.reference} to {to}"
+    )
+    return case
+
+
+@transaction.atomic
+def case_add_note(*, case, by, text):
+    """An internal note: never shown to the reporter."""
+    _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "add a note")
+    text = (text or "").strip()
+    if not text:
+        raise CaseError("Write the note before saving it.")
+    event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=by, text=text)
+    audit_record(
+        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"added a note to {case.reference}"
+    )
+    return event
+
+
+@transaction.atomic
+def case_message_reporter(*, case, by, text):
+    _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "message the reporter")
+    text = (text or "").strip()
+    if not text:
+        raise CaseError("Write the message before sending it.")
+    event = CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.MESSAGE, actor=by, text=text, visible_to_reporter=True
+    )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        case=case,
+        what=f"sent a message to the reporter of {case.reference}",
+    )
+    return event
