@@ -1,0 +1,138 @@
+from django import forms
+from django.utils import timezone
+
+from people.models import User
+
+from .models import MOVES, Outcome, Platform, Route, SubjectKind
+
+
+class ClauseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, clause):
+        return f"{clause.number} {clause.text[:110]}{'…' if len(clause.text) > 110 else ''}"
+
+
+class RaiseConcernForm(forms.Form):
+    subject_kind = forms.ChoiceField(
+        label="Who is it about?", choices=SubjectKind.choices, widget=forms.RadioSelect
+    )
+    subject_person = forms.ModelChoiceField(
+        label="The colleague",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Only if it is about a member of focus staff.",
+    )
+    subject_description = forms.CharField(
+        label="Name or description of the person or account",
+        max_length=300,
+        required=False,
+        help_text="For a service user, carer or member of the public: what you know of who posted it.",
+    )
+    platform = forms.ChoiceField(label="Where was it posted?", choices=Platform.choices)
+    platform_other = forms.CharField(label="Other platform", max_length=100, required=False)
+    links = forms.CharField(
+        label="Links to the posting",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One web address per line.",
+    )
+    seen_at = forms.DateTimeField(
+        label="When did you see it?",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    description = forms.CharField(
+        label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
+    identifies_service_user_or_carer = forms.BooleanField(
+        label="It identifies a service user or carer", required=False
+    )
+    discloses_confidential_information = forms.BooleanField(
+        label="It discloses confidential information", required=False
+    )
+    clauses = ClauseChoiceField(
+        label="Clauses it may breach",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose any that seem to apply; whoever handles the concern can add to them.",
+    )
+    route = forms.ChoiceField(
+        label="Who should look at it first?",
+        choices=Route.choices,
+        initial=Route.SUPERVISOR,
+        widget=forms.RadioSelect,
+        help_text="Clause 9.1: your supervisor or a Head of Service.",
+    )
+
+    def __init__(self, *args, reporter, policy_version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject_person"].queryset = User.objects.filter(is_active=True).exclude(pk=reporter.pk)
+        self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")
+
+    def clean_links(self):
+        validate = forms.URLField().clean
+        links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        bad = []
+        for link in links:
+            try:
+                validate(link)
+            except forms.ValidationError:
+                bad.append(link)
+        if bad:
+            raise forms.ValidationError(f"These are not web addresses: {', '.join(bad)}")
+        return "\n".join(links)
+
+    def clean_seen_at(self):
+        seen_at = self.cleaned_data["seen_at"]
+        if seen_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("That is in the future.")
+        return seen_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("subject_kind") == SubjectKind.COLLEAGUE and not cleaned.get("subject_person"):
+            self.add_error("subject_person", "Choose the colleague the concern is about.")
+        if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other"):
+            self.add_error("platform_other", "Name the platform.")
+        return cleaned
+
+
+class MoveForm(forms.Form):
+    move = forms.ChoiceField(
+        choices=[(name, move.label) for name, move in MOVES.items()], widget=forms.HiddenInput
+    )
+    expected_stage = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose…"), *[c for c in Outcome.choices if c[0] != Outcome.NO_FURTHER_ACTION]],
+        required=False,
+    )
+
+
+class ReassignForm(forms.Form):
+    to = forms.ModelChoiceField(label="Reassign to", queryset=User.objects.none())
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = candidates
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Internal note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        help_text="Never shown to the reporter.",
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label="Message to the reporter",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        help_text="The reporter sees this message on their case page.",
+    )

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import actions, case, evidence, queues
+
+app_name = "cases"
+
+urlpatterns = [
+    path("raise/", case.raise_concern, name="raise"),
+    path("mine/", queues.my_reports, name="my_reports"),
+    path("triage/", queues.triage_queue, name="triage_queue"),
+    path("governance/", queues.governance_queue, name="governance_queue"),
+    path("all/", queues.all_cases, name="all"),
+    path("referrals/", queues.referrals_to_hr, name="referrals"),
+    path("referrals/<int:pk>/", queues.referral_detail, name="referral"),
+    path("<str:reference>/", case.detail, name="detail"),
+    path("<str:reference>/move/", case.move, name="move"),
+    path("<str:reference>/reassign/", case.reassign, name="reassign"),
+    path("<str:reference>/notes/", case.add_note, name="add_note"),
+    path("<str:reference>/messages/", case.message_reporter, name="message_reporter"),
+    path("<str:reference>/evidence/", evidence.add, name="add_evidence"),
+    path("<str:reference>/evidence/<int:pk>/", evidence.download, name="evidence"),
+    path("<str:reference>/actions/<str:kind>/", actions.record, name="record_action"),
+    path(
+        "<str:reference>/removal-requests/<int:pk>/",
+        actions.resolve_removal_request,
+        name="resolve_removal_request",
+    ),
+]

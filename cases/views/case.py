@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from policies.models import Policy
+
+from .. import access, services
+from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
+
+SOCIAL_MEDIA_POLICY = "social-media-policy"
+
+
+def _policy_version():
+    policy = Policy.objects.filter(slug=SOCIAL_MEDIA_POLICY).first()
+    version = policy.current_version() if policy else None
+    if version is None:
+        raise Http404("The Social Media Policy has not been approved yet.")
+    return version
+
+
+@login_required
+def raise_concern(request):
+    if not request.user.has_perm("cases.add_case"):
+        raise PermissionDenied
+    version = _policy_version()
+    form = RaiseConcernForm(
+        request.POST or None, request.FILES or None, reporter=request.user, policy_version=version
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_raise(reporter=request.user, policy_version=version, **form.cleaned_data)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Thank you. Your concern has been received as {case.reference}. "
+                "You can follow it here; it is kept confidential.",
+            )
+            return redirect(case)
+    return render(request, "cases/raise.html", {"form": form, "version": version})
+
+
+@login_required
+def detail(request, reference):
+    case, relation = access.get_case_for_user(request.user, reference)
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.VIEW, case=case, what=f"viewed {case.reference}"
+    )
+    if relation == access.REPORTER:
+        return render(
+            request,
+            "cases/detail_reporter.html",
+            {"case": case, "events": case.events.filter(visible_to_reporter=True)},
+        )
+    return render(request, "cases/detail.html", _handler_context(request, case, relation))
+
+
+def _handler_context(request, case, relation, **forms):
+    moves = services.allowed_moves(case=case, user=request.user)
+    return {
+        "case": case,
+        "relation": relation,
+        "clauses": case.clauses.all(),
+        "events": case.events.select_related("actor"),
+        "moves": [
+            (
+                move,
+                forms.get(move.name) or MoveForm(initial={"move": move.name, "expected_stage": case.stage}),
+            )
+            for move in moves
+        ],
+        "reassign_form": forms.get("reassign")
+        or (ReassignForm(candidates=services.reassign_candidates(case=case)) if not case.is_closed else None),
+        "note_form": forms.get("note") or NoteForm(),
+        "message_form": forms.get("message") or MessageForm(),
+        "is_governance": relation == access.GOVERNANCE,
+    }
+
+
+def _rerender(request, case, relation, **forms):
+    """Show the case again with the form that failed and its errors, keeping what was typed."""
+    return render(
+        request, "cases/detail.html", _handler_context(request, case, relation, **forms), status=400
+    )
+
+
+@login_required
+@require_POST
+def move(request, reference):
+    case, relation = access.get_case_for_user(
+        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
+    )
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                case = services.case_move(case=case, by=request.user, **form.cleaned_data)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{case.reference} is now “{case.get_stage_display()}”.")
+            return redirect(case)
+    case.refresh_from_db()
+    return _rerender(request, case, relation, **{form.data.get("move", ""): form})
+
+
+@login_required
+@require_POST
+def reassign(request, reference):
+    case, relation = access.get_case_for_user(
+        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
+    )
+    form = ReassignForm(request.POST, candidates=services.reassign_candidates(case=case))
+    if form.is_valid():
+        try:
+            services.case_reassign(case=case, by=request.user, **form.cleaned_data)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{case.reference} is now handled by {form.cleaned_data['to']}.")
+            # The person who passed the case on may no longer see it.
+            if access.case_relation(request.user, case) is None:
+                return redirect("home")
+            return redirect(case)
+    return _rerender(request, case, relation, reassign=form)
+
+
+def _post_text(request, reference, form_class, service, form_key, done):
+    case, relation = access.get_case_for_user(
+        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
+    )
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(case=case, by=request.user, text=form.cleaned_data["text"])
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(case)
+    return _rerender(request, case, relation, **{form_key: form})
+
+
+@login_required
+@require_POST
+def add_note(request, reference):
+    return _post_text(request, reference, NoteForm, services.case_add_note, "note", "Note added.")
+
+
+@login_required
+@require_POST
+def message_reporter(request, reference):
+    return _post_text(
+        request,
+        reference,
+        MessageForm,
+        services.case_message_reporter,
+        "message",
+        "Message sent to the reporter.",
+    )
