@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from people.models import User
 
-from .models import MOVES, Outcome, Platform, Route, SubjectKind
+from .evidence import EvidenceFilesField
+from .models import Outcome, Platform, Route, SubjectKind
 
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField):
@@ -48,6 +49,7 @@ class RaiseConcernForm(forms.Form):
     discloses_confidential_information = forms.BooleanField(
         label="It discloses confidential information", required=False
     )
+    evidence = EvidenceFilesField()
     clauses = ClauseChoiceField(
         label="Clauses it may breach",
         queryset=None,
@@ -69,7 +71,7 @@ class RaiseConcernForm(forms.Form):
         self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")
 
     def clean_links(self):
-        validate = forms.URLField().clean
+        validate = forms.URLField(assume_scheme="https").clean
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
         bad = []
         for link in links:
@@ -97,18 +99,20 @@ class RaiseConcernForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    move = forms.ChoiceField(
-        choices=[(name, move.label) for name, move in MOVES.items()], widget=forms.HiddenInput
-    )
+    """One step of the workflow. What it asks for (a reason, an outcome) comes from the MOVES table."""
+
     expected_stage = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
-    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[("", "Choose…"), *[c for c in Outcome.choices if c[0] != Outcome.NO_FURTHER_ACTION]],
-        required=False,
     )
+
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, prefix=move.name, **kwargs)
+        self.move = move
+        self.fields["reason"].required = move.needs_reason
+        self.fields["outcome"].required = move.needs_outcome
 
 
 class ReassignForm(forms.Form):

@@ -1,3 +1,15 @@
+from .roles import Role
+
+
+def _handles_cases(user):
+    """Supervisors and Heads of Service, and anyone a concern has been routed to."""
+    if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
+        return True
+    from cases.access import cases_handled_by
+
+    return cases_handled_by(user).filter(handler=user).exists()
+
+
 def navigation(request):
     """What the navigation may offer this person; the views check the same rights again."""
     user = request.user
@@ -8,5 +20,10 @@ def navigation(request):
             "acknowledgements": user.has_perm("policies.view_team_acknowledgements")
             or user.has_perm("policies.view_all_acknowledgements"),
             "admin": user.is_staff,
+            # Callables: the template asks for each only when it draws the link.
+            "triage": lambda: _handles_cases(user),
+            "governance": user.has_perm("cases.manage_all_cases"),
+            "referrals": user.has_perm("cases.view_referrals_to_hr"),
+            "audit": user.has_perm("audit.view_auditentry"),
         }
     }

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from policies.models import Policy
 
 from .. import access, services
 from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
+from ..models import MOVES
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 
@@ -34,7 +34,12 @@ def raise_concern(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_raise(reporter=request.user, policy_version=version, **form.cleaned_data)
+            case = services.case_raise(
+                reporter=request.user,
+                policy_version=version,
+                evidence_files=form.cleaned_data.pop("evidence"),
+                **form.cleaned_data,
+            )
         except services.CaseError as error:
             form.add_error(None, str(error))
         else:
@@ -57,7 +62,11 @@ def detail(request, reference):
         return render(
             request,
             "cases/detail_reporter.html",
-            {"case": case, "events": case.events.filter(visible_to_reporter=True)},
+            {
+                "case": case,
+                "events": case.events.filter(visible_to_reporter=True),
+                "evidence": case.evidence.filter(uploaded_by=request.user),
+            },
         )
     return render(request, "cases/detail.html", _handler_context(request, case, relation))
 
@@ -70,12 +79,10 @@ def _handler_context(request, case, relation, **forms):
         "clauses": case.clauses.all(),
         "events": case.events.select_related("actor"),
         "moves": [
-            (
-                move,
-                forms.get(move.name) or MoveForm(initial={"move": move.name, "expected_stage": case.stage}),
-            )
+            (move, forms.get(move.name) or MoveForm(move=move, initial={"expected_stage": case.stage}))
             for move in moves
         ],
+        "page_error": forms.get("page_error"),
         "reassign_form": forms.get("reassign")
         or (ReassignForm(candidates=services.reassign_candidates(case=case)) if not case.is_closed else None),
         "note_form": forms.get("note") or NoteForm(),
@@ -97,18 +104,21 @@ def move(request, reference):
     case, relation = access.get_case_for_user(
         request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
     )
-    form = MoveForm(request.POST)
+    spec = MOVES.get(request.POST.get("move", ""))
+    if spec is None:
+        return _rerender(request, case, relation, page_error="That is not a step of the workflow.")
+    form = MoveForm(request.POST, move=spec)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                case = services.case_move(case=case, by=request.user, **form.cleaned_data)
+            case = services.case_move(case=case, by=request.user, move=spec.name, **form.cleaned_data)
         except services.CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{case.reference} is now “{case.get_stage_display()}”.")
             return redirect(case)
     case.refresh_from_db()
-    return _rerender(request, case, relation, **{form.data.get("move", ""): form})
+    errors = " ".join(form.non_field_errors()) or "Check the step below and try again."
+    return _rerender(request, case, relation, page_error=errors, **{spec.name: form})
 
 
 @login_required

@@ -1,11 +1,69 @@
-"""Being written."""
+"""Adding evidence to a case, and the only way to fetch a stored file: through the case's door."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+
+from .. import access
+from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
+from ..models import Evidence
+from ..services import CaseError
 
 
+def _back_to_evidence(case):
+    return redirect(f"{case.get_absolute_url()}#evidence-heading")
+
+
+@login_required
+@require_POST
 def add(request, reference):
-    raise Http404
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("files", []) + form.non_field_errors():
+            messages.error(request, f"{error} No evidence was added.")
+        return _back_to_evidence(case)
+    try:
+        added = evidence_add(case=case, by=request.user, files=form.cleaned_data["files"])
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Evidence added: {', '.join(e.original_name for e in added)}.")
+    return _back_to_evidence(case)
 
 
+@login_required
+@require_GET
 def download(request, reference, pk):
-    raise Http404
+    case, relation = access.get_case_for_user(request.user, reference)
+    evidence = get_object_or_404(Evidence, pk=pk, case=case)
+    # The reporter may fetch what they uploaded themselves, and nothing a handler added.
+    if relation == access.REPORTER and evidence.uploaded_by_id != request.user.pk:
+        raise Http404("No evidence found.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.DOWNLOAD,
+        case=case,
+        what=f"downloaded evidence “{evidence.original_name}” (#{evidence.pk}) from {case.reference}",
+    )
+    known = evidence.content_type in KNOWN_TYPES
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type if known else "application/octet-stream",
+        # Images open in the browser; PDFs and text are saved, never shown in the app's origin.
+        as_attachment=not (known and evidence.is_image),
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

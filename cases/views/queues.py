@@ -1,14 +1,150 @@
-"""Being written."""
+"""The case lists: my concerns, my triage queue, the governance queue, all cases, and referrals to HR.
 
+Every list comes from cases.selectors, which build on cases.access. Pages for a role-wide right answer 404
+to everyone else, like a case they may not see. Lists are not audited; opening a case or a referral is.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from people.models import Team
+
+from .. import access, selectors
+from ..models import Platform, Stage, SubjectKind
+
+PER_PAGE = 50
 
 
+class CaseFilterForm(forms.Form):
+    """The filters of the full case list. A value that does not fit is shown as an error and not used."""
+
+    reference = forms.CharField(label="Reference contains", max_length=20, required=False)
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
+    platform = forms.ChoiceField(choices=[("", "Any platform"), *Platform.choices], required=False)
+    clause = forms.ChoiceField(label="Clause", required=False)
+    category = forms.ChoiceField(
+        label="About", choices=[("", "Anyone"), *SubjectKind.choices], required=False
+    )
+    team = forms.ModelChoiceField(
+        label="Reporter's team", queryset=Team.objects.all(), empty_label="All teams", required=False
+    )
+    age = forms.TypedChoiceField(
+        label="Raised",
+        choices=[("", "Any time"), *[(days, f"More than {days} days ago") for days in selectors.AGE_CHOICES]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, clause_numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].choices = [("", "Any clause"), *[(number, number) for number in clause_numbers]]
+
+
+def _sort_headers(current, columns):
+    """Table headers for the columns: a link that sorts by it (or reverses it), and its aria-sort."""
+    headers = []
+    for label, key in columns:
+        header = {"label": label, "sort": None, "aria_sort": None}
+        if key:
+            if current == key:
+                header.update(sort=f"-{key}", aria_sort="ascending")
+            elif current == f"-{key}":
+                header.update(sort=key, aria_sort="descending")
+            else:
+                header["sort"] = key
+        headers.append(header)
+    return headers
+
+
+@login_required
 def my_reports(request):
-    raise Http404
+    cases = selectors.my_reports(user=request.user)
+    return render(request, "cases/my_reports.html", {"cases": cases})
 
 
-triage_queue = governance_queue = all_cases = referrals_to_hr = my_reports
+@login_required
+def triage_queue(request):
+    cases = selectors.triage_queue(user=request.user)
+    return render(request, "cases/triage_queue.html", {"cases": cases})
 
 
+@login_required
+def governance_queue(request):
+    if not request.user.has_perm("cases.manage_all_cases"):
+        raise Http404("No such page.")
+    cases = selectors.governance_queue(user=request.user)
+    return render(request, "cases/governance_queue.html", {"cases": cases})
+
+
+@login_required
+def all_cases(request):
+    if not request.user.has_perm("cases.manage_all_cases"):
+        raise Http404("No such page.")
+    form = CaseFilterForm(
+        request.GET or None, clause_numbers=selectors.clause_numbers_in_use(user=request.user)
+    )
+    filters, sort = {}, selectors.DEFAULT_SORT
+    if form.is_bound:
+        form.is_valid()  # Invalid fields are left out of cleaned_data and shown as errors.
+        filters = {name: value for name, value in form.cleaned_data.items() if name != "sort"}
+        sort = form.cleaned_data.get("sort") or selectors.DEFAULT_SORT
+    cases = selectors.all_cases(user=request.user, filters=filters, sort=sort)
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    headers = _sort_headers(
+        sort,
+        [
+            ("Reference", "reference"),
+            ("Stage", "stage"),
+            ("Raised", "raised"),
+            ("Open for", "age"),
+            ("About", None),
+            ("Platform", None),
+            ("Clauses", None),
+            ("Reporter's team", None),
+            ("Handler", None),
+        ],
+    )
+    return render(request, "cases/all_cases.html", {"form": form, "page": page, "headers": headers})
+
+
+@login_required
+def referrals_to_hr(request):
+    if not request.user.has_perm("cases.view_referrals_to_hr"):
+        raise Http404("No such page.")
+    page = Paginator(selectors.referrals_to_hr(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/referrals.html", {"page": page})
+
+
+@login_required
 def referral_detail(request, pk):
-    raise Http404
+    referral = selectors.referral_for_user(user=request.user, pk=pk)
+    if referral is None:
+        raise Http404("No such referral.")
+    case = referral.case
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.VIEW,
+        case=case,
+        what=f"viewed disciplinary referral {referral.pk} on {case.reference}",
+    )
+    return render(
+        request,
+        "cases/referral_detail.html",
+        {
+            "referral": referral,
+            "case": case,
+            # HR see the referral, not the case: the link only for those who may open the case.
+            "can_open_case": access.case_relation(request.user, case) is not None,
+        },
+    )

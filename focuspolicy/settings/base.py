@@ -64,6 +64,10 @@ TEMPLATES = [
 
 # With no DATABASE_URL, an embedded SQLite file in the project folder.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, so that two requests changing the same case
+    # queue up instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -99,7 +103,8 @@ STORAGES = {
 # Evidence uploads: at most this many files of at most this size each, per upload.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
-DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
+# Django's own cap sits above ours, so that too many files get the form's clear message, not a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES + 10
 # Uploaded evidence is personal data: it lives outside the static root and is never served directly.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 

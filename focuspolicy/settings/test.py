@@ -1,5 +1,8 @@
 """Tests: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite; nothing leaves the process."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,3 +19,6 @@ STORAGES = {
 # broker and worker say so themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+
+# Uploaded evidence from tests goes to a throwaway folder, never into the project.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="focuspolicy-test-media-"))

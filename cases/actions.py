@@ -1,0 +1,271 @@
+"""What the Head of Business and Governance does about a case (clauses 2.4, 2.5 and 9.2).
+
+Each action is recorded with who, when and its evidence, in one transaction with a timeline event and an
+audit entry. Any action other than legal advice means action is in progress on the case.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import dateformat, timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from people.models import User
+from people.roles import Role
+
+from . import access
+from .models import (
+    CaseEvent,
+    DisciplinaryReferral,
+    LegalAdvice,
+    Platform,
+    PlatformNotice,
+    PoliceReferral,
+    RemovalRequest,
+    Stage,
+)
+from .services import CaseError, _lock, case_start_action
+
+ACTION_STAGES = (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
+
+
+def day(value):
+    return dateformat.format(value, "j F Y")
+
+
+def one_line(text, limit=160):
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clause_order(number):
+    """2.5 before 10.1: clause numbers compared part by part."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.split(".")]
+
+
+def action_refusal(case):
+    """Why no action can be recorded on the case at its stage, or None if it can."""
+    if case.stage in ACTION_STAGES:
+        return None
+    return f"Actions are recorded during the governance review; this case is “{case.get_stage_display()}”."
+
+
+def staff_members():
+    """Everyone who is or was a member of staff: those who have left keep their record (is_active False)."""
+    return User.objects.filter(Q(groups__name=Role.STAFF) | Q(is_active=False)).distinct()
+
+
+def disciplinary_candidates(*, case):
+    """Who may be referred to HR on this case: any member of staff, past or present, but the reporter."""
+    return staff_members().exclude(pk=case.reporter_id)
+
+
+def _begin(case, by):
+    """Lock the case and check that this person may record an action on it now."""
+    case = _lock(case)
+    if access.case_relation(by, case) != access.GOVERNANCE:
+        raise CaseError("Only the Head of Business and Governance records actions on a case.")
+    refusal = action_refusal(case)
+    if refusal:
+        raise CaseError(refusal)
+    return case
+
+
+def _not_in_future(value, what):
+    if value > timezone.localdate():
+        raise CaseError(f"The {what} cannot be in the future.")
+
+
+def _record(*, case, by, text, what):
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text)
+    audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"{what} on {case.reference}")
+
+
+@transaction.atomic
+def legal_advice_record(*, case, by, advised_on, summary, adviser=""):
+    """Clause 9.2: the governance head "can take legal advice". Recording it does not change the stage."""
+    case = _begin(case, by)
+    summary, adviser = (summary or "").strip(), (adviser or "").strip()
+    if not summary:
+        raise CaseError("Summarise the advice.")
+    _not_in_future(advised_on, "date of the advice")
+    advice = LegalAdvice.objects.create(
+        case=case, recorded_by=by, advised_on=advised_on, adviser=adviser, summary=summary
+    )
+    source = f" from {adviser}" if adviser else ""
+    _record(
+        case=case,
+        by=by,
+        text=f"Legal advice of {day(advised_on)}{source}: {one_line(summary)}",
+        what="recorded legal advice",
+    )
+    return advice
+
+
+@transaction.atomic
+def removal_request_record(*, case, by, requested_from, sent_on, deadline, staff_member=None):
+    """Clause 2.5: a request to remove a posting, with a deadline."""
+    case = _begin(case, by)
+    requested_from = (requested_from or "").strip() or (str(staff_member) if staff_member else "")
+    if not requested_from:
+        raise CaseError("Say to whom the removal request was sent.")
+    if staff_member is not None and not staff_members().filter(pk=staff_member.pk).exists():
+        raise CaseError(f"{staff_member} is not a member of staff.")
+    _not_in_future(sent_on, "date the request was sent")
+    if deadline < sent_on:
+        raise CaseError("The deadline cannot be before the date the request was sent.")
+    request = RemovalRequest.objects.create(
+        case=case,
+        recorded_by=by,
+        requested_from=requested_from,
+        staff_member=staff_member,
+        sent_on=sent_on,
+        deadline=deadline,
+    )
+    _record(
+        case=case,
+        by=by,
+        text=f"Removal request sent to {requested_from} on {day(sent_on)}, to be removed by {day(deadline)}.",
+        what=f"recorded a removal request to {requested_from}",
+    )
+    case_start_action(case=case, by=by)
+    return request
+
+
+@transaction.atomic
+def removal_request_resolve(*, removal_request, by, status):
+    """The posting was removed, or the request was not complied with (which clause 2.5 makes a
+    disciplinary matter in itself when the request was to staff)."""
+    case = _begin(removal_request.case, by)
+    request = RemovalRequest.objects.select_for_update().get(pk=removal_request.pk)
+    if status not in (RemovalRequest.Status.REMOVED, RemovalRequest.Status.NOT_COMPLIED):
+        raise CaseError("Say whether the posting was removed or the request was not complied with.")
+    if request.status != RemovalRequest.Status.PENDING:
+        raise CaseError(f"This removal request has already been marked “{request.get_status_display()}”.")
+    request.status = status
+    request.resolved_at = timezone.now()
+    request.resolved_by = by
+    request.save(update_fields=["status", "resolved_at", "resolved_by"])
+    outcome = request.get_status_display().lower()
+    _record(
+        case=case,
+        by=by,
+        text=f"Removal request to {request.requested_from} of {day(request.sent_on)}: {outcome}.",
+        what=f"marked the removal request to {request.requested_from} {outcome}",
+    )
+    return request
+
+
+@transaction.atomic
+def platform_notice_record(*, case, by, platform, sent_on, reference="", summary=""):
+    """Clause 9.2: notifying the social media provider about comments posted on their site."""
+    case = _begin(case, by)
+    if platform not in Platform.values:
+        raise CaseError("Choose the platform that was notified.")
+    _not_in_future(sent_on, "date the notice was sent")
+    notice = PlatformNotice.objects.create(
+        case=case,
+        recorded_by=by,
+        platform=platform,
+        sent_on=sent_on,
+        reference=(reference or "").strip(),
+        summary=(summary or "").strip(),
+    )
+    their_reference = f"; their reference {notice.reference}" if notice.reference else ""
+    name = notice.get_platform_display()
+    _record(
+        case=case,
+        by=by,
+        text=f"Notice sent to {name} on {day(sent_on)}{their_reference}.",
+        what=f"recorded a notice to {name}",
+    )
+    case_start_action(case=case, by=by)
+    return notice
+
+
+@transaction.atomic
+def police_referral_record(*, case, by, reference, referred_on, force="", summary=""):
+    """Clause 9.2: involving the police to consider criminal implications."""
+    case = _begin(case, by)
+    reference, force = (reference or "").strip(), (force or "").strip()
+    if not reference:
+        raise CaseError("Give the police reference.")
+    _not_in_future(referred_on, "date of the referral")
+    referral = PoliceReferral.objects.create(
+        case=case,
+        recorded_by=by,
+        reference=reference,
+        force=force,
+        referred_on=referred_on,
+        summary=(summary or "").strip(),
+    )
+    police = force or "the police"
+    _record(
+        case=case,
+        by=by,
+        text=f"Referred to {police} on {day(referred_on)}; police reference {reference}.",
+        what="recorded a police referral",
+    )
+    case_start_action(case=case, by=by)
+    return referral
+
+
+def non_compliance_allegation(removal_request):
+    return f"Did not comply with the removal request of {day(removal_request.sent_on)} (clause 2.5)."
+
+
+@transaction.atomic
+def disciplinary_referral_record(
+    *, case, by, person, allegation, clauses_breached, severity, removal_request=None
+):
+    """Clauses 2.4 and 5.2: refer a member of staff to HR for misconduct or gross misconduct.
+
+    With `removal_request`, the referral is for failing to comply with it (clause 2.5): the request must
+    have been to that person and marked as not complied with.
+    """
+    case = _begin(case, by)
+    if person.pk == case.reporter_id:
+        raise CaseError("The person who raised the concern cannot be referred on their own case.")
+    if not staff_members().filter(pk=person.pk).exists():
+        raise CaseError(f"{person} is not, and has not been, a member of staff.")
+    if severity not in DisciplinaryReferral.Severity.values:
+        raise CaseError("Choose misconduct or gross misconduct.")
+    clauses = list(clauses_breached or ())
+    if not clauses:
+        raise CaseError("Choose at least one clause the person is thought to have breached.")
+    if any(clause.case_id != case.pk for clause in clauses):
+        raise CaseError("Choose clauses of this case.")
+    if removal_request is not None:
+        removal_request = RemovalRequest.objects.filter(pk=removal_request.pk, case=case).first()
+        if removal_request is None:
+            raise CaseError("That removal request is not part of this case.")
+        if removal_request.status != RemovalRequest.Status.NOT_COMPLIED:
+            raise CaseError("Only a removal request that was not complied with can lead to a referral.")
+        if removal_request.staff_member_id != person.pk:
+            raise CaseError(f"That removal request was not made to {person}.")
+    allegation = (allegation or "").strip()
+    if not allegation and removal_request is not None:
+        allegation = non_compliance_allegation(removal_request)
+    if not allegation:
+        raise CaseError("Describe the allegation.")
+    referral = DisciplinaryReferral.objects.create(
+        case=case,
+        recorded_by=by,
+        person=person,
+        allegation=allegation,
+        severity=severity,
+        removal_request=removal_request,
+    )
+    referral.clauses_breached.set(clauses)
+    numbers = sorted({clause.number for clause in clauses}, key=clause_order)
+    _record(
+        case=case,
+        by=by,
+        text=(
+            f"Referred {person} to HR for {referral.get_severity_display().lower()} "
+            f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}): {one_line(allegation)}"
+        ),
+        what=f"recorded a disciplinary referral of {person}",
+    )
+    case_start_action(case=case, by=by)
+    return referral

@@ -1,0 +1,236 @@
+"""The audit log: the Head of Business and Governance reads it; nobody can change it in the app."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases import services
+from cases.models import Platform, SubjectKind
+from people.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("audit:log")
+
+
+@pytest.fixture
+def raise_case(policy):
+    def _raise(reporter, **fields):
+        version = policy.current_version()
+        defaults = {
+            "subject_kind": SubjectKind.PUBLIC,
+            "subject_description": "An account called 'Concerned Neighbour'",
+            "platform": Platform.FACEBOOK,
+            "seen_at": timezone.now() - datetime.timedelta(hours=3),
+            "description": "A post naming a service user.",
+            "clauses": [version.clauses().get(number="5.2")],
+        }
+        defaults.update(fields)
+        return services.case_raise(reporter=reporter, policy_version=version, **defaults)
+
+    return _raise
+
+
+@pytest.fixture
+def case(raise_case, staff):
+    return raise_case(staff)
+
+
+def read_log(client, user, **params):
+    client.force_login(user)
+    return client.get(LOG, params)
+
+
+def test_governance_reads_who_did_what_when_and_from_where(client, governance, supervisor, case):
+    client.force_login(supervisor)
+    client.get(case.get_absolute_url(), REMOTE_ADDR="192.0.2.44")
+    response = read_log(client, governance)
+    assert response.status_code == 200
+    text = response.text
+    assert f"viewed {case.reference}" in text
+    assert "supervisor" in text
+    assert "192.0.2.44" in text
+    assert "Viewed" in text
+    assert f"raised concern {case.reference}" in text
+
+
+def test_newest_first(client, governance, case, staff):
+    audit_record(actor=staff, action=AuditEntry.Action.VIEW, case=case, what="the older entry")
+    AuditEntry.objects.filter(what="the older entry").update(at=timezone.now() - datetime.timedelta(days=1))
+    audit_record(actor=staff, action=AuditEntry.Action.EXPORT, case=case, what="the newer entry")
+    text = read_log(client, governance).text
+    assert text.index("the newer entry") < text.index("the older entry")
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "staff",
+        "other_staff",
+        "supervisor",
+        "other_supervisor",
+        "head_of_service",
+        "hr",
+        "outsider",
+        "administrator",
+    ],
+)
+def test_others_get_404(client, request, who, case):
+    response = read_log(client, request.getfixturevalue(who))
+    assert response.status_code == 404
+    assert case.reference not in response.text
+
+
+def test_comms_get_404(client, case):
+    assert read_log(client, UserFactory(username="comms", roles=[Role.COMMS])).status_code == 404
+
+
+def test_login_required(client):
+    response = client.get(LOG)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_read_only(client, governance, case):
+    response = read_log(client, governance)
+    assert 'method="post"' not in response.text.split('<main id="main"', 1)[1]
+    before = list(AuditEntry.objects.values_list("pk", "what"))
+    for method in (client.post, client.put, client.delete):
+        assert method(LOG, {"what": "tampered"}).status_code == 405
+    assert list(AuditEntry.objects.values_list("pk", "what")) == before
+
+
+def test_the_admin_cannot_change_it_either(client, governance, case):
+    governance.is_staff = True
+    governance.save()
+    entry = AuditEntry.objects.get(case=case)
+    client.force_login(governance)
+    change = reverse("admin:audit_auditentry_change", args=[entry.pk])
+    assert client.get(change).status_code == 200  # a read-only page
+    assert client.post(change, {"what": "tampered"}).status_code == 403
+    assert (
+        client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    entry.refresh_from_db()
+    assert entry.what == f"raised concern {case.reference}"
+
+
+ALL = {"old-view-entry", "recent-change-entry", "download-entry", "export-entry"}
+
+
+@pytest.fixture
+def entries(raise_case, staff, other_staff, supervisor):
+    """Entries on two cases by different people, with different actions, on different days."""
+    first = raise_case(staff)
+    second = raise_case(other_staff)
+    AuditEntry.objects.all().delete()
+    now = timezone.now()
+    rows = {
+        "old-view-entry": (supervisor, AuditEntry.Action.VIEW, first, 20),
+        "recent-change-entry": (supervisor, AuditEntry.Action.CHANGE, first, 2),
+        "download-entry": (staff, AuditEntry.Action.DOWNLOAD, second, 5),
+        "export-entry": (other_staff, AuditEntry.Action.EXPORT, second, 0),
+    }
+    for what, (actor, action, case, days_ago) in rows.items():
+        entry = audit_record(actor=actor, action=action, case=case, what=what)
+        AuditEntry.objects.filter(pk=entry.pk).update(at=now - datetime.timedelta(days=days_ago))
+    return {"first": first, "second": second, "now": now}
+
+
+def shown(response):
+    return {what for what in ALL if what in response.text}
+
+
+def test_filter_by_case_reference(client, governance, entries):
+    assert shown(read_log(client, governance, reference=entries["first"].reference)) == {
+        "old-view-entry",
+        "recent-change-entry",
+    }
+
+
+def test_filter_by_person(client, governance, entries):
+    assert shown(read_log(client, governance, person="supervisor")) == {
+        "old-view-entry",
+        "recent-change-entry",
+    }
+    assert shown(read_log(client, governance, person="STAFF")) == {"download-entry"}
+    assert shown(read_log(client, governance, person="nobody")) == set()
+
+
+def test_filter_by_action(client, governance, entries):
+    assert shown(read_log(client, governance, action="download")) == {"download-entry"}
+    assert shown(read_log(client, governance, action="change")) == {"recent-change-entry"}
+
+
+def test_filter_by_date_range(client, governance, entries):
+    today = timezone.localdate(entries["now"])
+    week_ago = (today - datetime.timedelta(days=7)).isoformat()
+    three_days_ago = (today - datetime.timedelta(days=3)).isoformat()
+    assert shown(read_log(client, governance, since=week_ago)) == {
+        "recent-change-entry",
+        "download-entry",
+        "export-entry",
+    }
+    assert shown(read_log(client, governance, until=three_days_ago)) == {"old-view-entry", "download-entry"}
+    assert shown(read_log(client, governance, since=week_ago, until=three_days_ago)) == {"download-entry"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"action": "delete"},
+        {"since": "not-a-date"},
+        {"until": "2026-02-31"},
+        {"since": "2026-03-10", "until": "2026-03-01"},
+        {"page": "zzz"},
+    ],
+)
+def test_invalid_filters_do_not_crash(client, governance, entries, params):
+    response = read_log(client, governance, **params)
+    assert response.status_code == 200
+    if "page" not in params:
+        assert "Some filters were not used" in response.text
+    if "action" in params or "since" in params and "until" not in params:
+        assert shown(response) == ALL
+
+
+def test_paginated(client, governance, case, staff):
+    for n in range(60):
+        audit_record(actor=staff, action=AuditEntry.Action.VIEW, case=case, what=f"bulk entry {n}")
+    first = read_log(client, governance)
+    assert first.text.count("bulk entry") == 50
+    second = read_log(client, governance, page=2)
+    assert second.text.count("bulk entry") == 10
+    assert "page 2 of 2" in second.text
+
+
+def test_no_entries_about_a_case_the_reader_is_the_subject_of(client, raise_case, staff, governance):
+    about_governance = raise_case(
+        staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=governance, subject_description=""
+    )
+    other = raise_case(staff)
+    audit_record(actor=staff, action=AuditEntry.Action.EXPORT, what="an entry about no case")
+    text = read_log(client, governance).text
+    assert about_governance.reference not in text
+    assert other.reference in text
+    assert "an entry about no case" in text
+    assert "2 entries" in text
+
+
+def test_the_log_costs_the_same_however_long(client, governance, case, staff, django_assert_max_num_queries):
+    client.force_login(governance)
+    for _ in range(5):
+        audit_record(actor=staff, action=AuditEntry.Action.VIEW, case=case, what="an entry")
+    # Session, user, permissions (2), count, navigation (2), the page of entries with actor and case.
+    with django_assert_max_num_queries(8):
+        client.get(LOG)
+    for _ in range(40):
+        audit_record(actor=staff, action=AuditEntry.Action.VIEW, case=case, what="an entry")
+    with django_assert_max_num_queries(8):
+        client.get(LOG)

@@ -1,0 +1,138 @@
+"""Raising a concern in the browser: the form, its checks and what the reporter sees at once."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from cases.models import Case, CaseClause, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def form_data(policy, other_staff):
+    version = policy.current_version()
+    return {
+        "subject_kind": "colleague",
+        "subject_person": other_staff.pk,
+        "subject_description": "",
+        "platform": "facebook",
+        "platform_other": "",
+        "links": "https://facebook.example/posts/42\nhttps://facebook.example/posts/43",
+        "seen_at": "2026-11-20T18:30",
+        "description": "A photo of a service user at the day centre, with her first name.",
+        "identifies_service_user_or_carer": "on",
+        "clauses": [c.pk for c in version.clauses().filter(number__in=["5.2", "7.1"])],
+        "route": "supervisor",
+    }
+
+
+def test_the_form_offers_every_platform_and_clause(client, staff, policy):
+    client.force_login(staff)
+    response = client.get(reverse("cases:raise"))
+    assert response.status_code == 200
+    for platform in ["Facebook", "LinkedIn", "Twitter / X", "Google+", "Wikipedia", "A blog", "Other"]:
+        assert f">{platform}</option>" in response.text
+    assert response.text.count('name="clauses"') == 30
+    assert "My supervisor" in response.text and "A Head of Service" in response.text
+
+
+def test_staff_raise_a_concern_and_see_an_acknowledgement_at_once(
+    client, staff, other_staff, supervisor, form_data
+):
+    client.force_login(staff)
+    response = client.post(reverse("cases:raise"), form_data, follow=True)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == case.get_absolute_url()
+    assert f"Your concern has been received as {case.reference}" in response.text
+    assert "Your concern" in response.text
+    assert (case.reporter, case.subject_person, case.handler, case.stage) == (
+        staff,
+        other_staff,
+        supervisor,
+        Stage.SUBMITTED,
+    )
+    assert case.link_list() == ["https://facebook.example/posts/42", "https://facebook.example/posts/43"]
+    assert case.identifies_service_user_or_carer and not case.discloses_confidential_information
+    assert AuditEntry.objects.filter(case=case, action="change", actor=staff).exists()
+
+
+def test_the_case_keeps_the_clause_text_as_it_stood(client, staff, governance, form_data, draft_v2):
+    from policies.services import version_approve
+
+    client.force_login(staff)
+    client.post(reverse("cases:raise"), form_data)
+    version_approve(version=draft_v2, by=governance)
+    clause = CaseClause.objects.get(number="5.2")
+    assert "Staff must not, under any circumstances, cite or reference service users" in clause.text
+    assert clause.clause.section.version.number == 1
+    assert set(Case.objects.get().clauses.values_list("number", flat=True)) == {"5.2", "7.1"}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"subject_kind": ""}, "subject_kind", "This field is required"),
+        ({"subject_person": ""}, "subject_person", "Choose the colleague the concern is about."),
+        ({"platform": "other"}, "platform_other", "Name the platform."),
+        ({"links": "not a link\nhttps://ok.example/"}, "links", "These are not web addresses: not a link"),
+        ({"seen_at": "2099-01-01T10:00"}, "seen_at", "That is in the future."),
+        ({"seen_at": "yesterday"}, "seen_at", "Enter a valid date/time."),
+        ({"description": ""}, "description", "This field is required"),
+        ({"clauses": [999999]}, "clauses", "Select a valid choice"),
+        ({"route": "chief_executive"}, "route", "Select a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_loses_nothing(client, staff, form_data, change, field, message):
+    client.force_login(staff)
+    form_data.update(change)
+    response = client.post(reverse("cases:raise"), form_data)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert "There is a problem" in response.text
+    if field != "description":
+        assert form_data["description"] in response.text
+    assert not Case.objects.exists()
+
+
+def test_nobody_can_name_themselves_as_the_subject(client, staff, form_data):
+    client.force_login(staff)
+    form_data["subject_person"] = staff.pk
+    response = client.post(reverse("cases:raise"), form_data)
+    assert "Select a valid choice" in str(response.context["form"].errors["subject_person"])
+    assert not Case.objects.exists()
+
+
+def test_a_concern_about_the_public_needs_no_colleague(client, staff, form_data):
+    client.force_login(staff)
+    form_data.update(subject_kind="public", subject_person="", subject_description="@angry_neighbour")
+    client.post(reverse("cases:raise"), form_data)
+    case = Case.objects.get()
+    assert case.subject_person is None
+    assert case.subject_label() == "A member of the public: @angry_neighbour"
+
+
+def test_a_subject_picked_with_another_category_is_dropped(client, staff, form_data):
+    client.force_login(staff)
+    form_data.update(subject_kind="carer")
+    client.post(reverse("cases:raise"), form_data)
+    assert Case.objects.get().subject_person is None
+
+
+def test_anonymous_visitors_must_log_in(client, policy):
+    response = client.get(reverse("cases:raise"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_contractors_and_agency_staff_raise_concerns_too(client, other_staff, form_data, staff):
+    other_staff.employment_type = "agency"
+    other_staff.save()
+    form_data["subject_person"] = staff.pk
+    client.force_login(other_staff)
+    client.post(reverse("cases:raise"), form_data)
+    assert Case.objects.get().reporter == other_staff
+
+
+def test_without_an_approved_policy_there_is_nothing_to_raise_against(client, staff, governance, policy_text):
+    client.force_login(staff)
+    assert client.get(reverse("cases:raise")).status_code == 404

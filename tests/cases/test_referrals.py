@@ -1,0 +1,182 @@
+"""HR see the disciplinary referrals made to them: the referral, not the case behind it."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from cases import selectors
+from cases.models import DisciplinaryReferral, Stage, SubjectKind
+from people.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refer(case, *, by, person, severity=DisciplinaryReferral.Severity.MISCONDUCT, allegation=None):
+    referral = DisciplinaryReferral.objects.create(
+        case=case,
+        recorded_by=by,
+        person=person,
+        allegation=allegation or f"{person} posted about a service user on Facebook.",
+        severity=severity,
+    )
+    referral.clauses_breached.add(case.clauses.first())
+    return referral
+
+
+@pytest.fixture
+def referred(case_about_colleague, move_to):
+    return move_to(case_about_colleague, Stage.UNDER_REVIEW)
+
+
+@pytest.fixture
+def referral(referred, governance, other_staff):
+    return refer(referred, by=governance, person=other_staff)
+
+
+def test_hr_see_the_referral_list(client, hr, referral, other_staff):
+    client.force_login(hr)
+    response = client.get(reverse("cases:referrals"))
+    assert response.status_code == 200
+    assert str(other_staff) in response.text
+    assert "Misconduct" in response.text
+    assert "5.2" in response.text
+    assert referral.case.reference in response.text
+    # The list does not lead to the case.
+    assert referral.case.get_absolute_url() not in response.text
+    assert reverse("cases:referral", args=[referral.pk]) in response.text
+
+
+def test_hr_see_the_referral_but_not_the_case(client, hr, referral, governance, other_staff):
+    client.force_login(hr)
+    response = client.get(reverse("cases:referral", args=[referral.pk]))
+    assert response.status_code == 200
+    text = response.text
+    assert str(other_staff) in text
+    assert referral.allegation in text
+    assert "Misconduct" in text
+    assert str(governance) in text
+    assert referral.case.reference in text
+    clause = referral.clauses_breached.get()
+    assert clause.number in text
+    assert clause.text.splitlines()[0][:60] in text
+    # Nothing of the case itself: no link to it, not its description, not who reported it.
+    assert referral.case.get_absolute_url() not in text
+    assert referral.case.description not in text
+    assert str(referral.case.reporter) not in text
+    # And the case page stays closed to HR.
+    assert client.get(referral.case.get_absolute_url()).status_code == 404
+
+
+def test_the_clause_text_is_the_snapshot_taken_when_the_concern_was_raised(client, hr, referral):
+    clause = referral.clauses_breached.get()
+    clause.text = "The clause as it read on the day."
+    clause.save()
+    client.force_login(hr)
+    assert (
+        "The clause as it read on the day." in client.get(reverse("cases:referral", args=[referral.pk])).text
+    )
+
+
+def test_governance_see_the_referral_with_a_link_to_the_case(client, governance, referral):
+    client.force_login(governance)
+    response = client.get(reverse("cases:referral", args=[referral.pk]))
+    assert response.status_code == 200
+    assert referral.case.get_absolute_url() in response.text
+
+
+def test_opening_a_referral_is_audited(client, hr, referral):
+    client.force_login(hr)
+    client.get(reverse("cases:referral", args=[referral.pk]), REMOTE_ADDR="192.0.2.7")
+    entry = AuditEntry.objects.filter(actor=hr).get()
+    assert entry.action == AuditEntry.Action.VIEW
+    assert entry.case == referral.case
+    assert entry.ip_address == "192.0.2.7"
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "staff",
+        "other_staff",
+        "supervisor",
+        "other_supervisor",
+        "head_of_service",
+        "outsider",
+        "administrator",
+    ],
+)
+def test_others_get_404(client, request, who, referral):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("cases:referrals")).status_code == 404
+    response = client.get(reverse("cases:referral", args=[referral.pk]))
+    assert response.status_code == 404
+    assert referral.allegation not in response.text
+
+
+def test_comms_get_404(client, referral):
+    client.force_login(UserFactory(username="comms", roles=[Role.COMMS]))
+    assert client.get(reverse("cases:referrals")).status_code == 404
+    assert client.get(reverse("cases:referral", args=[referral.pk])).status_code == 404
+
+
+def test_a_missing_referral_is_404_like_a_forbidden_one(client, hr, referral):
+    client.force_login(hr)
+    assert client.get(reverse("cases:referral", args=[referral.pk + 1000])).status_code == 404
+
+
+def test_login_required(client, referral):
+    for url in (reverse("cases:referrals"), reverse("cases:referral", args=[referral.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+def test_hr_never_see_a_referral_about_themselves(
+    client, raise_case, move_to, staff, governance, hr, referral
+):
+    """A member of HR who is referred, or is the subject of the case, sees neither list entry nor page."""
+    about_hr = move_to(
+        raise_case(staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=hr, subject_description=""),
+        Stage.UNDER_REVIEW,
+    )
+    own = refer(about_hr, by=governance, person=hr)
+    colleague_of_hr = UserFactory(username="hr2", roles=[Role.HR])
+    client.force_login(hr)
+    response = client.get(reverse("cases:referrals"))
+    assert about_hr.reference not in response.text
+    assert referral.case.reference in response.text
+    assert client.get(reverse("cases:referral", args=[own.pk])).status_code == 404
+    assert list(selectors.referrals_to_hr(user=hr)) == [referral]
+    assert set(selectors.referrals_to_hr(user=colleague_of_hr)) == {referral, own}
+
+
+def test_newest_first(hr, governance, referred, other_staff, staff):
+    first = refer(referred, by=governance, person=other_staff)
+    second = refer(referred, by=governance, person=other_staff, severity="gross_misconduct")
+    assert list(selectors.referrals_to_hr(user=hr)) == [second, first]
+
+
+def test_the_list_costs_the_same_however_many_referrals(
+    client, hr, governance, referred, other_staff, django_assert_max_num_queries
+):
+    client.force_login(hr)
+    refer(referred, by=governance, person=other_staff)
+    # Session, user, permissions (2), count, navigation (2), referrals, their clauses.
+    with django_assert_max_num_queries(9):
+        client.get(reverse("cases:referrals"))
+    for _ in range(10):
+        refer(referred, by=governance, person=other_staff)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("cases:referrals"))
+    assert response.text.count(str(other_staff)) >= 11
+
+
+def test_the_referral_page_costs_a_fixed_number_of_queries(
+    client, hr, referral, django_assert_max_num_queries
+):
+    client.force_login(hr)
+    # Session, user, permissions (2), the referral, its clauses, the audit entry, whether HR may open the
+    # case (guardian: 4), navigation (2).
+    with django_assert_max_num_queries(13):
+        client.get(reverse("cases:referral", args=[referral.pk]))
