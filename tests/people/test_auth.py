@@ -78,3 +78,25 @@ def test_navigation_shows_administration_only_to_administrators(client, staff, a
 
 def test_healthz(client):
     assert client.get("/healthz/").text == "ok"
+
+
+def test_home_counts_the_persons_own_concerns_and_queues(client, staff, supervisor, governance, policy):
+    from django.utils import timezone
+
+    from cases.models import Platform, SubjectKind
+    from cases.services import case_raise
+
+    case_raise(
+        reporter=staff,
+        policy_version=policy.current_version(),
+        subject_kind=SubjectKind.UNKNOWN,
+        platform=Platform.BLOG,
+        seen_at=timezone.now(),
+        description="An anonymous blog about the day centre.",
+    )
+    client.force_login(staff)
+    assert "Your concerns</a>: 1 open" in client.get(reverse("home")).text
+    client.force_login(supervisor)
+    assert "Your triage queue</a>: 1 to triage" in client.get(reverse("home")).text
+    client.force_login(governance)
+    assert "Governance queue</a>: 0 referred or in review" in client.get(reverse("home")).text

@@ -55,3 +55,34 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="refuses to run in production"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_demo_cases_cover_every_stage_and_each_role_sees_its_own_slice(client):
+    from cases.access import case_relation
+    from cases.models import Case, Stage
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    cases = list(Case.objects.all())
+    assert {case.stage for case in cases} == set(Stage.values)
+    staff2 = User.objects.get(username="staff2")
+    about_staff2 = [case for case in cases if case.subject_person_id == staff2.pk]
+    assert about_staff2 and all(case_relation(staff2, case) is None for case in about_staff2)
+    assert any(
+        case.reporter == staff2 and case.subject_person.team.name == "Community Support" for case in cases
+    )
+    slices = {
+        username: {case.pk for case in cases if case_relation(User.objects.get(username=username), case)}
+        for username in ("staff", "staff2", "supervisor", "supervisor2", "headofservice", "governance", "hr")
+    }
+    by_reporter = {name: {c.pk for c in cases if c.reporter.username == name} for name in ("staff", "staff2")}
+    assert slices["staff"] == by_reporter["staff"]
+    assert slices["staff2"] == by_reporter["staff2"]
+    assert slices["supervisor"] and slices["supervisor"] < by_reporter["staff"]
+    assert slices["headofservice"] == by_reporter["staff"] - slices["supervisor"]
+    assert slices["supervisor2"] == by_reporter["staff2"]
+    assert slices["governance"] == {c.pk for c in cases}
+    assert slices["hr"] == set()
+    client.login(username="staff2", password="focus-demo-2026")
+    for case in about_staff2:
+        assert client.get(case.get_absolute_url()).status_code == 404

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases.demo import create_demo_cases
 from people.models import Team, User
 from people.roles import Role, ensure_role_groups
 from policies import services as policy_services
@@ -90,9 +91,11 @@ class Command(BaseCommand):
             people = self.create_people()
             policy = self.create_policy(people)
             self.create_policy_activity(policy, people)
+            create_demo_cases(people=people, version=policy.current_version())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(people)} accounts (password {DEMO_PASSWORD}) and the {policy.title}."
+                f"Demo data ready: {len(people)} accounts (password {DEMO_PASSWORD}), the {policy.title} "
+                "and demo cases in every stage."
             )
         )
 
