@@ -125,6 +125,10 @@ class ReassignForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    # Its own ids: the note and message forms share a page, and each label must point at its own box.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_note_%s", **kwargs)
+
     text = forms.CharField(
         label="Internal note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -134,6 +138,9 @@ class NoteForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_message_%s", **kwargs)
+
     text = forms.CharField(
         label="Message to the reporter",
         widget=forms.Textarea(attrs={"rows": 3}),

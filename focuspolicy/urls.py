@@ -23,6 +23,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

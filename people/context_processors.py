@@ -25,5 +25,6 @@ def navigation(request):
             "governance": user.has_perm("cases.manage_all_cases"),
             "referrals": user.has_perm("cases.view_referrals_to_hr"),
             "audit": user.has_perm("audit.view_auditentry"),
+            "unread": lambda: user.notifications.filter(read_at__isnull=True).count(),
         }
     }

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "audit",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="focuspolicy <no-reply@focus.example>")
+# The address people use to reach the app: links in e-mails start with it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Daily digests go out at this hour, local time.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # Celery. With no broker configured, tasks run in-process (eager) so the app needs no Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
@@ -122,6 +128,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fail fast when the broker is down: the database holds every notification, and a periodic sweep sends
+# what could not be queued, so a request must never hang waiting for Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -363,10 +363,10 @@ def more_cases(raise_case, move_to, reporter, n, stage=Stage.SUBMITTED):
 @pytest.mark.parametrize(
     ("page", "who", "stage", "limit"),
     [
-        ("cases:my_reports", "staff", Stage.SUBMITTED, 7),
-        ("cases:triage_queue", "supervisor", Stage.SUBMITTED, 6),
-        ("cases:governance_queue", "governance", Stage.REFERRED, 7),
-        ("cases:all", "governance", Stage.SUBMITTED, 11),
+        ("cases:my_reports", "staff", Stage.SUBMITTED, 8),
+        ("cases:triage_queue", "supervisor", Stage.SUBMITTED, 7),
+        ("cases:governance_queue", "governance", Stage.REFERRED, 8),
+        ("cases:all", "governance", Stage.SUBMITTED, 12),
     ],
 )
 def test_query_count_does_not_grow_with_the_list(

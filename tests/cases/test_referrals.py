@@ -163,11 +163,11 @@ def test_the_list_costs_the_same_however_many_referrals(
     client.force_login(hr)
     refer(referred, by=governance, person=other_staff)
     # Session, user, permissions (2), count, navigation (2), referrals, their clauses.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(reverse("cases:referrals"))
     for _ in range(10):
         refer(referred, by=governance, person=other_staff)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("cases:referrals"))
     assert response.text.count(str(other_staff)) >= 11
 
@@ -178,5 +178,5 @@ def test_the_referral_page_costs_a_fixed_number_of_queries(
     client.force_login(hr)
     # Session, user, permissions (2), the referral, its clauses, the audit entry, whether HR may open the
     # case (guardian: 4), navigation (2).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("cases:referral", args=[referral.pk]))

@@ -1,0 +1,185 @@
+"""Notify people, and deliver what is due. The database is the source of truth; the queue only makes
+delivery sooner, so nothing is lost if the broker is down."""
+
+import datetime
+import logging
+from collections import defaultdict
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .channels import CHANNELS, PermanentFailure
+from .models import MANDATORY_KINDS, Delivery, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+# A delivery claimed this long ago and still "sending" was lost with its worker: send it again.
+STALE_CLAIM = datetime.timedelta(minutes=15)
+
+
+def preference_mode(*, user, kind):
+    if kind in MANDATORY_KINDS:
+        return Preference.Mode.IMMEDIATE
+    preference = Preference.objects.filter(user=user, kind=kind).first()
+    return preference.mode if preference else Preference.Mode.IMMEDIATE
+
+
+def next_digest_time(now=None):
+    now = timezone.localtime(now or timezone.now())
+    at = now.replace(hour=settings.NOTIFICATION_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return at if at > now else at + datetime.timedelta(days=1)
+
+
+def notify(*, recipient, kind, title, link):
+    """Record a notification for one person and queue its deliveries once the transaction commits."""
+    created = notify_many(recipients=[recipient], kind=kind, title=title, link=link)
+    return created[0] if created else None
+
+
+def notify_many(*, recipients, kind, title, link):
+    """The same notification for several people, in a fixed number of queries."""
+    recipients = [r for r in {r.pk: r for r in recipients if r is not None and r.is_active}.values()]
+    if not recipients:
+        return []
+    now = timezone.now()
+    modes = (
+        dict(Preference.objects.filter(user__in=recipients, kind=kind).values_list("user_id", "mode"))
+        if kind not in MANDATORY_KINDS
+        else {}
+    )
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=r, kind=kind, title=title, link=link, created_at=now) for r in recipients
+    )
+    deliveries = []
+    for notification in notifications:
+        deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.IN_APP, due_at=now))
+        mode = modes.get(notification.recipient_id, Preference.Mode.IMMEDIATE)
+        if mode == Preference.Mode.IMMEDIATE:
+            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, due_at=now))
+        elif mode == Preference.Mode.DIGEST:
+            deliveries.append(
+                Delivery(
+                    notification=notification,
+                    channel=Delivery.Channel.EMAIL,
+                    due_at=next_digest_time(now),
+                    digest=True,
+                )
+            )
+    deliveries = Delivery.objects.bulk_create(deliveries)
+    due_now = [d.pk for d in deliveries if not d.digest]
+    transaction.on_commit(partial(enqueue_deliveries, due_now))
+    return notifications
+
+
+def enqueue_deliveries(delivery_ids):
+    """Hand deliveries to the workers. If the broker is down, they wait in the database for the sweep."""
+    from .tasks import deliver
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver.apply_async((delivery_id,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure: the sweep will send it
+            logger.warning("Could not queue delivery %s; the sweep will send it.", delivery_id, exc_info=True)
+            return
+
+
+def _claim(delivery_ids, now):
+    """Take deliveries for sending. Only rows still pending change, so no two workers send the same one."""
+    return Delivery.objects.filter(
+        pk__in=delivery_ids, status=Delivery.Status.PENDING, due_at__lte=now
+    ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+
+
+def _finish(deliveries, error=None, permanent=False):
+    now = timezone.now()
+    ids = [d.pk for d in deliveries]
+    if error is None:
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENT, sent_at=now, last_error="")
+        return
+    give_up = Q(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS) | Q(pk__in=ids if permanent else [])
+    rows = Delivery.objects.filter(pk__in=ids)
+    rows.filter(give_up).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+    rows.exclude(give_up).update(
+        status=Delivery.Status.PENDING, claimed_at=None, last_error=str(error)[:2000]
+    )
+
+
+def deliver_one(*, delivery_id):
+    """Send one delivery if it is still waiting. Transient errors are recorded and raised, for a retry."""
+    now = timezone.now()
+    if not _claim([delivery_id], now):
+        return False
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    try:
+        CHANNELS[delivery.channel].send(delivery)
+    except PermanentFailure as error:
+        _finish([delivery], error, permanent=True)
+        return False
+    except Exception as error:
+        _finish([delivery], error)
+        raise
+    _finish([delivery])
+    return True
+
+
+def deliver_due(*, now=None, limit=1000):
+    """The sweep: send what is due and not sent yet — what the broker lost, and the daily digests."""
+    now = now or timezone.now()
+    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=Delivery.Status.PENDING, claimed_at=None
+    )
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now)
+    sent = 0
+    for delivery_id in due.filter(digest=False).values_list("pk", flat=True)[:limit]:
+        try:
+            sent += deliver_one(delivery_id=delivery_id)
+        except Exception:  # noqa: BLE001 - recorded on the delivery; the next sweep tries again
+            logger.warning("Delivery %s failed; it will be tried again.", delivery_id, exc_info=True)
+    sent += send_digests(now=now, limit=limit)
+    return sent
+
+
+def send_digests(*, now, limit=1000):
+    """One e-mail per person for all their digest deliveries that are due."""
+    by_person = defaultdict(list)
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, digest=True, due_at__lte=now)
+    for delivery_id, person_id in due.values_list("pk", "notification__recipient_id")[:limit]:
+        by_person[person_id].append(delivery_id)
+    sent = 0
+    for ids in by_person.values():
+        if not _claim(ids, now):
+            continue
+        deliveries = list(
+            Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, claimed_at=now)
+            .select_related("notification__recipient")
+            .order_by("notification__created_at")
+        )
+        try:
+            CHANNELS[Delivery.Channel.EMAIL].send_many(deliveries)
+        except PermanentFailure as error:
+            _finish(deliveries, error, permanent=True)
+        except Exception as error:  # noqa: BLE001 - recorded; the next sweep tries again
+            _finish(deliveries, error)
+        else:
+            _finish(deliveries)
+            sent += len(deliveries)
+    return sent
+
+
+def notification_mark_read(*, user, notification_ids=None):
+    """Mark the person's notifications read: the given ones, or all."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def preferences_save(*, user, modes):
+    """modes: {kind: mode}. Mandatory kinds always stay immediate."""
+    for kind, mode in modes.items():
+        if kind in MANDATORY_KINDS:
+            continue
+        Preference.objects.update_or_create(user=user, kind=kind, defaults={"mode": mode})

@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import PreferencesForm
+from .models import MANDATORY_KINDS, Kind, Notification, Preference
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    ids = request.POST.getlist("notification")
+    services.notification_mark_read(
+        user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
+    )
+    return redirect("notifications:list")
+
+
+@login_required
+def open_notification(request, pk):
+    """Follow a notification's link, marking it read on the way."""
+    notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    if notification is None:
+        return redirect("notifications:list")
+    services.notification_mark_read(user=request.user, notification_ids=[notification.pk])
+    return redirect(notification.link)
+
+
+@login_required
+def preferences(request):
+    current = dict(Preference.objects.filter(user=request.user).values_list("kind", "mode"))
+    form = PreferencesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_save(user=request.user, modes=form.cleaned_data)
+        messages.success(request, "Your notification preferences are saved.")
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "mandatory": [kind.label for kind in Kind if kind in MANDATORY_KINDS]},
+    )
