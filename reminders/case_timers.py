@@ -1,0 +1,1 @@
+"""Being written: case timers (triage, governance review, reporter feedback, removal requests)."""
