@@ -16,7 +16,7 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Production settings refuse to load without these; these values exist only for this build step.
-RUN SECRET_KEY=collectstatic-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 ALLOWED_HOSTS='*' \
+RUN SECRET_KEY=collectstatic-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 ALLOWED_HOSTS='*' SITE_URL=http://build \
         python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

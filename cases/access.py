@@ -4,32 +4,47 @@ Role-wide rights (the Head of Business and Governance sees every case) are model
 role's group; per-case rights (the reporter follows their case, the assigned handler handles it) are
 django-guardian object permissions in CaseUserObjectPermission, a direct foreign-key table, so that
 lists filter in the database. The subject of a concern never sees it, whatever else they are.
+
+The Head of Information & Security sees only the cases flagged as a possible personal data breach: the
+breach clock grants them `decide_breach` on that case (reminders.breach), and the grant counts while they
+hold the role. They read the handler's page and record the decision; they change nothing else.
 """
 
 from django.db.models import Q
 from django.http import Http404
+
+from people.roles import Role
 
 from .models import Case, CaseUserObjectPermission
 
 REPORTER = "reporter"
 HANDLER = "handler"
 GOVERNANCE = "governance"
+INFOSEC = "infosec"
 
 
 def case_relation(user, case):
-    """REPORTER, HANDLER, GOVERNANCE or None: what this person is to this case."""
+    """REPORTER, HANDLER, GOVERNANCE, INFOSEC or None: what this person is to this case."""
     if not user.is_authenticated or not user.is_active or case.subject_person_id == user.pk:
         return None
     if user.has_perm("cases.manage_all_cases"):
         return GOVERNANCE
     if user.has_perm("cases.handle_case", case):
         return HANDLER
+    if (
+        case.personal_data_breach_at is not None
+        and user.has_perm("cases.decide_breach", case)
+        and _holds_role(user, Role.INFOSEC)
+    ):
+        return INFOSEC
     if user.has_perm("cases.follow_case", case):
         return REPORTER
     return None
 
 
-def get_case_for_user(user, reference, *, relations=(REPORTER, HANDLER, GOVERNANCE), for_update=False):
+def get_case_for_user(
+    user, reference, *, relations=(REPORTER, HANDLER, GOVERNANCE, INFOSEC), for_update=False
+):
     """The case and the person's relation to it, or 404 — never a 403 that confirms the case exists."""
     cases = Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
     if for_update:
@@ -39,6 +54,10 @@ def get_case_for_user(user, reference, *, relations=(REPORTER, HANDLER, GOVERNAN
     if relation not in relations:
         raise Http404("No case found.")
     return case, relation
+
+
+def _holds_role(user, role):
+    return user.groups.filter(name=role).exists()
 
 
 def _granted(user, codename):
@@ -61,3 +80,16 @@ def cases_reported_by(user):
     if not user.is_active:
         return Case.objects.none()
     return Case.objects.filter(Q(reporter=user) & Q(pk__in=_granted(user, "follow_case")))
+
+
+def cases_for_breach_decision(user):
+    """Cases flagged as a possible personal data breach that this person may decide on: those granted to
+    them while they are Head of Information & Security, or every flagged case for the governance head."""
+    if not user.is_active:
+        return Case.objects.none()
+    cases = Case.objects.exclude(subject_person=user).filter(personal_data_breach_at__isnull=False)
+    if user.has_perm("cases.manage_all_cases"):
+        return cases
+    if not _holds_role(user, Role.INFOSEC):
+        return Case.objects.none()
+    return cases.filter(pk__in=_granted(user, "decide_breach"))

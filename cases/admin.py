@@ -40,6 +40,7 @@ for model in [
     models.PoliceReferral,
     models.DisciplinaryReferral,
     models.ReferenceCounter,
+    models.BreachDecision,
     models.CaseUserObjectPermission,
     models.CaseGroupObjectPermission,
 ]:

@@ -49,6 +49,9 @@ class RaiseConcernForm(forms.Form):
     discloses_confidential_information = forms.BooleanField(
         label="It discloses confidential information", required=False
     )
+    discloses_personal_data = forms.BooleanField(
+        label="It discloses personal data of a service user, carer or colleague", required=False
+    )
     evidence = EvidenceFilesField()
     clauses = ClauseChoiceField(
         label="Clauses it may breach",

@@ -1,5 +1,6 @@
 """Concerns raised under the Social Media Policy (section 9) and the cases that follow them."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -187,6 +188,9 @@ class Case(models.Model):
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # UK GDPR article 33: when the case was flagged as a possible personal data breach, starting the
+    # clock for the decision whether to report it to the Information Commissioner's Office.
+    personal_data_breach_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -194,6 +198,7 @@ class Case(models.Model):
             ("follow_case", "Can follow a case they reported"),
             ("handle_case", "Can handle an assigned case"),
             ("manage_all_cases", "Can see and act on every case (Head of Business and Governance)"),
+            ("decide_breach", "Can decide whether to report a personal data breach to the ICO"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -237,6 +242,20 @@ class Case(models.Model):
 
     def moves_from_here(self):
         return [move for move in MOVES.values() if self.stage in move.sources]
+
+    def breach_decision_due_at(self):
+        """When the decision whether to report to the ICO is due: clock hours, not working days."""
+        if self.personal_data_breach_at is None:
+            return None
+        from reminders.models import Limits
+
+        return self.personal_data_breach_at + datetime.timedelta(hours=Limits.current().breach_decision_hours)
+
+    def breach_decision_is_overdue(self, now=None):
+        due = self.breach_decision_due_at()
+        if due is None or (now or timezone.now()) <= due:
+            return False
+        return not BreachDecision.objects.filter(case=self).exists()
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
@@ -447,3 +466,28 @@ class DisciplinaryReferral(CaseAction):
 
     def __str__(self):
         return f"Disciplinary referral of {self.person} ({self.get_severity_display().lower()})"
+
+
+class BreachDecision(models.Model):
+    """UK GDPR article 33: whether a possible personal data breach was reported to the Information
+    Commissioner's Office, and why. Recorded once, by the Head of Information & Security or the Head of
+    Business and Governance."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="breach_decision")
+    reported_to_ico = models.BooleanField("reported to the ICO")
+    reasons = models.TextField()
+    ico_reference = models.CharField("ICO reference", max_length=100, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(reasons__gt=""), name="breach_decision_gives_reasons"),
+            models.CheckConstraint(
+                condition=Q(reported_to_ico=False) | Q(ico_reference__gt=""),
+                name="breach_report_has_ico_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {'reported' if self.reported_to_ico else 'not reported'} to the ICO"

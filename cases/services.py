@@ -9,6 +9,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from people.models import User
 from people.roles import Role
+from reminders import case_timers
 
 from . import access
 from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
@@ -94,6 +95,7 @@ def case_raise(
     links="",
     identifies_service_user_or_carer=False,
     discloses_confidential_information=False,
+    discloses_personal_data=False,
     route=Route.SUPERVISOR,
     evidence_files=(),
 ):
@@ -154,10 +156,16 @@ def case_raise(
     audit_record(
         actor=reporter, action=AuditEntry.Action.CHANGE, case=case, what=f"raised concern {case.reference}"
     )
+    case_timers.case_timers_on_raise(case=case)
+    case_timers.case_routed_notify(case=case)
     if evidence_files:
         from .evidence import evidence_add
 
         evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
+    if discloses_personal_data:
+        from reminders.breach import breach_clock_start
+
+        breach_clock_start(case=case, by=reporter)
     return case
 
 
@@ -243,6 +251,7 @@ def _change_stage(*, case, by, target, outcome="", text=""):
         case=case,
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
+    case_timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
     return case
 
 
@@ -294,6 +303,7 @@ def case_reassign(*, case, by, to, reason):
     audit_record(
         actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"reassigned {case.reference} to {to}"
     )
+    case_timers.case_reassigned_notify(case=case, by=by)
     return case
 
 
@@ -326,4 +336,6 @@ def case_message_reporter(*, case, by, text):
         case=case,
         what=f"sent a message to the reporter of {case.reference}",
     )
+    case_timers.case_timers_on_message_to_reporter(case=case, event=event)
+    case_timers.reporter_message_notify(case=case, by=by)
     return event

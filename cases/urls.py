@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, case, evidence, queues
+from .views import actions, breach, case, evidence, queues
 
 app_name = "cases"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<str:reference>/reassign/", case.reassign, name="reassign"),
     path("<str:reference>/notes/", case.add_note, name="add_note"),
     path("<str:reference>/messages/", case.message_reporter, name="message_reporter"),
+    path("<str:reference>/breach/flag/", breach.flag, name="breach_flag"),
+    path("<str:reference>/breach/decision/", breach.decision, name="breach_decision"),
     path("<str:reference>/evidence/", evidence.add, name="add_evidence"),
     path("<str:reference>/evidence/<int:pk>/", evidence.download, name="evidence"),
     path("<str:reference>/actions/<str:kind>/", actions.record, name="record_action"),

@@ -20,6 +20,12 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = datetime.timedelta(minutes=15)
 
 
+def retry_delay(attempts):
+    """How long a delivery waits after its n-th failed attempt: 1, 2, 4 … minutes, at most an hour.
+    The deliver task retries after the same delay (tasks.py), and the sweep respects it too."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
 def preference_mode(*, user, kind):
     if kind in MANDATORY_KINDS:
         return Preference.Mode.IMMEDIATE
@@ -103,7 +109,10 @@ def _finish(deliveries, error=None, permanent=False):
     rows = Delivery.objects.filter(pk__in=ids)
     rows.filter(give_up).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
     rows.exclude(give_up).update(
-        status=Delivery.Status.PENDING, claimed_at=None, last_error=str(error)[:2000]
+        status=Delivery.Status.PENDING,
+        claimed_at=None,
+        last_error=str(error)[:2000],
+        due_at=now + retry_delay(max(d.attempts for d in deliveries)),
     )
 
 

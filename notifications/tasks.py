@@ -11,11 +11,15 @@ from . import services
 TRANSIENT = (smtplib.SMTPException, OSError, DatabaseError, OperationalError)
 
 
+# A failed delivery is due again after services.retry_delay (1, 2, 4 … minutes, at most an hour); the retry
+# comes after the same delay, without jitter, so that it finds the delivery due. Whichever of the retry and
+# the sweep claims it first sends it. Run in-process (no broker), the immediate retry finds it not yet due and
+# stops, so a failing mail server never spends every attempt inside someone's request.
 @shared_task(
     autoretry_for=TRANSIENT,
-    retry_backoff=30,
-    retry_backoff_max=900,
-    retry_jitter=True,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=False,
     max_retries=8,
     acks_late=True,
 )

@@ -6,6 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from notifications.models import Kind
+from notifications.services import notify, notify_many
+from people.models import User
+
 from .importer import PolicyFormatError, parse_policy
 from .models import (
     Acknowledgement,
@@ -92,6 +96,13 @@ class PolicyActionError(Exception):
     """A policy action that is not allowed, with a message for the person who tried it."""
 
 
+def staff_to_acknowledge():
+    """Active people whose role asks them to acknowledge policies (the Staff role, which every role has)."""
+    return User.objects.with_perm(
+        "policies.add_acknowledgement", backend="django.contrib.auth.backends.ModelBackend"
+    )
+
+
 @transaction.atomic
 def version_approve(*, version, by):
     """Make a draft the current version; the previous current one (and older drafts) are superseded."""
@@ -119,6 +130,12 @@ def version_approve(*, version, by):
     version.effective_date = today
     version.next_review_date = version.review_due_after(today)
     version.save(update_fields=["status", "approved_at", "approved_by", "effective_date", "next_review_date"])
+    notify_many(
+        recipients=staff_to_acknowledge(),
+        kind=Kind.POLICY_TO_ACKNOWLEDGE,
+        title=f"Please read and acknowledge the {version.policy.title} (version {version.number})",
+        link=version.policy.get_absolute_url(),
+    )
     return version
 
 
@@ -174,14 +191,27 @@ def comment_add(*, version, author, body, clause=None):
     )
 
 
+@transaction.atomic
 def comment_reply(*, comment, author, body):
-    """The policy's manager answers; the commenter may answer back. Nobody else is part of the thread."""
+    """The policy's manager answers; the commenter may answer back. Nobody else is part of the thread.
+
+    The other side is told: the commenter when someone answers them, the policy owner when the commenter
+    answers back. The notification names the policy only, never who wrote or what.
+    """
     body = (body or "").strip()
     if not body:
         raise PolicyActionError("Write your reply before sending it.")
     if not comment.is_visible_to(author):
         raise PolicyActionError("You cannot reply to this comment.")
-    return CommentReply.objects.create(comment=comment, author=author, body=body)
+    reply = CommentReply.objects.create(comment=comment, author=author, body=body)
+    policy = comment.policy
+    if author.pk != comment.author_id:
+        recipient, title = comment.author, f"A reply to your comment on the {policy.title}"
+    else:
+        recipient, title = policy.owner, f"A new reply to a comment on the {policy.title}"
+    if recipient is not None and recipient.pk != author.pk:
+        notify(recipient=recipient, kind=Kind.COMMENT_REPLY, title=title, link=comment.get_absolute_url())
+    return reply
 
 
 def comment_mark_addressed(*, comment, by, addressed=True):

@@ -1,1 +1,466 @@
-"""Being written: case timers (triage, governance review, reporter feedback, removal requests)."""
+"""Case timers (triage, governance review, reporter feedback, removal requests), and who is told what.
+
+Timers are rows (reminders.models.Timer): the case services start them when something happens, through
+the `case_timers_on_*` functions below, and cancel them when what they wait for is done; the sweep
+(reminders.sweep) fires them. Every handler checks again, at fire time, that its timer still applies,
+and does nothing if it does not.
+
+What the words mean here:
+
+- The *clock* starts when a concern is raised, and again when a closed case is reopened.
+  `Timer.created_at` is the moment a timer's clock started; the reporter deadlines count from it.
+- Triage and governance limits are working days (reminders.calendar: England and Wales, bank holidays
+  excluded); the reporter deadlines are calendar days and months, as in the EU whistleblowing directive.
+- A case is *triaged* when it leaves triage: closed at triage or referred. Starting triage does not stop
+  the clock.
+- A referred case is *decided* when action starts on it or it is closed.
+- The reporter is *acknowledged* by the first message sent to them after the clock started.
+- The reporter is *given feedback* when the case is closed, or by a message sent to them at least
+  `reporter_acknowledgement_days` after the clock started (an earlier message is the acknowledgement).
+- A removal request is *overdue* from the local midnight after its deadline day, while still pending.
+- Due times are fixed when a timer starts: a change to Limits applies to timers started afterwards.
+- *Rounds*: a timer kind is unique per (case, note). The first round has an empty note; a reopened case
+  starts a new round ("round 2", "round 3", …) and the timers of earlier rounds stay as history.
+
+Who is told: never the subject of a concern, whatever else they are (`_tell` filters them out), nor the
+person who did what is being told. Titles are neutral, a case reference and what is awaited, never a
+name, a platform or what was posted; the link is the case page, which applies its own access rules.
+"""
+
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import dateformat, timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases.models import (
+    CLOSED_STAGES,
+    TRIAGE_STAGES,
+    Case,
+    CaseEvent,
+    CaseUserObjectPermission,
+    RemovalRequest,
+    Stage,
+)
+from notifications.models import Kind
+from notifications.services import notify_many
+from people.models import User
+from people.roles import Role
+
+from .calendar import add_working_days
+from .models import Limits, Timer
+from .sweep import handles, timers_cancel
+
+TRIAGE_TIMERS = (Timer.Kind.TRIAGE_REMINDER, Timer.Kind.TRIAGE_ESCALATION)
+REPORTER_TIMERS = (Timer.Kind.REPORTER_ACKNOWLEDGEMENT, Timer.Kind.REPORTER_FEEDBACK)
+# A referred case waits for the governance head's decision in these stages.
+AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def governance_heads():
+    return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).distinct().order_by("pk")
+
+
+def _tell(*, case, recipients, kind, title, exclude=()):
+    """Notify people about a case. The one place that keeps its subject, and whoever acted, out of it."""
+    barred = {case.subject_person_id, *(person.pk for person in exclude if person is not None)}
+    return notify_many(
+        recipients=[p for p in recipients if p is not None and p.pk not in barred],
+        kind=kind,
+        title=title,
+        link=case.get_absolute_url(),
+    )
+
+
+def _day(value):
+    """E.g. 3 March 2026, for a date or (in local time) a datetime."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, "j F Y")
+
+
+def acknowledgement_due(started_at, limits):
+    return timezone.localtime(started_at) + relativedelta(days=limits.reporter_acknowledgement_days)
+
+
+def feedback_due(started_at, limits):
+    return timezone.localtime(started_at) + relativedelta(months=limits.reporter_feedback_months)
+
+
+def _start(*, kind, case, due_at, started_at, removal_request=None):
+    """Start a new round of a timer, cancelling the one still waiting, if any."""
+    same = {"kind": kind, "case": case, "removal_request": removal_request}
+    timers_cancel(**same)
+    rounds = Timer.objects.filter(**same).count()
+    return Timer.objects.create(
+        **same, due_at=due_at, created_at=started_at, note=f"round {rounds + 1}" if rounds else ""
+    )
+
+
+def _start_triage_timers(case, started_at, limits):
+    _start(
+        kind=Timer.Kind.TRIAGE_REMINDER,
+        case=case,
+        started_at=started_at,
+        due_at=add_working_days(started_at, limits.triage_reminder_working_days),
+    )
+    _start(
+        kind=Timer.Kind.TRIAGE_ESCALATION,
+        case=case,
+        started_at=started_at,
+        due_at=add_working_days(started_at, limits.triage_escalation_working_days),
+    )
+
+
+def _start_governance_timer(case, started_at, limits):
+    _start(
+        kind=Timer.Kind.GOVERNANCE_REMINDER,
+        case=case,
+        started_at=started_at,
+        due_at=add_working_days(started_at, limits.governance_reminder_working_days),
+    )
+
+
+def _start_reporter_timers(case, started_at, limits, *, acknowledged=False):
+    warning = relativedelta(days=limits.reporter_warning_days)
+    if not acknowledged:
+        _start(
+            kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT,
+            case=case,
+            started_at=started_at,
+            due_at=acknowledgement_due(started_at, limits) - warning,
+        )
+    _start(
+        kind=Timer.Kind.REPORTER_FEEDBACK,
+        case=case,
+        started_at=started_at,
+        due_at=feedback_due(started_at, limits) - warning,
+    )
+
+
+# --- Events: the case services call these ---------------------------------------------------------------
+
+
+def case_timers_on_raise(*, case):
+    """A concern is raised: the triage clock and the reporter's deadlines start."""
+    limits = Limits.current()
+    _start_triage_timers(case, case.created_at, limits)
+    _start_reporter_timers(case, case.created_at, limits)
+
+
+def case_timers_on_stage_change(*, case, by, previous):
+    """The case moved from `previous` to `case.stage`: stop what is done, start what now applies."""
+    if previous in TRIAGE_STAGES and case.stage not in TRIAGE_STAGES:
+        case_timers_on_triaged(case=case)
+    if case.stage == Stage.REFERRED:
+        case_timers_on_refer(case=case)
+        case_referred_notify(case=case, by=by)
+    if previous in AWAITING_DECISION and case.stage not in AWAITING_DECISION:
+        case_timers_on_decision(case=case)
+    if case.stage in CLOSED_STAGES:
+        case_timers_on_close(case=case)
+    if previous in CLOSED_STAGES and case.stage not in CLOSED_STAGES:
+        case_timers_on_reopen(case=case)
+
+
+def case_timers_on_triaged(*, case):
+    timers_cancel(case=case, kind__in=TRIAGE_TIMERS)
+
+
+def case_timers_on_refer(*, case):
+    """Referred: the governance head has `governance_reminder_working_days` to decide."""
+    _start_governance_timer(case, case.stage_changed_at, Limits.current())
+
+
+def case_timers_on_decision(*, case):
+    timers_cancel(case=case, kind=Timer.Kind.GOVERNANCE_REMINDER)
+
+
+def case_timers_on_close(*, case):
+    """Closed: the reporter sees the outcome stage on their case, which is the feedback owed to them."""
+    timers_cancel(case=case, kind__in=REPORTER_TIMERS)
+
+
+def case_timers_on_reopen(*, case):
+    """Reopened: new rounds of what applies at the stage it reopens to, and of the reporter's feedback
+    deadline, counted from the reopening. A reporter already acknowledged is not acknowledged again."""
+    limits = Limits.current()
+    started_at = case.stage_changed_at
+    if case.stage in TRIAGE_STAGES:
+        _start_triage_timers(case, started_at, limits)
+    elif case.stage in AWAITING_DECISION:
+        _start_governance_timer(case, started_at, limits)
+    acknowledged = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MESSAGE).exists()
+    _start_reporter_timers(case, started_at, limits, acknowledged=acknowledged)
+
+
+def case_timers_on_message_to_reporter(*, case, event):
+    """A message to the reporter acknowledges them; sent late enough after the clock started, it is also
+    the feedback owed to them (see the module's definitions)."""
+    limits = Limits.current()
+    timers_cancel(case=case, kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT, created_at__lte=event.at)
+    started_by = timezone.localtime(event.at) - relativedelta(days=limits.reporter_acknowledgement_days)
+    timers_cancel(case=case, kind=Timer.Kind.REPORTER_FEEDBACK, created_at__lte=started_by)
+
+
+def removal_overdue_at(removal_request):
+    """The local midnight after the deadline day: the whole deadline day is allowed."""
+    day_after = removal_request.deadline + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
+def case_timers_on_removal_request(*, removal_request):
+    _start(
+        kind=Timer.Kind.REMOVAL_OVERDUE,
+        case=removal_request.case,
+        removal_request=removal_request,
+        started_at=removal_request.recorded_at,
+        due_at=removal_overdue_at(removal_request),
+    )
+
+
+def case_timers_on_removal_resolved(*, removal_request):
+    timers_cancel(removal_request=removal_request)
+
+
+# --- Event notifications: the case services call these too ---------------------------------------------
+
+
+def case_routed_notify(*, case):
+    _tell(
+        case=case,
+        recipients=[case.handler],
+        kind=Kind.CASE_ROUTED,
+        title=f"Case {case.reference} has been routed to you for triage",
+    )
+
+
+def case_reassigned_notify(*, case, by):
+    _tell(
+        case=case,
+        recipients=[case.handler],
+        kind=Kind.CASE_ROUTED,
+        title=f"Case {case.reference} has been assigned to you",
+        exclude=[by],
+    )
+
+
+def case_referred_notify(*, case, by):
+    _tell(
+        case=case,
+        recipients=governance_heads(),
+        kind=Kind.CASE_REFERRED,
+        title=f"Case {case.reference} has been referred to you for a decision",
+        exclude=[by],
+    )
+
+
+def reporter_message_notify(*, case, by):
+    _tell(
+        case=case,
+        recipients=[case.reporter],
+        kind=Kind.REPORTER_MESSAGE,
+        title=f"There is a new message for you about concern {case.reference}",
+        exclude=[by],
+    )
+
+
+# --- Handlers: the sweep calls these with a batch of due timers of one kind ------------------------------
+
+
+def _cases(timers, **filters):
+    return Case.objects.filter(pk__in={t.case_id for t in timers}, **filters).select_related("handler")
+
+
+@handles(Timer.Kind.TRIAGE_REMINDER)
+def triage_reminders_send(*, timers, now):
+    """Remind the handler of each case still waiting for triage."""
+    for case in _cases(timers, stage__in=TRIAGE_STAGES):
+        _tell(
+            case=case,
+            recipients=[case.handler],
+            kind=Kind.TRIAGE_REMINDER,
+            title=f"Case {case.reference} is waiting for your triage",
+        )
+
+
+def escalation_target(*, case, heads):
+    """The Head of Service of the reporter's team; the governance head instead if that person has left,
+    is the subject or the reporter, or already handles the case. None if nobody else can take it."""
+    barred = {case.subject_person_id, case.reporter_id, case.handler_id}
+    team_head = case.reporter_team.head_of_service if case.reporter_team else None
+    for person in [team_head, *heads]:
+        if person is not None and person.is_active and person.pk not in barred:
+            return person
+    return None
+
+
+def _hand_over(changes, now):
+    """Make `to` the handler of each case in place of `before`, with the grants case_reassign gives: the
+    new handler may handle the case, the one before no longer. In bulk: (case, before, to) triples."""
+    if not changes:
+        return
+    permission = Permission.objects.get(content_type__app_label="cases", codename="handle_case")
+    before = Q()
+    for case, previous, _to in changes:
+        if previous is not None:
+            before |= Q(content_object_id=case.pk, user_id=previous.pk)
+    if before:
+        CaseUserObjectPermission.objects.filter(before, permission=permission).delete()
+    CaseUserObjectPermission.objects.bulk_create(
+        [
+            CaseUserObjectPermission(permission=permission, user=to, content_object=case)
+            for case, _, to in changes
+        ],
+        ignore_conflicts=True,
+    )
+    for case, _previous, to in changes:
+        case.handler, case.updated_at = to, now
+    Case.objects.bulk_update([case for case, _, _ in changes], ["handler", "updated_at"])
+
+
+@handles(Timer.Kind.TRIAGE_ESCALATION)
+def triage_escalations_send(*, timers, now):
+    """Escalate each case still untriaged: the Head of Service of the reporter's team becomes its handler
+    (as a reassignment would do it), the timeline records the escalation, and the new handler and the
+    governance head(s) are told."""
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handler", "reporter_team__head_of_service")
+        .filter(pk__in={t.case_id for t in timers}, stage__in=TRIAGE_STAGES)
+        .order_by("pk")
+    )
+    if not cases:
+        return
+    days = Limits.current().triage_escalation_working_days
+    reason = f"Not triaged within {days} working days"
+    late = f"it was not triaged within {days} working days"
+    heads = list(governance_heads())
+    changes = []
+    events = []
+    for case in cases:
+        previous, to = case.handler, escalation_target(case=case, heads=heads)
+        if to is not None:
+            changes.append((case, previous, to))
+            role = "Head of Business and Governance" if to in heads else "Head of Service"
+            handed = f"from {previous} to {to}" if previous else f"to {to}"
+            text = f"{reason}: escalated {handed}, the {role}."
+        else:
+            text = f"{reason}: escalated to the Head of Business and Governance."
+        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.ESCALATED, actor=None, at=now, text=text))
+    _hand_over(changes, now)
+    CaseEvent.objects.bulk_create(events)
+    new_handlers = {case.pk: to for case, _, to in changes}
+    for case in cases:
+        to = new_handlers.get(case.pk)
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.CHANGE,
+            case=case,
+            what=f"escalated {case.reference}" + (f" to {to}" if to else ""),
+        )
+        _tell(
+            case=case,
+            recipients=[to],
+            kind=Kind.ESCALATION,
+            title=f"Case {case.reference} has been escalated to you: {late}",
+        )
+        _tell(
+            case=case,
+            recipients=heads,
+            kind=Kind.ESCALATION,
+            title=f"Case {case.reference} has been escalated: {late}",
+            exclude=[to],
+        )
+
+
+@handles(Timer.Kind.GOVERNANCE_REMINDER)
+def governance_reminders_send(*, timers, now):
+    """Remind the governance head(s) of each referred case still waiting for a decision."""
+    cases = list(_cases(timers, stage__in=AWAITING_DECISION))
+    heads = list(governance_heads()) if cases else []
+    for case in cases:
+        _tell(
+            case=case,
+            recipients=heads,
+            kind=Kind.TRIAGE_REMINDER,
+            title=f"Case {case.reference} is waiting for your decision",
+        )
+
+
+@handles(Timer.Kind.REPORTER_ACKNOWLEDGEMENT)
+@handles(Timer.Kind.REPORTER_FEEDBACK)
+def reporter_deadline_warnings_send(*, timers, now):
+    """Warn the handler before the reporter's acknowledgement or feedback falls due, unless it is done."""
+    limits = Limits.current()
+    cases = {case.pk: case for case in _cases(timers).exclude(stage__in=CLOSED_STAGES)}
+    messages = defaultdict(list)
+    for case_id, at in CaseEvent.objects.filter(case_id__in=cases, kind=CaseEvent.Kind.MESSAGE).values_list(
+        "case_id", "at"
+    ):
+        messages[case_id].append(at)
+    for timer in timers:
+        case = cases.get(timer.case_id)
+        if case is None:
+            continue
+        if timer.kind == Timer.Kind.REPORTER_ACKNOWLEDGEMENT:
+            done_by_message_from = timer.created_at
+            due, what = acknowledgement_due(timer.created_at, limits), "acknowledge the reporter"
+        else:
+            done_by_message_from = acknowledgement_due(timer.created_at, limits)
+            due, what = feedback_due(timer.created_at, limits), "give the reporter feedback"
+        if any(at >= done_by_message_from for at in messages[case.pk]):
+            continue
+        _tell(
+            case=case,
+            recipients=[case.handler],
+            kind=Kind.REPORTER_FEEDBACK,
+            title=f"Case {case.reference}: {what} by {_day(due)}",
+        )
+
+
+@handles(Timer.Kind.REMOVAL_OVERDUE)
+def removal_requests_overdue(*, timers, now):
+    """Mark each removal request still pending past its deadline as overdue, once (the conditional update
+    on overdue_notified_at is the claim), note it on the case timeline and tell the case handler and the
+    person who recorded it (clause 2.5)."""
+    waiting = RemovalRequest.objects.filter(
+        pk__in={t.removal_request_id for t in timers},
+        status=RemovalRequest.Status.PENDING,
+        overdue_notified_at__isnull=True,
+    )
+    ids = list(waiting.select_for_update().values_list("pk", flat=True))
+    if not ids or not waiting.filter(pk__in=ids).update(overdue_notified_at=now):
+        return
+    requests = list(
+        RemovalRequest.objects.filter(pk__in=ids, overdue_notified_at=now).select_related(
+            "case__handler", "recorded_by"
+        )
+    )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=request.case,
+            kind=CaseEvent.Kind.ACTION,
+            actor=None,
+            at=now,
+            text=(
+                f"Removal request to {request.requested_from} of {_day(request.sent_on)} is overdue: "
+                f"no removal was confirmed by {_day(request.deadline)} (clause 2.5)."
+            ),
+        )
+        for request in requests
+    )
+    for request in requests:
+        _tell(
+            case=request.case,
+            recipients=[request.case.handler, request.recorded_by],
+            kind=Kind.ACTION_DUE,
+            title=f"Case {request.case.reference}: a removal request is overdue",
+        )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL")
 PRINT_SETTINGS = """
 import json
 from django.conf import settings
@@ -52,6 +52,7 @@ def production_environment(tmp_path):
         "SECRET_KEY": "a-long-random-test-secret-key-3f9c1e7a52b84d6e9a0c4f2b8d1e6a7c",
         "ALLOWED_HOSTS": "focuspolicy.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        "SITE_URL": "https://focuspolicy.example",
     }
 
 

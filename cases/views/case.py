@@ -73,7 +73,7 @@ def detail(request, reference):
 
 def _handler_context(request, case, relation, **forms):
     moves = services.allowed_moves(case=case, user=request.user)
-    return {
+    context = {
         "case": case,
         "relation": relation,
         "clauses": case.clauses.all(),
@@ -83,12 +83,21 @@ def _handler_context(request, case, relation, **forms):
             for move in moves
         ],
         "page_error": forms.get("page_error"),
-        "reassign_form": forms.get("reassign")
-        or (ReassignForm(candidates=services.reassign_candidates(case=case)) if not case.is_closed else None),
-        "note_form": forms.get("note") or NoteForm(),
-        "message_form": forms.get("message") or MessageForm(),
         "is_governance": relation == access.GOVERNANCE,
     }
+    # The Head of Information & Security reads a flagged case to decide on the breach; they do not handle it.
+    if relation in (access.HANDLER, access.GOVERNANCE):
+        context.update(
+            reassign_form=forms.get("reassign")
+            or (
+                ReassignForm(candidates=services.reassign_candidates(case=case))
+                if not case.is_closed
+                else None
+            ),
+            note_form=forms.get("note") or NoteForm(),
+            message_form=forms.get("message") or MessageForm(),
+        )
+    return context
 
 
 def _rerender(request, case, relation, **forms):

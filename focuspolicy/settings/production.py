@@ -8,7 +8,9 @@ from .base import env
 PRODUCTION = True
 DEBUG = False
 
-_missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not env(name, default="")]
+_missing = [
+    name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL") if not env(name, default="")
+]
 if _missing:
     raise ImproperlyConfigured(
         "focuspolicy cannot start in production mode: missing required setting(s) "

@@ -1,0 +1,76 @@
+"""The personal data breach panel's two steps: flagging a case, and recording the decision on the ICO."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reminders import breach
+
+from .. import access
+from ..services import CaseError
+from .case import _handler_context
+
+
+class BreachDecisionForm(forms.Form):
+    reported_to_ico = forms.TypedChoiceField(
+        label="Was it reported to the Information Commissioner's Office?",
+        choices=[("yes", "Yes, it was reported to the ICO"), ("no", "No, it is not to be reported")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    ico_reference = forms.CharField(label="ICO reference", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_breach_%s", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reported_to_ico") and not cleaned.get("ico_reference", "").strip():
+            self.add_error("ico_reference", "Give the ICO's reference for the report.")
+        return cleaned
+
+
+def _to_panel(case):
+    return redirect(f"{case.get_absolute_url()}#breach-heading")
+
+
+@login_required
+@require_POST
+def flag(request, reference):
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
+    try:
+        breach.breach_flag(case=case, by=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{case.reference} is flagged as a possible personal data breach. "
+            "The Head of Information & Security has been told.",
+        )
+    return _to_panel(case)
+
+
+@login_required
+@require_POST
+def decision(request, reference):
+    case, relation = access.get_case_for_user(
+        request.user, reference, relations=(access.INFOSEC, access.GOVERNANCE)
+    )
+    form = BreachDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            breach.breach_decision_record(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The decision on the possible personal data breach is recorded.")
+            return _to_panel(case)
+    case.refresh_from_db()
+    context = _handler_context(request, case, relation)
+    context["breach_form"] = form
+    context["page_error"] = " ".join(form.non_field_errors()) or "Check the breach decision and try again."
+    return render(request, "cases/detail.html", context, status=400)

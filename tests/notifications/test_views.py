@@ -1,0 +1,165 @@
+"""The notifications pages: the list, the unread count in the navigation, opening, marking read and the
+person's preferences. Each person sees and changes only their own."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Kind, Notification, Preference
+
+pytestmark = pytest.mark.django_db
+
+BADGE = '<span class="badge">{}<span class="visually-hidden"> unread</span></span>'
+
+
+def notification(person, title="A case has been routed to you", link="/cases/SMP-2026-0001/", **fields):
+    return Notification.objects.create(
+        recipient=person, kind=Kind.CASE_ROUTED, title=title, link=link, **fields
+    )
+
+
+@pytest.fixture
+def mine(supervisor):
+    return [
+        notification(supervisor, title="A case has been routed to you", link="/cases/SMP-2026-0001/"),
+        notification(supervisor, title="A message about a concern you raised", link="/cases/SMP-2026-0002/"),
+    ]
+
+
+@pytest.fixture
+def theirs(outsider):
+    return notification(outsider, title="A policy version to acknowledge", link="/policies/")
+
+
+@pytest.mark.parametrize(
+    "name, args, method",
+    [("list", [], "get"), ("open", [1], "get"), ("preferences", [], "get"), ("mark_read", [], "post")],
+)
+def test_anonymous_visitors_are_sent_to_log_in(client, name, args, method):
+    url = reverse(f"notifications:{name}", args=args)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_the_list_shows_my_notifications_newest_first_and_nobody_elses(client, supervisor, mine, theirs):
+    client.force_login(supervisor)
+    response = client.get(reverse("notifications:list"))
+
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [mine[1], mine[0]]
+    assert "A message about a concern you raised" in response.text
+    assert theirs.title not in response.text
+    assert response.text.count("<strong>new</strong>") == 2
+
+
+def test_someone_with_no_notifications_is_told_so(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("notifications:list"))
+    assert "You have no notifications." in response.text
+    assert 'class="badge"' not in response.text
+
+
+def test_the_navigation_counts_my_unread_notifications_on_every_page(client, supervisor, mine, theirs):
+    notification(supervisor, title="Read already", read_at=timezone.now())
+    client.force_login(supervisor)
+
+    for url in (reverse("home"), reverse("policies:list"), reverse("notifications:list")):
+        assert BADGE.format(2) in client.get(url).text
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, supervisor, mine):
+    client.force_login(supervisor)
+    response = client.get(reverse("notifications:open", args=[mine[0].pk]))
+
+    assert response.status_code == 302 and response.url == "/cases/SMP-2026-0001/"
+    mine[0].refresh_from_db()
+    mine[1].refresh_from_db()
+    assert mine[0].is_read and not mine[1].is_read
+    assert BADGE.format(1) in client.get(reverse("notifications:list")).text
+
+
+def test_nobody_can_open_or_mark_read_someone_elses_notification(client, supervisor, mine, theirs):
+    client.force_login(supervisor)
+    response = client.get(reverse("notifications:open", args=[theirs.pk]))
+    assert response.status_code == 302 and response.url == reverse("notifications:list")
+
+    client.post(reverse("notifications:mark_read"), {"notification": [theirs.pk]})
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+    assert theirs.title not in client.get(reverse("notifications:list")).text
+
+
+def test_mark_all_read_clears_the_count_and_touches_only_mine(client, supervisor, mine, theirs):
+    client.force_login(supervisor)
+    response = client.post(reverse("notifications:mark_read"))
+
+    assert response.status_code == 302 and response.url == reverse("notifications:list")
+    assert not Notification.objects.filter(recipient=supervisor, read_at__isnull=True).exists()
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+    assert 'class="badge"' not in client.get(reverse("notifications:list")).text
+
+
+def test_marking_one_read_leaves_the_others(client, supervisor, mine):
+    client.force_login(supervisor)
+    client.post(reverse("notifications:mark_read"), {"notification": [mine[1].pk]})
+    assert [n.is_read for n in Notification.objects.filter(pk__in=[m.pk for m in mine]).order_by("pk")] == [
+        False,
+        True,
+    ]
+
+
+def test_mark_read_only_accepts_a_post(client, supervisor, mine):
+    client.force_login(supervisor)
+    assert client.get(reverse("notifications:mark_read")).status_code == 405
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+
+
+def test_the_preferences_page_offers_each_kind_and_lists_those_always_sent(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("notifications:preferences"))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.fields) == {k.value for k in Kind} - {Kind.ESCALATION, Kind.PERSONAL_DATA_BREACH}
+    assert form[Kind.CASE_ROUTED].value() == Preference.Mode.IMMEDIATE
+    always = response.text.split("Always sent at once", 1)[1]
+    assert Kind.ESCALATION.label in always and Kind.PERSONAL_DATA_BREACH.label in always
+
+
+def test_saving_preferences_keeps_them_and_ignores_the_kinds_that_cannot_be_turned_off(client, supervisor):
+    modes = {k.value: Preference.Mode.IMMEDIATE for k in Kind}
+    modes.update(
+        {
+            Kind.CASE_ROUTED: Preference.Mode.DIGEST,
+            Kind.POLICY_TO_ACKNOWLEDGE: Preference.Mode.IN_APP,
+            Kind.ESCALATION: Preference.Mode.IN_APP,
+            Kind.PERSONAL_DATA_BREACH: Preference.Mode.DIGEST,
+        }
+    )
+    client.force_login(supervisor)
+    response = client.post(reverse("notifications:preferences"), modes, follow=True)
+
+    assert response.redirect_chain == [(reverse("notifications:preferences"), 302)]
+    assert "Your notification preferences are saved." in response.text
+    saved = dict(Preference.objects.filter(user=supervisor).values_list("kind", "mode"))
+    assert saved[Kind.CASE_ROUTED] == Preference.Mode.DIGEST
+    assert saved[Kind.POLICY_TO_ACKNOWLEDGE] == Preference.Mode.IN_APP
+    assert Kind.ESCALATION not in saved and Kind.PERSONAL_DATA_BREACH not in saved
+    assert response.context["form"][Kind.CASE_ROUTED].value() == Preference.Mode.DIGEST
+
+
+def test_a_bad_choice_saves_nothing(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(reverse("notifications:preferences"), {Kind.CASE_ROUTED: "carrier_pigeon"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in str(response.context["form"].errors[Kind.CASE_ROUTED])
+    assert not Preference.objects.exists()
+
+
+def test_my_preferences_are_not_anyone_elses(client, supervisor, outsider):
+    Preference.objects.create(user=outsider, kind=Kind.CASE_ROUTED, mode=Preference.Mode.IN_APP)
+    client.force_login(supervisor)
+    form = client.get(reverse("notifications:preferences")).context["form"]
+    assert form[Kind.CASE_ROUTED].value() == Preference.Mode.IMMEDIATE
