@@ -4,6 +4,7 @@ delivery sooner, so nothing is lost if the broker is down."""
 import datetime
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -45,24 +46,44 @@ def notify(*, recipient, kind, title, link):
     return created[0] if created else None
 
 
+@dataclass(frozen=True)
+class Message:
+    recipient: object
+    kind: str
+    title: str
+    link: str
+
+
 def notify_many(*, recipients, kind, title, link):
     """The same notification for several people, in a fixed number of queries."""
-    recipients = [r for r in {r.pk: r for r in recipients if r is not None and r.is_active}.values()]
-    if not recipients:
+    return notify_each([Message(recipient, kind, title, link) for recipient in recipients])
+
+
+def notify_each(messages):
+    """Record many notifications at once (each its own recipient, kind, title and link) and queue their
+    deliveries once the transaction commits. A fixed number of queries however many there are, so a
+    sweep that tells thousands of people costs the same few queries per batch."""
+    unique = {}
+    for message in messages:
+        if message.recipient is not None and message.recipient.is_active:
+            unique.setdefault((message.recipient.pk, message.kind, message.title, message.link), message)
+    messages = list(unique.values())
+    if not messages:
         return []
     now = timezone.now()
-    modes = (
-        dict(Preference.objects.filter(user__in=recipients, kind=kind).values_list("user_id", "mode"))
-        if kind not in MANDATORY_KINDS
-        else {}
-    )
+    optional = {m.kind for m in messages} - MANDATORY_KINDS
+    modes = {}
+    if optional:
+        rows = Preference.objects.filter(user__in={m.recipient.pk for m in messages}, kind__in=optional)
+        modes = {(user_id, kind): mode for user_id, kind, mode in rows.values_list("user_id", "kind", "mode")}
     notifications = Notification.objects.bulk_create(
-        Notification(recipient=r, kind=kind, title=title, link=link, created_at=now) for r in recipients
+        Notification(recipient=m.recipient, kind=m.kind, title=m.title, link=m.link, created_at=now)
+        for m in messages
     )
     deliveries = []
     for notification in notifications:
         deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.IN_APP, due_at=now))
-        mode = modes.get(notification.recipient_id, Preference.Mode.IMMEDIATE)
+        mode = modes.get((notification.recipient_id, notification.kind), Preference.Mode.IMMEDIATE)
         if mode == Preference.Mode.IMMEDIATE:
             deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, due_at=now))
         elif mode == Preference.Mode.DIGEST:
@@ -80,15 +101,25 @@ def notify_many(*, recipients, kind, title, link):
     return notifications
 
 
+# Deliveries go to the workers in groups: one message on the broker per group, not one per e-mail.
+ENQUEUE_CHUNK = 100
+
+
 def enqueue_deliveries(delivery_ids):
     """Hand deliveries to the workers. If the broker is down, they wait in the database for the sweep."""
-    from .tasks import deliver
+    from .tasks import deliver, deliver_many
 
-    for delivery_id in delivery_ids:
+    for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):
+        chunk = delivery_ids[start : start + ENQUEUE_CHUNK]
         try:
-            deliver.apply_async((delivery_id,), retry=False)
+            if len(chunk) == 1:
+                deliver.apply_async((chunk[0],), retry=False)
+            else:
+                deliver_many.apply_async((chunk,), retry=False)
         except Exception:  # noqa: BLE001 - any broker failure: the sweep will send it
-            logger.warning("Could not queue delivery %s; the sweep will send it.", delivery_id, exc_info=True)
+            logger.warning(
+                "Could not queue %s deliveries; the sweep will send them.", len(chunk), exc_info=True
+            )
             return
 
 

@@ -28,5 +28,17 @@ def deliver(delivery_id):
 
 
 @shared_task(acks_late=True)
+def deliver_many(delivery_ids):
+    """A group of deliveries queued together; one that fails is retried on its own, with backoff."""
+    sent = 0
+    for delivery_id in delivery_ids:
+        try:
+            sent += services.deliver_one(delivery_id=delivery_id)
+        except TRANSIENT:
+            deliver.apply_async((delivery_id,), countdown=services.retry_delay(1).total_seconds())
+    return sent
+
+
+@shared_task(acks_late=True)
 def deliver_due():
     return services.deliver_due()

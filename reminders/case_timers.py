@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record_many
 from cases.models import (
     CLOSED_STAGES,
     TRIAGE_STAGES,
@@ -47,7 +47,7 @@ from cases.models import (
     Stage,
 )
 from notifications.models import Kind
-from notifications.services import notify_many
+from notifications.services import Message, notify_each
 from people.models import User
 from people.roles import Role
 
@@ -68,15 +68,15 @@ def governance_heads():
     return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).distinct().order_by("pk")
 
 
-def _tell(*, case, recipients, kind, title, exclude=()):
-    """Notify people about a case. The one place that keeps its subject, and whoever acted, out of it."""
+def _messages(*, case, recipients, kind, title, exclude=()):
+    """What to tell whom about a case. The one place that keeps its subject, and whoever acted, out of it."""
     barred = {case.subject_person_id, *(person.pk for person in exclude if person is not None)}
-    return notify_many(
-        recipients=[p for p in recipients if p is not None and p.pk not in barred],
-        kind=kind,
-        title=title,
-        link=case.get_absolute_url(),
-    )
+    link = case.get_absolute_url()
+    return [Message(p, kind, title, link) for p in recipients if p is not None and p.pk not in barred]
+
+
+def _tell(**what):
+    return notify_each(_messages(**what))
 
 
 def _day(value):
@@ -282,13 +282,15 @@ def _cases(timers, **filters):
 @handles(Timer.Kind.TRIAGE_REMINDER)
 def triage_reminders_send(*, timers, now):
     """Remind the handler of each case still waiting for triage."""
+    batch = []
     for case in _cases(timers, stage__in=TRIAGE_STAGES):
-        _tell(
+        batch += _messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.TRIAGE_REMINDER,
             title=f"Case {case.reference} is waiting for your triage",
         )
+    notify_each(batch)
 
 
 def escalation_target(*, case, heads):
@@ -331,6 +333,7 @@ def triage_escalations_send(*, timers, now):
     """Escalate each case still untriaged: the Head of Service of the reporter's team becomes its handler
     (as a reassignment would do it), the timeline records the escalation, and the new handler and the
     governance head(s) are told."""
+    batch = []
     cases = list(
         Case.objects.select_for_update(of=("self",))
         .select_related("handler", "reporter_team__head_of_service")
@@ -358,47 +361,55 @@ def triage_escalations_send(*, timers, now):
     _hand_over(changes, now)
     CaseEvent.objects.bulk_create(events)
     new_handlers = {case.pk: to for case, _, to in changes}
+    audit_record_many(
+        {
+            "actor": None,
+            "action": AuditEntry.Action.CHANGE,
+            "case": case,
+            "what": f"escalated {case.reference}"
+            + (f" to {new_handlers[case.pk]}" if case.pk in new_handlers else ""),
+        }
+        for case in cases
+    )
     for case in cases:
         to = new_handlers.get(case.pk)
-        audit_record(
-            actor=None,
-            action=AuditEntry.Action.CHANGE,
-            case=case,
-            what=f"escalated {case.reference}" + (f" to {to}" if to else ""),
-        )
-        _tell(
+        batch += _messages(
             case=case,
             recipients=[to],
             kind=Kind.ESCALATION,
             title=f"Case {case.reference} has been escalated to you: {late}",
         )
-        _tell(
+        batch += _messages(
             case=case,
             recipients=heads,
             kind=Kind.ESCALATION,
             title=f"Case {case.reference} has been escalated: {late}",
             exclude=[to],
         )
+    notify_each(batch)
 
 
 @handles(Timer.Kind.GOVERNANCE_REMINDER)
 def governance_reminders_send(*, timers, now):
     """Remind the governance head(s) of each referred case still waiting for a decision."""
+    batch = []
     cases = list(_cases(timers, stage__in=AWAITING_DECISION))
     heads = list(governance_heads()) if cases else []
     for case in cases:
-        _tell(
+        batch += _messages(
             case=case,
             recipients=heads,
             kind=Kind.TRIAGE_REMINDER,
             title=f"Case {case.reference} is waiting for your decision",
         )
+    notify_each(batch)
 
 
 @handles(Timer.Kind.REPORTER_ACKNOWLEDGEMENT)
 @handles(Timer.Kind.REPORTER_FEEDBACK)
 def reporter_deadline_warnings_send(*, timers, now):
     """Warn the handler before the reporter's acknowledgement or feedback falls due, unless it is done."""
+    batch = []
     limits = Limits.current()
     cases = {case.pk: case for case in _cases(timers).exclude(stage__in=CLOSED_STAGES)}
     messages = defaultdict(list)
@@ -418,12 +429,13 @@ def reporter_deadline_warnings_send(*, timers, now):
             due, what = feedback_due(timer.created_at, limits), "give the reporter feedback"
         if any(at >= done_by_message_from for at in messages[case.pk]):
             continue
-        _tell(
+        batch += _messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.REPORTER_FEEDBACK,
             title=f"Case {case.reference}: {what} by {_day(due)}",
         )
+    notify_each(batch)
 
 
 @handles(Timer.Kind.REMOVAL_OVERDUE)
@@ -431,6 +443,7 @@ def removal_requests_overdue(*, timers, now):
     """Mark each removal request still pending past its deadline as overdue, once (the conditional update
     on overdue_notified_at is the claim), note it on the case timeline and tell the case handler and the
     person who recorded it (clause 2.5)."""
+    batch = []
     waiting = RemovalRequest.objects.filter(
         pk__in={t.removal_request_id for t in timers},
         status=RemovalRequest.Status.PENDING,
@@ -458,9 +471,10 @@ def removal_requests_overdue(*, timers, now):
         for request in requests
     )
     for request in requests:
-        _tell(
+        batch += _messages(
             case=request.case,
             recipients=[request.case.handler, request.recorded_by],
             kind=Kind.ACTION_DUE,
             title=f"Case {request.case.reference}: a removal request is overdue",
         )
+    notify_each(batch)

@@ -149,9 +149,15 @@ def test_a_worker_on_redis_delivers_a_notification_end_to_end(worker, finished, 
         )
         ids = set(notification.deliveries.values_list("pk", flat=True))
 
-    # Committed: on_commit has queued one task per delivery in Redis, and the worker takes them from there.
+    # Committed: on_commit has queued the deliveries (as one grouped task) in Redis; the worker takes it.
     def ran():  # delivery id: whether its task ran in a worker
-        return {args[0]: in_worker for name, args, in_worker in finished if name == tasks.deliver.name}
+        done = {}
+        for name, args, in_worker in finished:
+            if name == tasks.deliver.name:
+                done[args[0]] = in_worker
+            elif name == tasks.deliver_many.name:
+                done.update(dict.fromkeys(args[0], in_worker))
+        return done
 
     wait_for(lambda: ids <= set(ran()), "the worker to run both deliveries")
 

@@ -12,6 +12,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import access, actions, services
 from cases.models import Case, CaseEvent, Outcome, RemovalRequest, Route, Stage, SubjectKind
@@ -542,3 +543,19 @@ def test_a_removal_request_already_marked_overdue_is_not_marked_again(under_revi
     RemovalRequest.objects.filter(pk=request.pk).update(overdue_notified_at=at(2026, 3, 14))
     sweep(at(2026, 3, 20))
     assert not told(Kind.ACTION_DUE).exists()
+
+
+def test_a_sweep_costs_the_same_queries_for_few_or_many_due_cases(raise_at, head_of_service):
+    """Reminders, escalations and warnings for 2 cases or 20: the same number of queries."""
+
+    def queries_for(n, start):
+        for i in range(n):
+            raise_at(start + datetime.timedelta(minutes=i))
+        with time_machine.travel(start + datetime.timedelta(days=14), tick=False):
+            with CaptureQueriesContext(connection) as captured:
+                assert sweep_timers() >= 3 * n
+        return len(captured)
+
+    few = queries_for(2, at(2026, 3, 2, 10))
+    many = queries_for(20, at(2026, 4, 13, 10))
+    assert many <= few, (few, many)
