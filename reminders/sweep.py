@@ -53,7 +53,8 @@ def sweep_timers(*, now=None, batch=1000):
                 return fired
             Timer.objects.filter(pk__in=ids, fired_at__isnull=True).update(fired_at=now)
             by_kind = defaultdict(list)
-            for timer in Timer.objects.filter(pk__in=ids).select_related("case", "removal_request__case"):
+            # Handlers load what they need in bulk; the timers themselves are small rows.
+            for timer in Timer.objects.filter(pk__in=ids):
                 by_kind[timer.kind].append(timer)
             for kind, timers in by_kind.items():
                 _run(kind, timers, now)
