@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="audit_entries")
     what = models.CharField(max_length=300, help_text="What was read or changed, in words.")
+    # Anything more to know, e.g. an export's filters and row count, or the disciplinary record read.
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -2,19 +2,20 @@ from .context import client_ip
 from .models import AuditEntry
 
 
-def _entry(*, actor, action, what, case=None):
+def _entry(*, actor, action, what, case=None, details=None):
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         case=case,
         what=what[:300],
+        details=details or {},
         ip_address=client_ip.get(),
     )
 
 
-def audit_record(*, actor, action, what, case=None):
+def audit_record(*, actor, action, what, case=None, details=None):
     """Write one audit entry; the address comes from the request being served, if any."""
-    entry = _entry(actor=actor, action=action, what=what, case=case)
+    entry = _entry(actor=actor, action=action, what=what, case=case, details=details)
     entry.save()
     return entry
 

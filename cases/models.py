@@ -210,6 +210,8 @@ class Case(models.Model):
             ("handle_case", "Can handle an assigned case"),
             ("manage_all_cases", "Can see and act on every case (Head of Business and Governance)"),
             ("decide_breach", "Can decide whether to report a personal data breach to the ICO"),
+            ("export_cases", "Can export cases"),
+            ("view_reports", "Can see the governance reports"),
         ]
         constraints = [
             models.CheckConstraint(

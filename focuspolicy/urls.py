@@ -24,6 +24,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
+    path("discipline/", include("discipline.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

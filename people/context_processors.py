@@ -25,6 +25,8 @@ def navigation(request):
             "governance": user.has_perm("cases.manage_all_cases"),
             "referrals": user.has_perm("cases.view_referrals_to_hr"),
             "audit": user.has_perm("audit.view_auditentry"),
+            "discipline": user.has_perm("discipline.view_disciplinary_records"),
+            "reports": user.has_perm("cases.view_reports"),
             "unread": lambda: user.notifications.filter(read_at__isnull=True).count(),
         }
     }
