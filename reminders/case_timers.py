@@ -276,7 +276,12 @@ def reporter_message_notify(*, case, by):
 
 
 def _cases(timers, **filters):
-    return Case.objects.filter(pk__in={t.case_id for t in timers}, **filters).select_related("handler")
+    # Only what a reminder says and whom it goes to: a sweep may load thousands of cases at once.
+    return (
+        Case.objects.filter(pk__in={t.case_id for t in timers}, **filters)
+        .select_related("handler")
+        .only("id", "reference", "subject_person_id", "handler__id", "handler__is_active")
+    )
 
 
 @handles(Timer.Kind.TRIAGE_REMINDER)

@@ -42,19 +42,20 @@ def sweep_timers(*, now=None, batch=1000):
     fired = 0
     while True:
         with transaction.atomic():
-            ids = list(
+            # Handlers load what they need in bulk; the timers themselves are small rows.
+            timers = list(
                 timers_waiting()
                 .filter(due_at__lte=now)
                 .order_by("due_at")
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)[:batch]
+                .select_for_update(skip_locked=True)[:batch]
             )
-            if not ids:
+            if not timers:
                 return fired
+            ids = [timer.pk for timer in timers]
             Timer.objects.filter(pk__in=ids, fired_at__isnull=True).update(fired_at=now)
             by_kind = defaultdict(list)
-            # Handlers load what they need in bulk; the timers themselves are small rows.
-            for timer in Timer.objects.filter(pk__in=ids):
+            for timer in timers:
+                timer.fired_at = now
                 by_kind[timer.kind].append(timer)
             for kind, timers in by_kind.items():
                 _run(kind, timers, now)

@@ -10,15 +10,11 @@ from cases import services
 from cases.models import Route, SubjectKind
 from notifications.models import Delivery, Kind, Notification
 from people.roles import Role
-from tests.cases import conftest as case_fixtures
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # The fixtures that raise cases and move them along, shared with the case tests.
-raise_case = case_fixtures.raise_case
-move_to = case_fixtures.move_to
-case_about_colleague = case_fixtures.case_about_colleague
 
 
 def told(person, kind=None):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from notifications import services, tasks
 from notifications.models import MANDATORY_KINDS, Delivery, Kind, Notification, Preference
+from people.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,10 @@ def test_nothing_is_sent_until_the_transaction_commits(django_capture_on_commit_
     with django_capture_on_commit_callbacks() as queued:
         notification = services.notify(recipient=supervisor, kind=Kind.CASE_ROUTED, title=TITLE, link=LINK)
         assert mail.outbox == []
-        assert {d.status for d in deliveries(notification).values()} == {Delivery.Status.PENDING}
+        waiting = deliveries(notification)
+        # In the app it is there at once; the e-mail waits for the commit.
+        assert waiting[Delivery.Channel.IN_APP].status == Delivery.Status.SENT
+        assert waiting[Delivery.Channel.EMAIL].status == Delivery.Status.PENDING
     for callback in queued:
         callback()
     assert {d.status for d in deliveries(notification).values()} == {Delivery.Status.SENT}
@@ -357,7 +361,7 @@ def test_the_sweep_sends_what_the_broker_never_ran_and_only_once(queued_only, su
     queued_only(head_of_service)
     assert mail.outbox == []
 
-    assert services.deliver_due() == 4  # two in-app and two e-mail deliveries
+    assert services.deliver_due() == 2  # the two e-mails: in the app they were delivered when recorded
     assert services.deliver_due() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([supervisor.email, head_of_service.email])
     assert set(Delivery.objects.values_list("status", "attempts")) == {(Delivery.Status.SENT, 1)}
@@ -382,7 +386,6 @@ def test_a_stale_claim_is_sent_again_and_a_fresh_one_is_left_alone(queued_only, 
     Delivery.objects.filter(pk=busy.pk).update(
         status=Delivery.Status.SENDING, claimed_at=now - datetime.timedelta(minutes=1)
     )
-    Delivery.objects.filter(channel=Delivery.Channel.IN_APP).update(status=Delivery.Status.SENT)
 
     assert services.deliver_due(now=now) == 1
     lost.refresh_from_db()
@@ -394,3 +397,31 @@ def test_a_stale_claim_is_sent_again_and_a_fresh_one_is_left_alone(queued_only, 
 def test_the_unread_notification_is_there_even_before_any_delivery(queued_only, supervisor):
     queued_only(supervisor)
     assert Notification.objects.filter(recipient=supervisor, read_at__isnull=True).count() == 1
+
+
+def test_many_notifications_each_get_their_own_deliveries_and_only_the_emails_are_queued(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    # More rows than one INSERT takes (1,000), with every mode, so that ids and rows must stay paired.
+    people = UserFactory.create_batch(3, email="")
+    User.objects.bulk_create(User(username=f"bulk{n}", email=f"bulk{n}@focus.example") for n in range(700))
+    people += list(User.objects.filter(username__startswith="bulk"))
+    digest, in_app_only = people[0], people[1]
+    set_preference(digest, Kind.CASE_ROUTED, Preference.Mode.DIGEST)
+    set_preference(in_app_only, Kind.CASE_ROUTED, Preference.Mode.IN_APP)
+    queued = []
+    monkeypatch.setattr(services, "enqueue_deliveries", queued.extend)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.notify_many(recipients=people, kind=Kind.CASE_ROUTED, title=TITLE, link=LINK)
+
+    assert len(created) == len(people)
+    rows = Delivery.objects.filter(notification__in=created)
+    assert rows.filter(
+        channel=Delivery.Channel.IN_APP, status=Delivery.Status.SENT, attempts=1
+    ).count() == len(people)
+    emails = rows.filter(channel=Delivery.Channel.EMAIL)
+    assert not emails.filter(notification__recipient=in_app_only).exists()
+    assert emails.get(notification__recipient=digest).digest is True
+    assert sorted(queued) == sorted(emails.filter(digest=False).values_list("pk", flat=True))
+    assert len(queued) == len(people) - 2

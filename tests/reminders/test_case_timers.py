@@ -20,7 +20,6 @@ from notifications.models import Kind, Notification
 from people.roles import Role
 from reminders.models import Limits, Timer
 from reminders.sweep import sweep_timers
-from tests.cases import conftest as case_fixtures
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,6 @@ pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 # The fixtures that raise cases and move them along, shared with the case tests.
-raise_case = case_fixtures.raise_case
 
 
 def at(year, month, day, hour=0, minute=0):
