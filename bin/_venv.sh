@@ -47,3 +47,18 @@ ensure_venv() {
     export VIRTUAL_ENV="$VENV"
     export PATH="$VENV/bin:$PATH"
 }
+
+# WeasyPrint (the PDF letters and review packs) needs Pango and a font from the system.
+ensure_pdf_libraries() {
+    if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Pango with apt-get (PDF downloads need it) ..."
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+            >/dev/null
+    else
+        echo "warning: PDF downloads need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+    fi
+}
