@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401
+"""The API, version 1, with its OpenAPI schema and documentation pages (served from our own static files)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "api"
 
-urlpatterns = []
+router = DefaultRouter()
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("versions", views.PolicyVersionViewSet, basename="version")
+router.register("clauses", views.ClauseViewSet, basename="clause")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("my-concerns", views.MyConcernViewSet, basename="my-concern")
+router.register("disciplinary-records", views.DisciplinaryRecordViewSet, basename="disciplinary-record")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    # Last: addresses ending in a slash that nothing above matches. (Without the slash, Django first
+    # redirects to the address with one.)
+    re_path(r"^(?P<path>.*/)$", views.not_found),
+]

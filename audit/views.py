@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -32,9 +34,19 @@ class AuditFilterForm(forms.Form):
 
 
 def audit_entries(*, user, filters=None):
-    """Entries newest first. None about a case the reader is the subject of: they never learn of it."""
+    """Entries newest first. None about a case the reader is the subject of, nor about a disciplinary
+    record of theirs: they never learn of it from here."""
+    from discipline.models import DisciplinaryRecord
+
     filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
-    entries = AuditEntry.objects.exclude(case__subject_person=user).select_related("actor", "case")
+    own_records = DisciplinaryRecord.objects.filter(employee=user).values("reference")
+    entries = (
+        AuditEntry.objects.exclude(case__subject_person=user)
+        .alias(record=KT("details__record"))
+        # Spelled out so that entries without a record (NULL) are kept.
+        .exclude(Q(record__in=own_records) & Q(record__isnull=False))
+        .select_related("actor", "case")
+    )
     if "reference" in filters:
         entries = entries.filter(case__reference__icontains=filters["reference"].strip())
     if "person" in filters:

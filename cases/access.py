@@ -93,3 +93,13 @@ def cases_for_breach_decision(user):
     if not _holds_role(user, Role.INFOSEC):
         return Case.objects.none()
     return cases.filter(pk__in=_granted(user, "decide_breach"))
+
+
+def cases_open_to(user):
+    """Every case whose handler's page this person may open: those they handle (every case for the
+    governance head) and the flagged cases granted to them as Head of Information & Security.
+
+    The API's case list starts here, so that it shows exactly the cases `case_relation` lets the pages
+    open as HANDLER, GOVERNANCE or INFOSEC; the subject of a concern is in neither part.
+    """
+    return cases_handled_by(user) | cases_for_breach_decision(user)

@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from people.models import User
 from people.roles import Role
+from policies.models import clause_number_order
 from reminders import case_timers
 
 from . import access
@@ -37,11 +38,6 @@ def day(value):
 def one_line(text, limit=160):
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def clause_order(number):
-    """2.5 before 10.1: clause numbers compared part by part."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.split(".")]
 
 
 def action_refusal(case):
@@ -260,7 +256,7 @@ def disciplinary_referral_record(
         removal_request=removal_request,
     )
     referral.clauses_breached.set(clauses)
-    numbers = sorted({clause.number for clause in clauses}, key=clause_order)
+    numbers = sorted({clause.number for clause in clauses}, key=clause_number_order)
     _record(
         case=case,
         by=by,

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Prefetch, Value, When
 from django.utils import timezone
 
+from policies.models import clause_number_order
+
 from . import access
 from .models import GOVERNANCE_STAGES, TRIAGE_STAGES, Case, CaseClause, DisciplinaryReferral, Stage
 
@@ -122,11 +124,7 @@ def clause_numbers_in_use(*, user):
         return []
     clauses = CaseClause.objects.filter(case__in=access.cases_handled_by(user)).order_by()
     numbers = set(clauses.values_list("number", flat=True).distinct())
-
-    def reading_order(number):
-        return [int(part) if part.isdigit() else 0 for part in number.split(".")], number
-
-    return sorted(numbers, key=reading_order)
+    return sorted(numbers, key=clause_number_order)
 
 
 def referrals_to_hr(*, user):
@@ -139,7 +137,7 @@ def referrals_to_hr(*, user):
     return (
         DisciplinaryReferral.objects.exclude(person=user)
         .exclude(case__subject_person=user)
-        .select_related("case", "person", "recorded_by")
+        .select_related("case", "person", "recorded_by", "disciplinary_record")
         .prefetch_related(Prefetch("clauses_breached", queryset=_case_clauses("text")))
         .order_by("-recorded_at", "-pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, breach, case, evidence, queues
+from .views import actions, breach, case, evidence, exports, queues
 
 app_name = "cases"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("triage/", queues.triage_queue, name="triage_queue"),
     path("governance/", queues.governance_queue, name="governance_queue"),
     path("all/", queues.all_cases, name="all"),
+    path("all/export.csv", exports.export_csv, name="export_csv"),
+    path("all/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("referrals/", queues.referrals_to_hr, name="referrals"),
     path("referrals/<int:pk>/", queues.referral_detail, name="referral"),
     path("<str:reference>/", case.detail, name="detail"),

@@ -8,12 +8,14 @@ place that says which step may follow which; discipline.services enforces it.
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import DisciplinaryReferral
+from people.models import User
 
 
 class Step(models.TextChoices):
@@ -62,8 +64,12 @@ class AppealOutcome(models.TextChoices):
 class WarningPeriods(models.Model):
     """How long a warning stays live by default, in one row that HR can change in the admin."""
 
-    first_written_warning_months = models.PositiveSmallIntegerField(default=12)
-    final_written_warning_months = models.PositiveSmallIntegerField(default=24)
+    first_written_warning_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    final_written_warning_months = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "warning periods"
@@ -217,6 +223,20 @@ class DisciplinaryRecord(models.Model):
 
     def next_steps(self):
         return [step for step, before in STEP_ORDER.items() if before == self.step]
+
+    def progress(self):
+        """Each ACAS step with "done", "next" or "" (still to come), for the record's page."""
+        done = list(Step).index(Step(self.step))
+        following = self.next_steps()
+        return [
+            (step, "done" if position <= done else "next" if step in following else "")
+            for position, step in enumerate(Step)
+        ]
+
+    def employment_type_label(self):
+        """The employment type as it was when the record was opened, in words."""
+        types = dict(User.EmploymentType.choices)
+        return types.get(self.employment_type, self.employment_type)
 
 
 class RecordClause(models.Model):

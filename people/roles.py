@@ -62,6 +62,10 @@ ROLE_PERMISSIONS = {
             ]
             for action in ("add", "change", "view")
         ],
+        # API tokens for other systems (Django REST framework's admin lists them as token proxies).
+        "authtoken.add_tokenproxy",
+        "authtoken.view_tokenproxy",
+        "authtoken.delete_tokenproxy",
         "policies.view_section",
         "policies.view_clause",
         "policies.view_acknowledgement",

@@ -151,6 +151,11 @@ class Section(models.Model):
         return f"{self.number}. {self.title}"
 
 
+def clause_number_order(number):
+    """The sort key for clause numbers in the policy's reading order: 2.5 before 10.1, 5.2 before 5.10."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.split(".")]
+
+
 class Clause(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="clauses")
     position = models.PositiveSmallIntegerField(help_text="The clause's place in its section: 2 in 5.2.")

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from people.models import User
 
-from .models import Acknowledgement, Clause, ClauseItem, Comment, PolicyVersion
+from .models import Acknowledgement, Clause, ClauseItem, Comment, Policy, PolicyVersion
 
 # Markers that cannot occur in policy text; replaced by <mark> only after the text is escaped.
 _START, _STOP = "\x02", "\x03"
@@ -38,6 +38,14 @@ def visible_versions(*, policy, user):
     if not policy.is_managed_by(user):
         versions = versions.exclude(status=PolicyVersion.Status.DRAFT)
     return versions
+
+
+def versions_for_user(*, user):
+    """Every version of every policy the person may read: drafts only of the policies they manage."""
+    managed = [policy.pk for policy in Policy.objects.only("pk", "owner_id") if policy.is_managed_by(user)]
+    return PolicyVersion.objects.exclude(status=PolicyVersion.Status.DRAFT) | PolicyVersion.objects.filter(
+        policy__in=managed
+    )
 
 
 def version_sections(version):

@@ -1,19 +1,171 @@
-"""Opening a disciplinary record and recording its ACAS steps (being written)."""
+"""Opening a disciplinary record and recording its ACAS steps.
 
+Records come through discipline.selectors (HR and the Head of Business and Governance, never the employee
+concerned); anyone else gets a 404, as for a record that does not exist. Only HR change records; the
+governance head reads them. Reading a record is audited.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import redirect, render
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases import access
+from cases import selectors as case_selectors
+from cases.views.case import SOCIAL_MEDIA_POLICY
+from policies.models import Policy
+
+from .. import services
+from ..forms import STEPS, OpenRecordForm
+from ..models import DisciplinaryRecord
+from ..selectors import record_for_user
 
 
+def _manager_only(user):
+    if not services.can_manage(user):
+        raise Http404("No such page.")
+
+
+def _record_or_404(user, reference):
+    record = record_for_user(user=user, reference=reference)
+    if record is None:
+        raise Http404("No such disciplinary record.")
+    return record
+
+
+def _audit_view(user, record, what):
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.VIEW,
+        case=record.case,
+        what=f"{what} {record.reference}",
+        details={"record": record.reference},
+    )
+
+
+def _policy_version():
+    policy = Policy.objects.filter(slug=SOCIAL_MEDIA_POLICY).first()
+    version = policy.current_version() if policy else None
+    if version is None:
+        raise Http404("The Social Media Policy has not been approved yet.")
+    return version
+
+
+@login_required
 def open_record(request):
-    raise Http404
+    _manager_only(request.user)
+    version = _policy_version()
+    form = OpenRecordForm(request.POST or None, by=request.user, policy_version=version)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record = services.record_open(by=request.user, **form.cleaned_data)
+            except services.DisciplineError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Disciplinary record {record.reference} opened.")
+                return redirect(record)
+        status = 400
+    return render(request, "discipline/open.html", {"form": form, "version": version}, status=status)
 
 
+@login_required
 def open_from_referral(request, pk):
-    raise Http404
+    """GET: what the record will hold, to confirm; POST: open it. A referral opens one record only."""
+    _manager_only(request.user)
+    referral = case_selectors.referral_for_user(user=request.user, pk=pk)
+    if referral is None:
+        raise Http404("No such referral.")
+    existing = DisciplinaryRecord.objects.filter(referral=referral).only("reference").first()
+    if existing is not None:
+        messages.info(request, f"Disciplinary record {existing.reference} is already open for this referral.")
+        return redirect(existing)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            record = services.record_open_from_referral(referral=referral, by=request.user)
+        except services.DisciplineError as refused:
+            error, status = str(refused), 400
+        else:
+            messages.success(request, f"Disciplinary record {record.reference} opened from the referral.")
+            return redirect(record)
+    else:
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW,
+            case=referral.case,
+            what=f"viewed disciplinary referral {referral.pk} on {referral.case.reference} to open a record",
+        )
+    return render(
+        request,
+        "discipline/open_from_referral.html",
+        {"referral": referral, "case": referral.case, "error": error},
+        status=status,
+    )
 
 
+def _next_step(record, user):
+    """The one step this person may record next, with its spec, or (None, None)."""
+    if not services.can_manage(user):
+        return None, None
+    steps = record.next_steps()
+    return (steps[0], STEPS[steps[0]]) if steps else (None, None)
+
+
+@login_required
 def detail(request, reference):
-    raise Http404
+    record = _record_or_404(request.user, reference)
+    _audit_view(request.user, record, "viewed disciplinary record")
+    step, spec = _next_step(record, request.user)
+    return render(
+        request,
+        "discipline/detail.html",
+        {
+            "record": record,
+            "clauses": record.clauses.all(),
+            "events": record.events.select_related("actor"),
+            "can_manage": services.can_manage(request.user),
+            # The case page checks access itself; the link only for those who may open it.
+            "can_open_case": bool(record.case and access.case_relation(request.user, record.case)),
+            "next_step": step,
+            "spec": spec,
+            "form": spec.form(record=record) if spec else None,
+        },
+    )
 
 
+@login_required
 def record_step(request, reference, step):
-    raise Http404
+    """One step's form on its own page (GET), or recording it (POST); errors keep what was typed."""
+    record = _record_or_404(request.user, reference)
+    _manager_only(request.user)
+    spec = STEPS.get(step)
+    if spec is None:
+        raise Http404("No such step.")
+    refusal = services.step_refusal(record=record, step=step)
+    status = 200
+    if request.method == "POST":
+        form = spec.form(request.POST, record=record)
+        if form.is_valid():
+            try:
+                spec.service(record=record, by=request.user, **form.cleaned_data)
+            except services.DisciplineError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{spec.done} on {record.reference}.")
+                return redirect(record)
+        record.refresh_from_db()
+        refusal = services.step_refusal(record=record, step=step)
+        status = 400
+    else:
+        form = spec.form(record=record)
+        _audit_view(request.user, record, "viewed disciplinary record")
+    return render(
+        request,
+        "discipline/step_form.html",
+        {"record": record, "form": form, "spec": spec, "step": step, "refusal": refusal},
+        status=status,
+    )

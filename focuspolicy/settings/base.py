@@ -144,8 +144,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # The API (/api/v1/): session login for the browser, tokens for other systems; read-only, paginated.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a request without credentials gets a 401 that says a token is wanted.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -155,13 +156,33 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "focuspolicy API",
-    "DESCRIPTION": "Policies, cases and disciplinary records, with the same permission rules as the pages.",
+    "DESCRIPTION": (
+        "Policies, cases and disciplinary records, read-only, with the permission rules of the pages.\n\n"
+        "Signed in to focuspolicy in this browser, you are signed in here too. Other systems send a token: "
+        "`Authorization: Token <key>`. An administrator makes a person's key with "
+        "`python manage.py drf_create_token <username>` or in the admin under Auth Token › Tokens."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Operations are tagged and named by what they read (cases, policies…), not by the version prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.allow_empty_query_values",
+    ],
     # The docs page's JavaScript and CSS are served from our static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set where several fields share it, or two sets share a field name.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "cases.models.Stage",
+        "CaseOutcomeEnum": "cases.models.Outcome",
+        "DisciplinaryOutcomeEnum": "discipline.models.Outcome",
+        "VersionStatusEnum": "policies.models.PolicyVersion.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

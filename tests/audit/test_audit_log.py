@@ -223,6 +223,31 @@ def test_no_entries_about_a_case_the_reader_is_the_subject_of(client, raise_case
     assert "2 entries" in text
 
 
+def test_no_entries_about_a_disciplinary_record_of_the_reader(client, staff, governance, hr):
+    from discipline.models import DisciplinaryRecord, Severity
+
+    def record(reference, employee):
+        return DisciplinaryRecord.objects.create(
+            reference=reference,
+            employee=employee,
+            allegation="A posting",
+            severity=Severity.MISCONDUCT,
+            opened_by=hr,
+        )
+
+    for reference, employee in [("DR-2026-0001", governance), ("DR-2026-0002", staff)]:
+        record(reference, employee)
+        audit_record(
+            actor=hr,
+            action=AuditEntry.Action.EXPORT,
+            what=f"exported {reference}",
+            details={"record": reference},
+        )
+    text = read_log(client, governance).text
+    assert "exported DR-2026-0001" not in text
+    assert "exported DR-2026-0002" in text
+
+
 def test_the_log_costs_the_same_however_long(client, governance, case, staff, django_assert_max_num_queries):
     client.force_login(governance)
     for _ in range(5):

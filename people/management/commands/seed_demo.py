@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.demo import create_demo_cases
+from discipline.demo import create_demo_records
 from people.models import Team, User
 from people.roles import Role, ensure_role_groups
 from policies import services as policy_services
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             policy = self.create_policy(people)
             self.create_policy_activity(policy, people)
             create_demo_cases(people=people, version=policy.current_version())
+            create_demo_records(people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people)} accounts (password {DEMO_PASSWORD}), the {policy.title} "

@@ -1,0 +1,169 @@
+"""Bar charts drawn on the server as SVG geometry: no JavaScript, no library, nothing fetched.
+
+The functions take labels and values and return numbers only; templates/reports/includes/chart.html draws
+them, so every label (a team's name, say) is escaped by the template like any other text. Each chart
+stands beside a table of the same figures, which is what screen readers and the CSV use.
+"""
+
+import math
+from dataclasses import dataclass
+
+# In SVG units, about a CSS pixel each where the chart is shown; the font is 13 units, about 7.5 a character.
+WIDTH = 560
+FONT_SIZE = 13
+CHARACTER_WIDTH = 7.5
+LABEL_WIDTH = 190
+LABEL_CHARACTERS = 25
+VALUE_ROOM = 48
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    text_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    short_label: str
+    value: int
+    value_text: str
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    label_y: float
+    value_x: float
+    value_y: float
+    show_label: bool = True
+    show_value: bool = True
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "bars" (horizontal, a row per label) or "columns" (vertical, e.g. months left to right).
+    width: int
+    height: int
+    bars: list
+    ticks: list
+    axis: tuple  # x1, y1, x2, y2 of the baseline.
+
+
+def nice_scale(largest, steps=5):
+    """A round top for the scale and its step, e.g. 37 → (40, 10), 0 → (1, 1). Whole numbers only."""
+    if largest <= 0:
+        return 1, 1
+    rough = largest / steps
+    magnitude = 10 ** math.floor(math.log10(rough)) if rough >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    step = max(1, int(step))
+    return step * math.ceil(largest / step), step
+
+
+def shorten(label, limit=LABEL_CHARACTERS):
+    label = str(label)
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _round(value):
+    return round(value, 1)
+
+
+def bar_chart(labels, values, *, width=WIDTH, bar_height=22, gap=10, suffix="", scale_top=None):
+    """Horizontal bars, one a row, the label at the left and the value (with `suffix`, e.g. "%") at the
+    end of the bar. `scale_top` fixes the top of the scale, e.g. 100 for percentages."""
+    labels, values = list(labels), list(values)
+    top, axis_room = 8, 24
+    left, plot = LABEL_WIDTH, width - LABEL_WIDTH - VALUE_ROOM
+    scale_top, step = nice_scale(scale_top or max(values, default=0))
+    bottom = top + len(values) * (bar_height + gap)
+    bars = []
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + index * (bar_height + gap) + gap / 2
+        length = plot * value / scale_top
+        bars.append(
+            Bar(
+                label=str(label),
+                short_label=shorten(label),
+                value=value,
+                value_text=f"{value}{suffix}",
+                x=left,
+                y=_round(y),
+                width=_round(length),
+                height=bar_height,
+                label_x=left - 8,
+                label_y=_round(y + bar_height / 2),
+                value_x=_round(left + length + 6),
+                value_y=_round(y + bar_height / 2),
+            )
+        )
+    ticks = [
+        Tick(
+            value=value,
+            x1=_round(left + plot * value / scale_top),
+            y1=top,
+            x2=_round(left + plot * value / scale_top),
+            y2=bottom,
+            text_x=_round(left + plot * value / scale_top),
+            text_y=bottom + 16,
+        )
+        for value in range(0, scale_top + 1, step)
+    ]
+    return Chart("bars", width, bottom + axis_room, bars, ticks, (left, top, left, bottom))
+
+
+def column_chart(labels, values, *, width=WIDTH, plot_height=180, most_labels=12):
+    """Vertical columns left to right (months), the value above each; when the labels would not fit
+    side by side only every so many is labelled below, so that they never overlap."""
+    labels, values = list(labels), list(values)
+    top, left, right, label_room = 20, 40, 8, 28
+    scale_top, step = nice_scale(max(values, default=0))
+    count = max(len(values), 1)
+    slot = (width - left - right) / count
+    widest = max((len(str(label)) for label in labels), default=0) * CHARACTER_WIDTH + 6
+    every = max(math.ceil(count / most_labels), math.ceil(widest / slot))
+    baseline = top + plot_height
+    bars = []
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        height = plot_height * value / scale_top
+        x = left + index * slot + slot * 0.15
+        bars.append(
+            Bar(
+                label=str(label),
+                short_label=shorten(label, 12),
+                value=value,
+                value_text=str(value),
+                x=_round(x),
+                y=_round(baseline - height),
+                width=_round(slot * 0.7),
+                height=_round(height),
+                label_x=_round(x + slot * 0.35),
+                label_y=baseline + 18,
+                value_x=_round(x + slot * 0.35),
+                value_y=_round(baseline - height - 5),
+                show_label=index % every == 0,
+                show_value=count <= 2 * most_labels,
+            )
+        )
+    ticks = [
+        Tick(
+            value=value,
+            x1=left,
+            y1=_round(baseline - plot_height * value / scale_top),
+            x2=width - right,
+            y2=_round(baseline - plot_height * value / scale_top),
+            text_x=left - 6,
+            text_y=_round(baseline - plot_height * value / scale_top + 4),
+        )
+        for value in range(0, scale_top + 1, step)
+    ]
+    return Chart(
+        "columns", width, baseline + label_room, bars, ticks, (left, baseline, width - right, baseline)
+    )

@@ -1,0 +1,130 @@
+"""The governance reports and a policy's review pack (clause 10.1). Only for those who hold
+cases.view_reports (the Head of Business and Governance); everyone else gets a 404, as for a case they may
+not see. Figures come from reports.selectors; downloads are audited as exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from exports.pdf import pdf_response
+from exports.spreadsheets import csv_response
+from policies.models import Policy
+
+from . import charts, selectors
+from .forms import PeriodForm
+
+
+def _reader_or_404(user):
+    if not selectors.may_see_reports(user):
+        raise Http404("No such page.")
+
+
+def _period(request):
+    form = PeriodForm(request.GET or None, today=timezone.localdate())
+    return form, form.period()
+
+
+def _chart(rows, *, columns=False, percent=False):
+    labels, values = [row.label for row in rows], [row.value for row in rows]
+    if columns:
+        return charts.column_chart(labels, values)
+    if percent:
+        return charts.bar_chart(labels, values, suffix="%", scale_top=100)
+    return charts.bar_chart(labels, values)
+
+
+@login_required
+@require_safe
+def index(request):
+    _reader_or_404(request.user)
+    form, period = _period(request)
+    report = selectors.governance_report(user=request.user, period=period)
+    context = {
+        "form": form,
+        "period": period,
+        "is_default": period == form.default,
+        "total": report.total,
+        "figures": [
+            (figure, _chart(figure.rows, columns=figure.key == "month")) for figure in report.figures
+        ],
+        "timings": [(timing, _chart(timing.bands)) for timing in report.timings],
+        "coverage": [
+            (item, _chart([selectors.Row(team.team, team.percent) for team in item.teams], percent=True))
+            for item in report.coverage
+        ],
+        "filters": period.as_filters(),
+    }
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+@require_safe
+def csv_download(request):
+    """The same figures as the page, for the same period, as one CSV: figure, label, value."""
+    _reader_or_404(request.user)
+    _, period = _period(request)
+    rows = selectors.governance_report(user=request.user, period=period).csv_rows()
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        what=f"downloaded the governance report figures for {period.start:%d %b %Y} to {period.end:%d %b %Y}",
+        details={"filters": period.as_filters(), "rows": len(rows)},
+    )
+    return csv_response(
+        filename=f"governance-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv",
+        header=["Figure", "Label", "Value"],
+        rows=rows,
+    )
+
+
+def _pack_or_404(user, slug):
+    _reader_or_404(user)
+    pack = selectors.review_pack(user=user, policy=get_object_or_404(Policy, slug=slug))
+    if pack is None:
+        raise Http404("This policy has no approved version to review.")
+    return pack
+
+
+def _pack_context(request, pack):
+    return {
+        "pack": pack,
+        "breach_chart": charts.bar_chart(
+            [row.label for row in pack.breaches], [row.cases for row in pack.breaches]
+        ),
+        "can_manage": pack.policy.is_managed_by(request.user),
+        "generated_by": request.user,
+    }
+
+
+@login_required
+@require_safe
+def review_pack(request, slug):
+    pack = _pack_or_404(request.user, slug)
+    return render(request, "reports/review_pack.html", _pack_context(request, pack))
+
+
+@login_required
+@require_safe
+def review_pack_pdf(request, slug):
+    pack = _pack_or_404(request.user, slug)
+    version = pack.version
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        what=f"downloaded the review pack of the {pack.policy.title}, version {version.number} (PDF)",
+        details={
+            "policy": pack.policy.slug,
+            "version": version.number,
+            "since": pack.last_review.isoformat(),
+        },
+    )
+    return pdf_response(
+        "reports/review_pack_pdf.html",
+        _pack_context(request, pack),
+        filename=f"review-pack-{pack.policy.slug}-v{version.number}-{timezone.localdate():%Y-%m-%d}.pdf",
+        request=request,
+    )
