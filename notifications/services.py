@@ -6,7 +6,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -81,75 +80,61 @@ def notify_each(messages):
         Notification(recipient_id=m.recipient.pk, kind=m.kind, title=m.title, link=m.link, created_at=now)
         for m in messages
     )
-    rows = []
+    immediate, digest = [], []
     for notification in notifications:
-        # In the app, the notification record is what the person sees from the moment it commits: that
-        # delivery is recorded as sent, without a round trip through the workers.
-        rows.append(
-            _DeliveryRow(notification.pk, Delivery.Channel.IN_APP, Delivery.Status.SENT, now, sent_at=now)
-        )
         mode = modes.get((notification.recipient_id, notification.kind), Preference.Mode.IMMEDIATE)
         if mode == Preference.Mode.IMMEDIATE:
-            rows.append(_DeliveryRow(notification.pk, Delivery.Channel.EMAIL, Delivery.Status.PENDING, now))
+            immediate.append(notification.pk)
         elif mode == Preference.Mode.DIGEST:
-            digest_at = next_digest_time(now)
-            rows.append(
-                _DeliveryRow(
-                    notification.pk, Delivery.Channel.EMAIL, Delivery.Status.PENDING, digest_at, True
-                )
-            )
-    ids = _deliveries_insert(rows)
-    due_now = [
-        pk
-        for pk, row in zip(ids, rows, strict=True)
-        if row.status == Delivery.Status.PENDING and not row.digest
-    ]
+            digest.append(notification.pk)
+    # In the app, the notification record is what the person sees from the moment it commits: that
+    # delivery is recorded as sent, without a round trip through the workers.
+    _deliveries_add(
+        [n.pk for n in notifications],
+        channel=Delivery.Channel.IN_APP,
+        due_at=now,
+        status=Delivery.Status.SENT,
+        sent_at=now,
+    )
+    due_now = _deliveries_add(immediate, channel=Delivery.Channel.EMAIL, due_at=now)
+    _deliveries_add(digest, channel=Delivery.Channel.EMAIL, due_at=next_digest_time(now), digest=True)
     transaction.on_commit(partial(enqueue_deliveries, due_now))
     return notifications
 
 
-class _DeliveryRow(NamedTuple):
-    """A delivery as _deliveries_insert writes it; the names are Delivery's fields."""
+def _deliveries_add(
+    notification_ids, *, channel, due_at, status=Delivery.Status.PENDING, sent_at=None, digest=False
+):
+    """One channel's deliveries for many notifications, made by the database; their ids.
 
-    notification: int
-    channel: str
-    status: str
-    due_at: datetime.datetime
-    digest: bool = False
-    sent_at: datetime.datetime | None = None
-
-
-def _deliveries_insert(rows):
-    """Insert deliveries (_DeliveryRow) and return their ids, in the same order.
-
-    A sweep records thousands of deliveries at once, and building each as a model instance for
-    bulk_create cost more than the database's own work (benchmarks/reminder_sweep.py), so the rows go
-    straight into a multi-row INSERT. Only the models' table and column names are put into the SQL;
+    A sweep records thousands of deliveries at once. Building each as a model instance for bulk_create
+    cost more than the database's own work (benchmarks/reminder_sweep.py), so each thousand is one
+    INSERT … SELECT over the notifications. Only the models' table and column names are put into the SQL;
     every value is a parameter.
     """
     quote, ops = connection.ops.quote_name, connection.ops
-    table = quote(Delivery._meta.db_table)
-    fields = [*_DeliveryRow._fields, "attempts", "last_error"]
-    columns = ", ".join(quote(Delivery._meta.get_field(name).column) for name in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    fields = ["channel", "status", "due_at", "digest", "sent_at", "attempts", "last_error"]
+    values = [
+        channel,
+        status,
+        ops.adapt_datetimefield_value(due_at),
+        digest,
+        ops.adapt_datetimefield_value(sent_at),
+    ]
+    values += [1 if status == Delivery.Status.SENT else 0, ""]
+    columns = ", ".join(quote(Delivery._meta.get_field(name).column) for name in ["notification", *fields])
+    source, pk = quote(Notification._meta.db_table), quote(Notification._meta.pk.column)
     ids = []
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        params = []
-        for row in chunk:
-            due_at, sent_at = (
-                ops.adapt_datetimefield_value(row.due_at),
-                ops.adapt_datetimefield_value(row.sent_at),
-            )
-            attempts = 1 if row.status == Delivery.Status.SENT else 0
-            params += [row.notification, row.channel, row.status, due_at, row.digest, sent_at, attempts, ""]
+    for start in range(0, len(notification_ids), 1000):
+        chunk = notification_ids[start : start + 1000]
         sql = (
-            f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names, not values
-            f"VALUES {', '.join([placeholder] * len(chunk))} RETURNING {quote('id')}"
+            f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "  # noqa: S608 - names, not values
+            f"SELECT {pk}, {', '.join(['%s'] * len(values))} FROM {source} "
+            f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) RETURNING {quote('id')}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids += [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(sql, [*values, *chunk])
+            ids += [delivery_id for (delivery_id,) in cursor.fetchall()]
     return ids
 
 
