@@ -16,7 +16,8 @@ from ..models import MOVES
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 
 
-def _policy_version():
+def social_media_policy_version():
+    """The approved Social Media Policy version that concerns and records are raised against, or 404."""
     policy = Policy.objects.filter(slug=SOCIAL_MEDIA_POLICY).first()
     version = policy.current_version() if policy else None
     if version is None:
@@ -28,7 +29,7 @@ def _policy_version():
 def raise_concern(request):
     if not request.user.has_perm("cases.add_case"):
         raise PermissionDenied
-    version = _policy_version()
+    version = social_media_policy_version()
     form = RaiseConcernForm(
         request.POST or None, request.FILES or None, reporter=request.user, policy_version=version
     )

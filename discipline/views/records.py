@@ -14,8 +14,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import access
 from cases import selectors as case_selectors
-from cases.views.case import SOCIAL_MEDIA_POLICY
-from policies.models import Policy
+from cases.views.case import social_media_policy_version
 
 from .. import services
 from ..forms import STEPS, OpenRecordForm
@@ -45,18 +44,10 @@ def _audit_view(user, record, what):
     )
 
 
-def _policy_version():
-    policy = Policy.objects.filter(slug=SOCIAL_MEDIA_POLICY).first()
-    version = policy.current_version() if policy else None
-    if version is None:
-        raise Http404("The Social Media Policy has not been approved yet.")
-    return version
-
-
 @login_required
 def open_record(request):
     _manager_only(request.user)
-    version = _policy_version()
+    version = social_media_policy_version()
     form = OpenRecordForm(request.POST or None, by=request.user, policy_version=version)
     status = 200
     if request.method == "POST":
