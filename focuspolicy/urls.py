@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("discipline/", include("discipline.urls")),
     path("reports/", include("reports.urls")),
+    path("business-use/", include("business_use.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     ACKNOWLEDGEMENT_SUMMARY = "acknowledgement_summary", "Your team's outstanding acknowledgements"
     COMMENT_REPLY = "comment_reply", "A reply to your comment on a policy"
     REVIEW_DUE = "review_due", "A policy review falling due"
+    BUSINESS_USE_WAITING = "business_use_waiting", "A business use request waiting for you"
+    BUSINESS_USE_DECIDED = "business_use_decided", "A decision on your business use request"
 
 
 # Escalations and breach clocks reach the person however they have set their preferences.

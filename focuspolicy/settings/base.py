@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "reminders",
     "discipline",
     "reports",
+    "business_use",
     "api",
 ]
 

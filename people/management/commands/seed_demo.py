@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from business_use.demo import create_demo_requests
 from cases.demo import create_demo_cases
 from discipline.demo import create_demo_records
 from people.models import Team, User
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             self.create_policy_activity(policy, people)
             create_demo_cases(people=people, version=policy.current_version())
             create_demo_records(people=people)
+            create_demo_requests(people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people)} accounts (password {DEMO_PASSWORD}), the {policy.title} "

@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, services
+from .forms import KIND_FORMS, MoveForm
+from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, Kind, State
+
+
+@login_required
+def request_list(request):
+    return render(request, "business_use/list.html", selectors.request_lists(request.user))
+
+
+@login_required
+def choose_kind(request):
+    kinds = [(kind, KINDS[kind].slug, selectors.kind_clauses(kind)) for kind in Kind]
+    return render(request, "business_use/choose.html", {"kinds": kinds})
+
+
+def _kind_from_slug(slug):
+    kind = KIND_BY_SLUG.get(slug)
+    if kind is None:
+        raise Http404("No such kind of request.")
+    return Kind(kind)
+
+
+@login_required
+def request_new(request, kind):
+    kind = _kind_from_slug(kind)
+    form = KIND_FORMS[kind](request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.business_use_submit(requester=request.user, kind=kind, **form.cleaned_data)
+            except services.BusinessUseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"Your request {created.reference} has been sent. {created.routing_note}"
+                )
+                return redirect(created)
+        status = 400
+    context = {"form": form, "kind": kind, "clauses": selectors.kind_clauses(kind), "editing": None}
+    return render(request, "business_use/form.html", context, status=status)
+
+
+@login_required
+def edit(request, pk):
+    business_request, relations = access.get_request_for_user(request.user, pk)
+    if REQUESTER not in relations or business_request.state != State.CHANGES_REQUESTED:
+        raise Http404("This request cannot be edited.")
+    kind = Kind(business_request.kind)
+    form = KIND_FORMS[kind](request.POST or None, instance=business_request)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                # The service saves the changes, with the state, the timeline and the audit entry.
+                services.business_use_resubmit(request=business_request, by=request.user, **form.cleaned_data)
+            except services.BusinessUseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{business_request.reference} has been resubmitted.")
+                return redirect(business_request)
+        status = 400
+    context = {
+        "form": form,
+        "kind": kind,
+        "clauses": selectors.kind_clauses(kind),
+        "editing": business_request,
+    }
+    return render(request, "business_use/form.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    business_request, relations = access.get_request_for_user(request.user, pk)
+    moves = services.allowed_moves(request=business_request, user=request.user)
+    forms = [MoveForm(move=move, request=business_request) for move in moves if move.name != "resubmit"]
+    return render(
+        request,
+        "business_use/detail.html",
+        {
+            "business_request": business_request,
+            "events": business_request.events.select_related("actor"),
+            "move_forms": forms,
+            "can_resubmit": any(move.name == "resubmit" for move in moves),
+            "read_only": not moves,
+        },
+    )
+
+
+@login_required
+@require_POST
+def move(request, pk, move):
+    business_request, _ = access.get_request_for_user(request.user, pk)
+    spec = MOVES.get(move.replace("-", "_"))
+    if spec is None or spec.name == "resubmit":
+        raise Http404("No such step.")
+    form = MoveForm(request.POST, move=spec, request=business_request)
+    if form.is_valid():
+        try:
+            services.business_use_move(
+                request=business_request, by=request.user, move=spec.name, **form.cleaned_data
+            )
+        except services.BusinessUseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{business_request.reference}: {spec.label.lower()} — done.")
+            return redirect(business_request)
+    return render(
+        request,
+        "business_use/move.html",
+        {"business_request": business_request, "form": form, "move": spec},
+        status=400,
+    )
