@@ -4,46 +4,26 @@ write the timeline and the audit log. Only the Head of Business and Governance s
 from django.contrib import admin
 from django.db.models import URLField
 
+from focuspolicy.admin_mixins import ReadOnlyAdminMixin
 from people.roles import Role
 
 from . import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ReadOnly(ReadOnlyAdminMixin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_role(Role.GOVERNANCE)
 
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
 
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnly, admin.TabularInline):
     model = models.BusinessUseEvent
     extra = 0
     fields = ["at", "actor", "label", "from_state", "to_state", "text"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.BusinessUseRequest)
-class BusinessUseRequestAdmin(ReadOnlyAdmin):
+class BusinessUseRequestAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["reference", "kind", "state", "requester", "approver", "created_at"]
     list_filter = ["kind", "state"]
     list_select_related = ["requester", "approver"]

@@ -3,24 +3,13 @@ timeline and the audit log. Only people with the role-wide case permission see t
 
 from django.contrib import admin
 
+from focuspolicy.admin_mixins import ReadOnlyAdminMixin
+
 from . import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("cases.manage_all_cases")
-
-    def has_module_permission(self, request):
-        return request.user.has_perm("cases.manage_all_cases")
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    view_permission = "cases.manage_all_cases"
 
 
 @admin.register(models.Case)

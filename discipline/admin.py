@@ -8,6 +8,8 @@ events are shown only inside their record, never listed on their own, for the sa
 
 from django.contrib import admin
 
+from focuspolicy.admin_mixins import ReadOnlyAdminMixin
+
 from .models import DisciplinaryRecord, RecordClause, RecordEvent, WarningPeriods
 from .selectors import records_visible_to
 
@@ -38,21 +40,8 @@ class WarningPeriodsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("discipline.view_disciplinary_records")
-
-    def has_module_permission(self, request):
-        return request.user.has_perm("discipline.view_disciplinary_records")
+class ReadOnly(ReadOnlyAdminMixin):
+    view_permission = "discipline.view_disciplinary_records"
 
 
 class RecordClauseInline(ReadOnly, admin.TabularInline):
