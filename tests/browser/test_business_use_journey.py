@@ -9,24 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import h1, nav, status
+
 pytestmark = pytest.mark.browser
 
 REFERENCE = re.compile(r"BU-\d{4}-\d{4}")
 FIRST_DRAFT = "Photos from Saturday's garden party at Elm House, with everyone who came along!"
 CHANGE_REASON = "Residents can be recognised in the photos: please post the text without them."
 SECOND_DRAFT = "Thank you to everyone who came to Saturday's garden party at Elm House."
-
-
-def nav(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def h1(page):
-    return page.get_by_role("heading", level=1)
-
-
-def status(page):
-    return page.locator("main .messages[role=status]")
 
 
 def move(page, label):

@@ -13,6 +13,8 @@ from django.utils.dateformat import format as date_format
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.pages import h1, nav, status
+
 pytestmark = pytest.mark.browser
 
 REFERENCE = re.compile(r"SMP-\d{4}-\d{4}")
@@ -25,18 +27,6 @@ MESSAGE = "Thank you, Alex. I have started looking at this and will pass it on t
 REFER_REASON = "A service user is identifiable in the post: this needs the governance review."
 ADVICE = "The post breaches confidentiality; ask for it to be removed within a week."
 CLOSE_REASON = "Referred to HR after the post was not removed by the deadline."
-
-
-def nav(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def h1(page):
-    return page.get_by_role("heading", level=1)
-
-
-def status(page):
-    return page.locator("main .messages[role=status]")
 
 
 def move_form(page, label):

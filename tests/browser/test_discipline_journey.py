@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from cases import actions
 from cases.models import Case, Stage
 from people.models import User
+from tests.browser.pages import h1, status
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +28,6 @@ SUMMARY = "The story was seen by two colleagues; it named the meeting but no ser
 REASONS = "A serious breach of confidentiality (5.2), accepted at the hearing."
 GROUNDS = "The sanction did not take account of a clean record of eight years."
 APPEAL_REASONS = "The clean record was not weighed; a first written warning is fair."
-
-
-def h1(page):
-    return page.get_by_role("heading", level=1)
-
-
-def status(page):
-    return page.locator("main .messages[role=status]")
 
 
 def day(value):

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from discipline.models import DisciplinaryRecord, Outcome, Severity, Step
 from people.models import User
+from tests.browser.pages import h1
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +42,6 @@ def records(demo):
         **common,
     )
     return live, still_open
-
-
-def h1(page):
-    return page.get_by_role("heading", level=1)
 
 
 def downloaded_text(download):
