@@ -8,32 +8,13 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from cases import services
-from cases.models import Platform, SubjectKind
+from cases.models import SubjectKind
 from people.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LOG = reverse("audit:log")
-
-
-@pytest.fixture
-def raise_case(policy):
-    def _raise(reporter, **fields):
-        version = policy.current_version()
-        defaults = {
-            "subject_kind": SubjectKind.PUBLIC,
-            "subject_description": "An account called 'Concerned Neighbour'",
-            "platform": Platform.FACEBOOK,
-            "seen_at": timezone.now() - datetime.timedelta(hours=3),
-            "description": "A post naming a service user.",
-            "clauses": [version.clauses().get(number="5.2")],
-        }
-        defaults.update(fields)
-        return services.case_raise(reporter=reporter, policy_version=version, **defaults)
-
-    return _raise
 
 
 @pytest.fixture

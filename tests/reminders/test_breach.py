@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import access, services
-from cases.models import BreachDecision, Case, CaseEvent, Platform, SubjectKind
+from cases.models import BreachDecision, Case, CaseEvent, SubjectKind
 from notifications.models import Kind, Notification
 from people.roles import Role
 from reminders.breach import BREACH_TIMERS, breach_decision_record, breach_flag
@@ -46,18 +46,11 @@ def infosec(db):
 
 
 @pytest.fixture
-def raise_case(policy):
+def raise_case(raise_case):
+    """The shared raise_case, with the posting these tests look for and no clause."""
+
     def _raise(reporter, **fields):
-        version = policy.current_version()
-        defaults = {
-            "subject_kind": SubjectKind.PUBLIC,
-            "subject_description": "A Facebook account called 'Concerned Neighbour'",
-            "platform": Platform.FACEBOOK,
-            "seen_at": timezone.now() - datetime.timedelta(hours=3),
-            "description": POSTED,
-        }
-        defaults.update(fields)
-        return services.case_raise(reporter=reporter, policy_version=version, **defaults)
+        return raise_case(reporter, **{"description": POSTED, "clauses": [], "links": "", **fields})
 
     return _raise
 
