@@ -10,8 +10,8 @@ from cases.models import Route
 from cases.services import CaseError, routing_target
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify, notify_many
-from people.models import User
 from people.roles import Role
+from people.selectors import role_holders
 
 from . import access
 from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, State
@@ -194,7 +194,7 @@ def _tell_who_must_act(request):
             link=link,
         )
     elif request.state == State.WITH_COMMUNICATIONS:
-        team = User.objects.filter(is_active=True, groups__name=Role.COMMS).exclude(pk=request.requester_id)
+        team = role_holders(Role.COMMS).exclude(pk=request.requester_id)
         notify_many(
             recipients=list(team),
             kind=NotificationKind.BUSINESS_USE_WAITING,

@@ -7,8 +7,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from people.models import User
 from people.roles import Role
+from people.selectors import role_holders
 from reminders import case_timers
 
 from . import access
@@ -30,10 +30,6 @@ def reference_allocate(*, policy, year):
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"{prefix}-{year}-{counter.last_number:04d}"
-
-
-def _governance_head():
-    return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).order_by("pk").first()
 
 
 def routing_target(*, reporter, route, subject=None):
@@ -68,7 +64,7 @@ def routing_target(*, reporter, route, subject=None):
             return candidate, note
         candidate = candidate.line_manager
 
-    head = _governance_head()
+    head = role_holders(Role.GOVERNANCE).first()
     if head is None or (subject is not None and head.pk == subject.pk) or head.pk == reporter.pk:
         raise CaseError(
             "There is nobody to route this concern to. Please tell the Head of Business and Governance."
@@ -266,12 +262,8 @@ def case_start_action(*, case, by):
 
 def reassign_candidates(*, case):
     """Supervisors, Heads of Service and the governance head, except the subject and the reporter."""
-    return (
-        User.objects.filter(
-            is_active=True, groups__name__in=[Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.GOVERNANCE]
-        )
-        .exclude(pk__in=[case.reporter_id, case.subject_person_id or 0])
-        .distinct()
+    return role_holders([Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.GOVERNANCE]).exclude(
+        pk__in=[case.reporter_id, case.subject_person_id or 0]
     )
 
 
