@@ -54,9 +54,6 @@ class ParsedPolicy:
     title: str | None
     sections: list[ParsedSection]
 
-    def clause_count(self):
-        return sum(len(section.clauses) for section in self.sections)
-
     def content_hash(self):
         """SHA-256 of the structure, so that the same policy text gives the same hash.
 
