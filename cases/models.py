@@ -430,8 +430,20 @@ class RemovalRequest(CaseAction):
     def __str__(self):
         return f"Removal request to {self.requested_from} by {self.deadline:%d %b %Y}"
 
+    # Clause 2.5, in one place: the whole deadline day is allowed; from the next day a request still pending
+    # is overdue, and a member of staff who did not comply may be referred to HR for that alone.
+
+    def overdue_from(self):
+        """The local midnight after the deadline day."""
+        day_after = self.deadline + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
     def is_overdue(self, today=None):
         return self.status == self.Status.PENDING and self.deadline < (today or timezone.localdate())
+
+    def is_referable(self):
+        """Not complied with by a member of staff, who may be referred to HR for it (2.5)."""
+        return self.status == self.Status.NOT_COMPLIED and self.staff_member_id is not None
 
 
 class PlatformNotice(CaseAction):

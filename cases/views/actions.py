@@ -58,8 +58,7 @@ def resolve_removal_request(request, reference, pk):
         messages.error(request, str(error))
         return redirect(case)
     done = f"The removal request to {removal_request.requested_from} is marked as"
-    if removal_request.status == RemovalRequest.Status.NOT_COMPLIED and removal_request.staff_member_id:
-        # Clause 2.5: a member of staff who does not comply may be referred for that alone.
+    if removal_request.is_referable():
         url = reverse("cases:record_action", args=[case.reference, "disciplinary-referral"])
         messages.success(
             request,

@@ -8,8 +8,10 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from policies.models import Policy
+from reminders.models import Limits
 
 from .. import access, services
+from ..actions import action_refusal
 from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
 from ..models import MOVES
 
@@ -84,7 +86,9 @@ def _handler_context(request, case, relation, **forms):
             for move in moves
         ],
         "page_error": forms.get("page_error"),
-        "is_governance": relation == access.GOVERNANCE,
+        # The rules stay in one place; the templates show what they decide.
+        "can_record_actions": relation == access.GOVERNANCE and action_refusal(case) is None,
+        "breach_decision_hours": Limits.current().breach_decision_hours,
     }
     # The Head of Information & Security reads a flagged case to decide on the breach; they do not handle it.
     if relation in (access.HANDLER, access.GOVERNANCE):
