@@ -20,10 +20,10 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.errors import DomainError
 
 from . import access
 from .models import Case, CaseEvent, Evidence
-from .services import CaseError
 
 
 @dataclass(frozen=True)
@@ -235,15 +235,15 @@ def evidence_add(*, case, by, files, record_event=True):
     """
     files = list(files)
     if not files:
-        raise CaseError("Choose at least one file.")
+        raise DomainError("Choose at least one file.")
     if len(files) > settings.EVIDENCE_MAX_FILES:
-        raise CaseError(_too_many())
+        raise DomainError(_too_many())
     case = Case.objects.select_for_update().get(pk=case.pk)
     allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
     if access.case_relation(by, case) not in allowed:
-        raise CaseError("You cannot add evidence to this case.")
+        raise DomainError("You cannot add evidence to this case.")
     if case.is_closed:
-        raise CaseError("Evidence cannot be added to a closed case. Reopen it first.")
+        raise DomainError("Evidence cannot be added to a closed case. Reopen it first.")
 
     checked = []
     problems = []
@@ -253,7 +253,7 @@ def evidence_add(*, case, by, files, record_event=True):
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
-        raise CaseError(" ".join(problems) + " No evidence was added.")
+        raise DomainError(" ".join(problems) + " No evidence was added.")
 
     saved = []
     try:
