@@ -4,8 +4,7 @@ timeline event and an audit entry together, and tells whoever must act or hear o
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
 from cases.models import Route
 from cases.services import routing_target
 from core.errors import DomainError
@@ -170,12 +169,11 @@ def _apply(request, *, by, move, text=""):
 
 
 def _record(request, *, by, label, from_state, text=""):
-    BusinessUseEvent.objects.create(
-        request=request, actor=by, from_state=from_state, to_state=request.state, label=label, text=text
-    )
-    audit_record(
+    step_record(
+        BusinessUseEvent(
+            request=request, actor=by, from_state=from_state, to_state=request.state, label=label, text=text
+        ),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         what=f"business use request {request.reference}: {label.lower()}",
         details={"business_use_request": request.pk, "from": from_state, "to": request.state},
     )

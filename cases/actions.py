@@ -8,8 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
 from core.errors import DomainError
 from people.models import User
 from people.roles import Role
@@ -75,8 +74,12 @@ def _not_in_future(value, what):
 
 
 def _record(*, case, by, text, what):
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text)
-    audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"{what} on {case.reference}")
+    step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text),
+        actor=by,
+        case=case,
+        what=f"{what} on {case.reference}",
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.db import transaction
 from PIL import Image
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, step_record
 from core.errors import DomainError
 
 from . import access
@@ -277,14 +277,14 @@ def evidence_add(*, case, by, files, record_event=True):
         raise
 
     names = ", ".join(evidence.original_name for evidence in saved)
+    what = f"added evidence to {case.reference}: {names}"
     if record_event:
-        CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"
+        step_record(
+            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
+            actor=by,
+            case=case,
+            what=what,
         )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
-        case=case,
-        what=f"added evidence to {case.reference}: {names}",
-    )
+    else:  # Part of raising the concern: its "Concern raised" event covers the files.
+        audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=what)
     return saved

@@ -5,8 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
 from core.errors import DomainError
 from people.roles import Role
 from people.selectors import role_holders
@@ -139,19 +138,21 @@ def case_raise(
     )
     assign_perm("cases.follow_case", reporter, case)
     assign_perm("cases.handle_case", handler, case)
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.RAISED,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.RAISED,
+            actor=reporter,
+            at=now,
+            to_stage=Stage.SUBMITTED,
+            text="Concern raised.",
+            visible_to_reporter=True,
+        ),
         actor=reporter,
-        at=now,
-        to_stage=Stage.SUBMITTED,
-        text="Concern raised.",
-        visible_to_reporter=True,
+        case=case,
+        what=f"raised concern {case.reference}",
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
-    audit_record(
-        actor=reporter, action=AuditEntry.Action.CHANGE, case=case, what=f"raised concern {case.reference}"
-    )
     case_timers.case_timers_on_raise(case=case)
     case_timers.case_routed_notify(case=case)
     if evidence_files:
@@ -231,19 +232,18 @@ def _change_stage(*, case, by, target, outcome="", text=""):
     case.save(update_fields=["stage", "outcome", "stage_changed_at", "updated_at"])
     if outcome:
         text = f"Outcome: {Outcome(outcome).label}. {text}".strip()
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.STAGE,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.STAGE,
+            actor=by,
+            at=now,
+            from_stage=previous,
+            to_stage=target,
+            text=text,
+            visible_to_reporter=True,
+        ),
         actor=by,
-        at=now,
-        from_stage=previous,
-        to_stage=target,
-        text=text,
-        visible_to_reporter=True,
-    )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
@@ -286,14 +286,16 @@ def case_reassign(*, case, by, to, reason):
     assign_perm("cases.handle_case", to, case)
     case.handler = to
     case.save(update_fields=["handler", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.REASSIGNED,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.REASSIGNED,
+            actor=by,
+            text=f"Reassigned from {previous} to {to}: {reason}",
+        ),
         actor=by,
-        text=f"Reassigned from {previous} to {to}: {reason}",
-    )
-    audit_record(
-        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"reassigned {case.reference} to {to}"
+        case=case,
+        what=f"reassigned {case.reference} to {to}",
     )
     case_timers.case_reassigned_notify(case=case, by=by)
     return case
@@ -306,11 +308,12 @@ def case_add_note(*, case, by, text):
     text = (text or "").strip()
     if not text:
         raise DomainError("Write the note before saving it.")
-    event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=by, text=text)
-    audit_record(
-        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"added a note to {case.reference}"
+    return step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.NOTE, actor=by, text=text),
+        actor=by,
+        case=case,
+        what=f"added a note to {case.reference}",
     )
-    return event
 
 
 @transaction.atomic
@@ -319,12 +322,9 @@ def case_message_reporter(*, case, by, text):
     text = (text or "").strip()
     if not text:
         raise DomainError("Write the message before sending it.")
-    event = CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.MESSAGE, actor=by, text=text, visible_to_reporter=True
-    )
-    audit_record(
+    event = step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.MESSAGE, actor=by, text=text, visible_to_reporter=True),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"sent a message to the reporter of {case.reference}",
     )

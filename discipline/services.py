@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, step_record
 from cases import selectors as case_selectors
 from cases.actions import day, one_line, staff_members
 from cases.models import DisciplinaryReferral, ReferenceCounter
@@ -89,10 +89,9 @@ def _begin(record, by, step):
 def _finish(*, record, by, step, fields, text, what):
     record.step = step
     record.save(update_fields=[*fields, "step", "updated_at"])
-    RecordEvent.objects.create(record=record, step=step, actor=by, text=text)
-    audit_record(
+    step_record(
+        RecordEvent(record=record, step=step, actor=by, text=text),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=record.case,
         what=f"{what} on disciplinary record {record.reference}",
         details={"record": record.reference},
@@ -168,18 +167,18 @@ def _open(*, by, employee, allegation, severity, clauses, case=None, referral=No
     )
     numbers = sorted({number for _, number, _ in clauses}, key=clause_number_order)
     source = f"the disciplinary referral on {case.reference}" if referral else "HR"
-    RecordEvent.objects.create(
-        record=record,
-        step=Step.OPENED,
-        actor=by,
-        text=(
-            f"Opened from {source}: {record.get_severity_display().lower()} "
-            f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}). {one_line(allegation)}"
+    step_record(
+        RecordEvent(
+            record=record,
+            step=Step.OPENED,
+            actor=by,
+            text=(
+                f"Opened from {source}: {record.get_severity_display().lower()} "
+                f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}). "
+                f"{one_line(allegation)}"
+            ),
         ),
-    )
-    audit_record(
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"opened disciplinary record {record.reference} about {employee}",
         details={"record": record.reference},
