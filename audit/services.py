@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from .context import client_ip
 from .models import AuditEntry
 
@@ -18,6 +20,15 @@ def audit_record(*, actor, action, what, case=None, details=None):
     entry = _entry(actor=actor, action=action, what=what, case=case, details=details)
     entry.save()
     return entry
+
+
+@transaction.atomic
+def step_record(event, *, actor, what, case=None, details=None):
+    """Record a step: save its timeline entry (an unsaved CaseEvent, BusinessUseEvent or RecordEvent) and
+    write the audit entry of the change, in one transaction. Returns the saved timeline entry."""
+    event.save(force_insert=True)
+    audit_record(actor=actor, action=AuditEntry.Action.CHANGE, what=what, case=case, details=details)
+    return event
 
 
 def audit_record_many(entries):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.views import form_submit
 from policies.models import Policy
 from reminders.models import Limits
 
@@ -36,16 +37,15 @@ def raise_concern(request):
         request.POST or None, request.FILES or None, reporter=request.user, policy_version=version
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_raise(
-                reporter=request.user,
-                policy_version=version,
-                evidence_files=form.cleaned_data.pop("evidence"),
-                **form.cleaned_data,
-            )
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        case = form_submit(
+            form,
+            services.case_raise,
+            reporter=request.user,
+            policy_version=version,
+            evidence_files=form.cleaned_data.pop("evidence"),
+            **form.cleaned_data,
+        )
+        if case is not None:
             messages.success(
                 request,
                 f"Thank you. Your concern has been received as {case.reference}. "
@@ -123,13 +123,12 @@ def move(request, reference):
         return _rerender(request, case, relation, page_error="That is not a step of the workflow.")
     form = MoveForm(request.POST, move=spec)
     if form.is_valid():
-        try:
-            case = services.case_move(case=case, by=request.user, move=spec.name, **form.cleaned_data)
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{case.reference} is now “{case.get_stage_display()}”.")
-            return redirect(case)
+        moved = form_submit(
+            form, services.case_move, case=case, by=request.user, move=spec.name, **form.cleaned_data
+        )
+        if moved is not None:
+            messages.success(request, f"{moved.reference} is now “{moved.get_stage_display()}”.")
+            return redirect(moved)
     case.refresh_from_db()
     errors = " ".join(form.non_field_errors()) or "Check the step below and try again."
     return _rerender(request, case, relation, page_error=errors, **{spec.name: form})
@@ -143,11 +142,7 @@ def reassign(request, reference):
     )
     form = ReassignForm(request.POST, candidates=services.reassign_candidates(case=case))
     if form.is_valid():
-        try:
-            services.case_reassign(case=case, by=request.user, **form.cleaned_data)
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(form, services.case_reassign, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, f"{case.reference} is now handled by {form.cleaned_data['to']}.")
             # The person who passed the case on may no longer see it.
             if access.case_relation(request.user, case) is None:
@@ -162,11 +157,7 @@ def _post_text(request, reference, form_class, service, form_key, done):
     )
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            service(case=case, by=request.user, text=form.cleaned_data["text"])
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(form, service, case=case, by=request.user, text=form.cleaned_data["text"]):
             messages.success(request, done)
             return redirect(case)
     return _rerender(request, case, relation, **{form_key: form})
