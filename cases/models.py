@@ -25,6 +25,8 @@ class Stage(models.TextChoices):
 CLOSED_STAGES = (Stage.CLOSED_AT_TRIAGE, Stage.CLOSED)
 TRIAGE_STAGES = (Stage.SUBMITTED, Stage.IN_TRIAGE)
 GOVERNANCE_STAGES = (Stage.REFERRED, Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
+# A referred case waits for the governance head's decision in these stages.
+AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
 
 
 class Outcome(models.TextChoices):

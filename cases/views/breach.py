@@ -6,9 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reminders import breach
-
-from .. import access
+from .. import access, breach
 from ..services import CaseError
 from .case import _handler_context
 

@@ -1,9 +1,10 @@
-"""Case timers (triage, governance review, reporter feedback, removal requests), and who is told what.
+"""Case timers (triage, governance review, reporter feedback, removal requests): when they start, when
+they stop, and what the sweep does when one falls due.
 
 Timers are rows (reminders.models.Timer): the case services start them when something happens, through
 the `case_timers_on_*` functions below, and cancel them when what they wait for is done; the sweep
-(reminders.sweep) fires them. Every handler checks again, at fire time, that its timer still applies,
-and does nothing if it does not.
+(reminders.sweep) fires them and calls the handlers registered here with `@handles`. Every handler
+checks again, at fire time, that its timer still applies, and does nothing if it does not.
 
 What the words mean here:
 
@@ -22,9 +23,8 @@ What the words mean here:
 - *Rounds*: a timer kind is unique per (case, note). The first round has an empty note; a reopened case
   starts a new round ("round 2", "round 3", …) and the timers of earlier rounds stay as history.
 
-Who is told: never the subject of a concern, whatever else they are (`_tell` filters them out), nor the
-person who did what is being told. Titles are neutral, a case reference and what is awaited, never a
-name, a platform or what was posted; the link is the case page, which applies its own access rules.
+Who is told is decided as for every case notification (cases.notify): never the subject of a concern,
+nor the person who did what is being told; neutral titles, and a link to the case page.
 """
 
 import datetime
@@ -37,7 +37,16 @@ from django.utils import dateformat, timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record_many
-from cases.models import (
+from notifications.models import Kind
+from notifications.services import notify_each
+from people.roles import Role
+from people.selectors import role_holders
+from reminders.calendar import add_working_days
+from reminders.models import Limits, Timer
+from reminders.sweep import handles, timers_cancel
+
+from .models import (
+    AWAITING_DECISION,
     CLOSED_STAGES,
     TRIAGE_STAGES,
     Case,
@@ -46,37 +55,13 @@ from cases.models import (
     RemovalRequest,
     Stage,
 )
-from notifications.models import Kind
-from notifications.services import Message, notify_each
-from people.models import User
-from people.roles import Role
-
-from .calendar import add_working_days
-from .models import Limits, Timer
-from .sweep import handles, timers_cancel
+from .notify import case_messages, case_referred_notify
 
 TRIAGE_TIMERS = (Timer.Kind.TRIAGE_REMINDER, Timer.Kind.TRIAGE_ESCALATION)
 REPORTER_TIMERS = (Timer.Kind.REPORTER_ACKNOWLEDGEMENT, Timer.Kind.REPORTER_FEEDBACK)
-# A referred case waits for the governance head's decision in these stages.
-AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
-
-
-def governance_heads():
-    return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).distinct().order_by("pk")
-
-
-def _messages(*, case, recipients, kind, title, exclude=()):
-    """What to tell whom about a case. The one place that keeps its subject, and whoever acted, out of it."""
-    barred = {case.subject_person_id, *(person.pk for person in exclude if person is not None)}
-    link = case.get_absolute_url()
-    return [Message(p, kind, title, link) for p in recipients if p is not None and p.pk not in barred]
-
-
-def _tell(**what):
-    return notify_each(_messages(**what))
 
 
 def _day(value):
@@ -230,48 +215,6 @@ def case_timers_on_removal_resolved(*, removal_request):
     timers_cancel(removal_request=removal_request)
 
 
-# --- Event notifications: the case services call these too ---------------------------------------------
-
-
-def case_routed_notify(*, case):
-    _tell(
-        case=case,
-        recipients=[case.handler],
-        kind=Kind.CASE_ROUTED,
-        title=f"Case {case.reference} has been routed to you for triage",
-    )
-
-
-def case_reassigned_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=[case.handler],
-        kind=Kind.CASE_ROUTED,
-        title=f"Case {case.reference} has been assigned to you",
-        exclude=[by],
-    )
-
-
-def case_referred_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=governance_heads(),
-        kind=Kind.CASE_REFERRED,
-        title=f"Case {case.reference} has been referred to you for a decision",
-        exclude=[by],
-    )
-
-
-def reporter_message_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=[case.reporter],
-        kind=Kind.REPORTER_MESSAGE,
-        title=f"There is a new message for you about concern {case.reference}",
-        exclude=[by],
-    )
-
-
 # --- Handlers: the sweep calls these with a batch of due timers of one kind ------------------------------
 
 
@@ -289,7 +232,7 @@ def triage_reminders_send(*, timers, now):
     """Remind the handler of each case still waiting for triage."""
     batch = []
     for case in _cases(timers, stage__in=TRIAGE_STAGES):
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.TRIAGE_REMINDER,
@@ -350,7 +293,7 @@ def triage_escalations_send(*, timers, now):
     days = Limits.current().triage_escalation_working_days
     reason = f"Not triaged within {days} working days"
     late = f"it was not triaged within {days} working days"
-    heads = list(governance_heads())
+    heads = list(role_holders(Role.GOVERNANCE))
     changes = []
     events = []
     for case in cases:
@@ -378,13 +321,13 @@ def triage_escalations_send(*, timers, now):
     )
     for case in cases:
         to = new_handlers.get(case.pk)
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[to],
             kind=Kind.ESCALATION,
             title=f"Case {case.reference} has been escalated to you: {late}",
         )
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=heads,
             kind=Kind.ESCALATION,
@@ -399,9 +342,9 @@ def governance_reminders_send(*, timers, now):
     """Remind the governance head(s) of each referred case still waiting for a decision."""
     batch = []
     cases = list(_cases(timers, stage__in=AWAITING_DECISION))
-    heads = list(governance_heads()) if cases else []
+    heads = list(role_holders(Role.GOVERNANCE)) if cases else []
     for case in cases:
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=heads,
             kind=Kind.TRIAGE_REMINDER,
@@ -434,7 +377,7 @@ def reporter_deadline_warnings_send(*, timers, now):
             due, what = feedback_due(timer.created_at, limits), "give the reporter feedback"
         if any(at >= done_by_message_from for at in messages[case.pk]):
             continue
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.REPORTER_FEEDBACK,
@@ -476,7 +419,7 @@ def removal_requests_overdue(*, timers, now):
         for request in requests
     )
     for request in requests:
-        batch += _messages(
+        batch += case_messages(
             case=request.case,
             recipients=[request.case.handler, request.recorded_by],
             kind=Kind.ACTION_DUE,

@@ -4,7 +4,8 @@ A case flagged as disclosing personal data of a service user, carer or colleague
 Head of Information & Security is told at once and given `decide_breach` on the case; they are reminded
 at 24 and 48 hours if no decision is recorded; at 60 hours the Head of Business and Governance is told;
 the decision whether to report to the Information Commissioner's Office is due at 72 hours. Hours are
-clock hours: article 33 counts calendar time, not working days. The limits live in reminders.Limits.
+clock hours: article 33 counts calendar time, not working days. The limits live in
+reminders.models.Limits; the sweep (reminders.sweep) fires the timers and calls the handlers below.
 
 Notifications carry the case reference and the deadline, never names or what was posted.
 """
@@ -16,22 +17,18 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from cases import access
-from cases.models import BreachDecision, Case, CaseEvent, CaseUserObjectPermission
-from cases.services import CaseError
 from notifications.models import Kind
 from notifications.services import notify_many
-from people.models import User
 from people.roles import Role
+from people.selectors import role_holders
+from reminders.models import Limits, Timer
+from reminders.sweep import handles, timers_cancel
 
-from .models import Limits, Timer
-from .sweep import handles, timers_cancel
+from . import access
+from .models import BreachDecision, Case, CaseEvent, CaseUserObjectPermission
+from .services import CaseError
 
 BREACH_TIMERS = (Timer.Kind.BREACH_REMINDER, Timer.Kind.BREACH_ESCALATION)
-
-
-def _people_in(role):
-    return User.objects.filter(is_active=True, groups__name=role).distinct().order_by("pk")
 
 
 def _deadline_words(case):
@@ -48,7 +45,7 @@ def breach_deciders_grant(*, case, heads=None):
     Run when the clock starts and again at each reminder, so a head appointed meanwhile is included.
     Returns those people. One query to find them (unless given), one to grant.
     """
-    heads = list(_people_in(Role.INFOSEC) if heads is None else heads)
+    heads = list(role_holders(Role.INFOSEC) if heads is None else heads)
     heads = [head for head in heads if head.pk != case.subject_person_id]
     if heads:
         CaseUserObjectPermission.objects.assign_perm_to_many(
@@ -91,7 +88,7 @@ def breach_clock_start(*, case, by):
     deadline = _deadline_words(case)
     heads = breach_deciders_grant(case=case)
     # With nobody in the role, the governance head must know at once rather than at 60 hours.
-    recipients = heads or [p for p in _people_in(Role.GOVERNANCE) if p.pk != case.subject_person_id]
+    recipients = heads or [p for p in role_holders(Role.GOVERNANCE) if p.pk != case.subject_person_id]
     notify_many(
         recipients=recipients,
         kind=Kind.PERSONAL_DATA_BREACH,
@@ -187,7 +184,7 @@ def _waiting_cases(timers):
 @handles(Timer.Kind.BREACH_REMINDER)
 def breach_reminders_send(*, timers, now):
     cases = _waiting_cases(timers)
-    heads = list(_people_in(Role.INFOSEC)) if cases else []
+    heads = list(role_holders(Role.INFOSEC)) if cases else []
     for case in cases:
         recipients = breach_deciders_grant(case=case, heads=heads)
         notify_many(
@@ -204,7 +201,7 @@ def breach_reminders_send(*, timers, now):
 @handles(Timer.Kind.BREACH_ESCALATION)
 def breach_escalations_send(*, timers, now):
     cases = _waiting_cases(timers)
-    heads = list(_people_in(Role.GOVERNANCE)) if cases else []
+    heads = list(role_holders(Role.GOVERNANCE)) if cases else []
     for case in cases:
         deadline = _deadline_words(case)
         hours = round((now - case.personal_data_breach_at).total_seconds() / 3600)

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import access, services
+from cases.breach import BREACH_TIMERS, breach_decision_record, breach_flag
 from cases.models import BreachDecision, Case, CaseEvent, SubjectKind
 from notifications.models import Kind, Notification
 from people.roles import Role
-from reminders.breach import BREACH_TIMERS, breach_decision_record, breach_flag
 from reminders.models import Timer
 from reminders.sweep import sweep_timers
 from tests.factories import UserFactory
