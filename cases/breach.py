@@ -12,7 +12,7 @@ Notifications carry the case reference and the deadline, never names or what was
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -28,7 +28,15 @@ from . import access
 from .models import BreachDecision, Case, CaseEvent, CaseUserObjectPermission
 from .services import CaseError
 
-BREACH_TIMERS = (Timer.Kind.BREACH_REMINDER, Timer.Kind.BREACH_ESCALATION)
+
+class BreachTimer(models.TextChoices):
+    """The clock's kinds of timer; the subject of each is the flagged case."""
+
+    REMINDER = "breach_reminder", "Remind: personal data breach decision"
+    ESCALATION = "breach_escalation", "Escalate: personal data breach decision"
+
+
+BREACH_TIMERS = tuple(BreachTimer)
 
 
 def _deadline_words(case):
@@ -70,15 +78,13 @@ def breach_clock_start(*, case, by):
     limits = Limits.current()
     hours = [h for h in Limits.numbers(limits.breach_reminder_hours) if 0 < h < limits.breach_decision_hours]
     timers = [
-        Timer(
-            kind=Timer.Kind.BREACH_REMINDER, case=case, note=str(h), due_at=now + datetime.timedelta(hours=h)
-        )
+        Timer(kind=BreachTimer.REMINDER, subject=case, note=str(h), due_at=now + datetime.timedelta(hours=h))
         for h in sorted(hours)
     ]
     timers.append(
         Timer(
-            kind=Timer.Kind.BREACH_ESCALATION,
-            case=case,
+            kind=BreachTimer.ESCALATION,
+            subject=case,
             note=str(limits.breach_escalation_hours),
             due_at=now + datetime.timedelta(hours=limits.breach_escalation_hours),
         )
@@ -151,7 +157,7 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
         decided_by=by,
         decided_at=now,
     )
-    timers_cancel(case=case, kind__in=BREACH_TIMERS)
+    timers_cancel(case, kind__in=BREACH_TIMERS)
     if reported_to_ico:
         what = f"Reported to the Information Commissioner's Office (reference {ico_reference})."
     else:
@@ -175,13 +181,15 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
 
 
 def _waiting_cases(timers):
-    """The flagged cases of these timers with no decision yet, each once (late sweeps bring several)."""
-    cases = {t.case_id: t.case for t in timers if t.case is not None and t.case.personal_data_breach_at}
+    """The flagged cases of these timers with no decision yet, each once (late sweeps bring several), in
+    the order their timers fell due. Two queries, whatever the number of timers."""
+    ids = dict.fromkeys(t.subject_id for t in timers)
+    cases = Case.objects.filter(personal_data_breach_at__isnull=False).in_bulk(list(ids))
     decided = set(BreachDecision.objects.filter(case_id__in=cases).values_list("case_id", flat=True))
-    return [case for pk, case in cases.items() if pk not in decided]
+    return [cases[pk] for pk in ids if pk in cases and pk not in decided]
 
 
-@handles(Timer.Kind.BREACH_REMINDER)
+@handles(BreachTimer.REMINDER)
 def breach_reminders_send(*, timers, now):
     cases = _waiting_cases(timers)
     heads = list(role_holders(Role.INFOSEC)) if cases else []
@@ -198,7 +206,7 @@ def breach_reminders_send(*, timers, now):
         )
 
 
-@handles(Timer.Kind.BREACH_ESCALATION)
+@handles(BreachTimer.ESCALATION)
 def breach_escalations_send(*, timers, now):
     cases = _waiting_cases(timers)
     heads = list(role_holders(Role.GOVERNANCE)) if cases else []

@@ -20,7 +20,7 @@ What the words mean here:
   `reporter_acknowledgement_days` after the clock started (an earlier message is the acknowledgement).
 - A removal request is *overdue* from the local midnight after its deadline day, while still pending.
 - Due times are fixed when a timer starts: a change to Limits applies to timers started afterwards.
-- *Rounds*: a timer kind is unique per (case, note). The first round has an empty note; a reopened case
+- *Rounds*: a timer kind is unique per (subject, note). The first round has an empty note; a reopened case
   starts a new round ("round 2", "round 3", …) and the timers of earlier rounds stay as history.
 
 Who is told is decided as for every case notification (cases.notify): never the subject of a concern,
@@ -32,6 +32,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Permission
+from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
@@ -43,7 +44,7 @@ from people.roles import Role
 from people.selectors import role_holders
 from reminders.calendar import add_working_days
 from reminders.models import Limits, Timer
-from reminders.sweep import handles, timers_cancel
+from reminders.sweep import handles, timers_cancel, timers_of
 
 from .models import (
     AWAITING_DECISION,
@@ -57,8 +58,21 @@ from .models import (
 )
 from .notify import case_messages, case_referred_notify
 
-TRIAGE_TIMERS = (Timer.Kind.TRIAGE_REMINDER, Timer.Kind.TRIAGE_ESCALATION)
-REPORTER_TIMERS = (Timer.Kind.REPORTER_ACKNOWLEDGEMENT, Timer.Kind.REPORTER_FEEDBACK)
+
+class CaseTimer(models.TextChoices):
+    """The kinds of timer handled here. The subject of each is its case, but for REMOVAL_OVERDUE: its
+    removal request. (The breach clock's kinds are cases.breach.BreachTimer.)"""
+
+    TRIAGE_REMINDER = "triage_reminder", "Remind the handler to triage"
+    TRIAGE_ESCALATION = "triage_escalation", "Escalate an untriaged case to the Head of Service"
+    GOVERNANCE_REMINDER = "governance_reminder", "Remind the governance head to decide"
+    REPORTER_ACKNOWLEDGEMENT = "reporter_acknowledgement", "Warn: acknowledge the reporter"
+    REPORTER_FEEDBACK = "reporter_feedback", "Warn: give the reporter feedback"
+    REMOVAL_OVERDUE = "removal_overdue", "A removal request's deadline has passed"
+
+
+TRIAGE_TIMERS = (CaseTimer.TRIAGE_REMINDER, CaseTimer.TRIAGE_ESCALATION)
+REPORTER_TIMERS = (CaseTimer.REPORTER_ACKNOWLEDGEMENT, CaseTimer.REPORTER_FEEDBACK)
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
@@ -79,26 +93,34 @@ def feedback_due(started_at, limits):
     return timezone.localtime(started_at) + relativedelta(months=limits.reporter_feedback_months)
 
 
-def _start(*, kind, case, due_at, started_at, removal_request=None):
+def timers_of_case(case):
+    """Every timer about a case: its own, and those of its removal requests."""
+    return timers_of(case) | timers_of(*case.removalrequests.all())
+
+
+def _start(*, kind, subject, due_at, started_at):
     """Start a new round of a timer, cancelling the one still waiting, if any."""
-    same = {"kind": kind, "case": case, "removal_request": removal_request}
-    timers_cancel(**same)
-    rounds = Timer.objects.filter(**same).count()
+    timers_cancel(subject, kind=kind)
+    rounds = timers_of(subject).filter(kind=kind).count()
     return Timer.objects.create(
-        **same, due_at=due_at, created_at=started_at, note=f"round {rounds + 1}" if rounds else ""
+        kind=kind,
+        subject=subject,
+        due_at=due_at,
+        created_at=started_at,
+        note=f"round {rounds + 1}" if rounds else "",
     )
 
 
 def _start_triage_timers(case, started_at, limits):
     _start(
-        kind=Timer.Kind.TRIAGE_REMINDER,
-        case=case,
+        kind=CaseTimer.TRIAGE_REMINDER,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.triage_reminder_working_days),
     )
     _start(
-        kind=Timer.Kind.TRIAGE_ESCALATION,
-        case=case,
+        kind=CaseTimer.TRIAGE_ESCALATION,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.triage_escalation_working_days),
     )
@@ -106,8 +128,8 @@ def _start_triage_timers(case, started_at, limits):
 
 def _start_governance_timer(case, started_at, limits):
     _start(
-        kind=Timer.Kind.GOVERNANCE_REMINDER,
-        case=case,
+        kind=CaseTimer.GOVERNANCE_REMINDER,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.governance_reminder_working_days),
     )
@@ -117,14 +139,14 @@ def _start_reporter_timers(case, started_at, limits, *, acknowledged=False):
     warning = relativedelta(days=limits.reporter_warning_days)
     if not acknowledged:
         _start(
-            kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT,
-            case=case,
+            kind=CaseTimer.REPORTER_ACKNOWLEDGEMENT,
+            subject=case,
             started_at=started_at,
             due_at=acknowledgement_due(started_at, limits) - warning,
         )
     _start(
-        kind=Timer.Kind.REPORTER_FEEDBACK,
-        case=case,
+        kind=CaseTimer.REPORTER_FEEDBACK,
+        subject=case,
         started_at=started_at,
         due_at=feedback_due(started_at, limits) - warning,
     )
@@ -156,7 +178,7 @@ def case_timers_on_stage_change(*, case, by, previous):
 
 
 def case_timers_on_triaged(*, case):
-    timers_cancel(case=case, kind__in=TRIAGE_TIMERS)
+    timers_cancel(case, kind__in=TRIAGE_TIMERS)
 
 
 def case_timers_on_refer(*, case):
@@ -165,12 +187,12 @@ def case_timers_on_refer(*, case):
 
 
 def case_timers_on_decision(*, case):
-    timers_cancel(case=case, kind=Timer.Kind.GOVERNANCE_REMINDER)
+    timers_cancel(case, kind=CaseTimer.GOVERNANCE_REMINDER)
 
 
 def case_timers_on_close(*, case):
     """Closed: the reporter sees the outcome stage on their case, which is the feedback owed to them."""
-    timers_cancel(case=case, kind__in=REPORTER_TIMERS)
+    timers_cancel(case, kind__in=REPORTER_TIMERS)
 
 
 def case_timers_on_reopen(*, case):
@@ -190,9 +212,9 @@ def case_timers_on_message_to_reporter(*, case, event):
     """A message to the reporter acknowledges them; sent late enough after the clock started, it is also
     the feedback owed to them (see the module's definitions)."""
     limits = Limits.current()
-    timers_cancel(case=case, kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT, created_at__lte=event.at)
+    timers_cancel(case, kind=CaseTimer.REPORTER_ACKNOWLEDGEMENT, created_at__lte=event.at)
     started_by = timezone.localtime(event.at) - relativedelta(days=limits.reporter_acknowledgement_days)
-    timers_cancel(case=case, kind=Timer.Kind.REPORTER_FEEDBACK, created_at__lte=started_by)
+    timers_cancel(case, kind=CaseTimer.REPORTER_FEEDBACK, created_at__lte=started_by)
 
 
 def removal_overdue_at(removal_request):
@@ -203,16 +225,15 @@ def removal_overdue_at(removal_request):
 
 def case_timers_on_removal_request(*, removal_request):
     _start(
-        kind=Timer.Kind.REMOVAL_OVERDUE,
-        case=removal_request.case,
-        removal_request=removal_request,
+        kind=CaseTimer.REMOVAL_OVERDUE,
+        subject=removal_request,
         started_at=removal_request.recorded_at,
         due_at=removal_overdue_at(removal_request),
     )
 
 
 def case_timers_on_removal_resolved(*, removal_request):
-    timers_cancel(removal_request=removal_request)
+    timers_cancel(removal_request)
 
 
 # --- Handlers: the sweep calls these with a batch of due timers of one kind ------------------------------
@@ -221,13 +242,13 @@ def case_timers_on_removal_resolved(*, removal_request):
 def _cases(timers, **filters):
     # Only what a reminder says and whom it goes to: a sweep may load thousands of cases at once.
     return (
-        Case.objects.filter(pk__in={t.case_id for t in timers}, **filters)
+        Case.objects.filter(pk__in={t.subject_id for t in timers}, **filters)
         .select_related("handler")
         .only("id", "reference", "subject_person_id", "handler__id", "handler__is_active")
     )
 
 
-@handles(Timer.Kind.TRIAGE_REMINDER)
+@handles(CaseTimer.TRIAGE_REMINDER)
 def triage_reminders_send(*, timers, now):
     """Remind the handler of each case still waiting for triage."""
     batch = []
@@ -276,7 +297,7 @@ def _hand_over(changes, now):
     Case.objects.bulk_update([case for case, _, _ in changes], ["handler", "updated_at"])
 
 
-@handles(Timer.Kind.TRIAGE_ESCALATION)
+@handles(CaseTimer.TRIAGE_ESCALATION)
 def triage_escalations_send(*, timers, now):
     """Escalate each case still untriaged: the Head of Service of the reporter's team becomes its handler
     (as a reassignment would do it), the timeline records the escalation, and the new handler and the
@@ -285,7 +306,7 @@ def triage_escalations_send(*, timers, now):
     cases = list(
         Case.objects.select_for_update(of=("self",))
         .select_related("handler", "reporter_team__head_of_service")
-        .filter(pk__in={t.case_id for t in timers}, stage__in=TRIAGE_STAGES)
+        .filter(pk__in={t.subject_id for t in timers}, stage__in=TRIAGE_STAGES)
         .order_by("pk")
     )
     if not cases:
@@ -337,7 +358,7 @@ def triage_escalations_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.GOVERNANCE_REMINDER)
+@handles(CaseTimer.GOVERNANCE_REMINDER)
 def governance_reminders_send(*, timers, now):
     """Remind the governance head(s) of each referred case still waiting for a decision."""
     batch = []
@@ -353,8 +374,8 @@ def governance_reminders_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.REPORTER_ACKNOWLEDGEMENT)
-@handles(Timer.Kind.REPORTER_FEEDBACK)
+@handles(CaseTimer.REPORTER_ACKNOWLEDGEMENT)
+@handles(CaseTimer.REPORTER_FEEDBACK)
 def reporter_deadline_warnings_send(*, timers, now):
     """Warn the handler before the reporter's acknowledgement or feedback falls due, unless it is done."""
     batch = []
@@ -366,10 +387,10 @@ def reporter_deadline_warnings_send(*, timers, now):
     ):
         messages[case_id].append(at)
     for timer in timers:
-        case = cases.get(timer.case_id)
+        case = cases.get(timer.subject_id)
         if case is None:
             continue
-        if timer.kind == Timer.Kind.REPORTER_ACKNOWLEDGEMENT:
+        if timer.kind == CaseTimer.REPORTER_ACKNOWLEDGEMENT:
             done_by_message_from = timer.created_at
             due, what = acknowledgement_due(timer.created_at, limits), "acknowledge the reporter"
         else:
@@ -386,14 +407,14 @@ def reporter_deadline_warnings_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.REMOVAL_OVERDUE)
+@handles(CaseTimer.REMOVAL_OVERDUE)
 def removal_requests_overdue(*, timers, now):
     """Mark each removal request still pending past its deadline as overdue, once (the conditional update
     on overdue_notified_at is the claim), note it on the case timeline and tell the case handler and the
     person who recorded it (clause 2.5)."""
     batch = []
     waiting = RemovalRequest.objects.filter(
-        pk__in={t.removal_request_id for t in timers},
+        pk__in={t.subject_id for t in timers},
         status=RemovalRequest.Status.PENDING,
         overdue_notified_at__isnull=True,
     )

@@ -1,6 +1,8 @@
 """Reminders are data: each timer is a row with a due time, swept by Celery beat."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,28 +47,21 @@ class Limits(models.Model):
 
 
 class Timer(models.Model):
-    """Something to do at a time: remind, warn, escalate. Fired once: the sweep claims it atomically."""
+    """Something to do at a time about something (its subject): remind, warn, escalate. Fired once: the
+    sweep claims it atomically.
 
-    class Kind(models.TextChoices):
-        TRIAGE_REMINDER = "triage_reminder", "Remind the handler to triage"
-        TRIAGE_ESCALATION = "triage_escalation", "Escalate an untriaged case to the Head of Service"
-        GOVERNANCE_REMINDER = "governance_reminder", "Remind the governance head to decide"
-        REPORTER_ACKNOWLEDGEMENT = "reporter_acknowledgement", "Warn: acknowledge the reporter"
-        REPORTER_FEEDBACK = "reporter_feedback", "Warn: give the reporter feedback"
-        BREACH_REMINDER = "breach_reminder", "Remind: personal data breach decision"
-        BREACH_ESCALATION = "breach_escalation", "Escalate: personal data breach decision"
-        REMOVAL_OVERDUE = "removal_overdue", "A removal request's deadline has passed"
+    The engine knows neither the subjects nor the kinds: the app that handles a kind declares it and
+    registers its handler with the sweep (reminders.sweep.handles), e.g. cases.timers.CaseTimer.
+    """
 
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30)
     due_at = models.DateTimeField()
     fired_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="timers"
-    )
-    removal_request = models.ForeignKey(
-        "cases.RemovalRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="timers"
-    )
+    # No index of its own: the unique constraint's, subject first, serves.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
     note = models.CharField(max_length=100, blank=True, help_text="e.g. which reminder of several this is.")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -81,20 +76,18 @@ class Timer(models.Model):
             )
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "case", "note"],
-                condition=Q(removal_request__isnull=True),
-                name="one_case_timer",
-            ),
-            models.UniqueConstraint(
-                fields=["kind", "removal_request", "note"],
-                condition=Q(removal_request__isnull=False),
-                name="one_removal_request_timer",
-            ),
+            # Subject first: the same index finds a subject's timers (timers_of, cancelling them).
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "note"], name="one_timer"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} at {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind_label} at {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self):
+        from .sweep import kind_label
+
+        return kind_label(self.kind)
 
 
 class SentReminder(models.Model):

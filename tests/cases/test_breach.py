@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import access, services
-from cases.breach import BREACH_TIMERS, breach_decision_record, breach_flag
+from cases.breach import BREACH_TIMERS, BreachTimer, breach_decision_record, breach_flag
 from cases.models import BreachDecision, Case, CaseEvent, SubjectKind
 from notifications.models import Kind, Notification
 from people.roles import Role
-from reminders.models import Timer
 from reminders.sweep import sweep_timers
 from tests.factories import UserFactory
 
@@ -76,7 +75,7 @@ def escalations(case):
 
 
 def breach_timers(case):
-    return Timer.objects.filter(case=case, kind__in=BREACH_TIMERS)
+    return case.timers.filter(kind__in=BREACH_TIMERS)
 
 
 def about_breaches():
@@ -106,9 +105,9 @@ def test_raising_with_the_box_ticked_tells_infosec_at_once(flagged, infosec, oth
     # Not the subject, nor anyone else.
     assert Notification.objects.filter(kind=Kind.PERSONAL_DATA_BREACH).count() == 1
     assert sorted((t.kind, t.note, t.due_at) for t in breach_timers(case)) == [
-        (Timer.Kind.BREACH_ESCALATION, "60", at(60)),
-        (Timer.Kind.BREACH_REMINDER, "24", at(24)),
-        (Timer.Kind.BREACH_REMINDER, "48", at(48)),
+        (BreachTimer.ESCALATION, "60", at(60)),
+        (BreachTimer.REMINDER, "24", at(24)),
+        (BreachTimer.REMINDER, "48", at(48)),
     ]
     assert AuditEntry.objects.filter(
         case=case, actor=staff, what=f"flagged {case.reference} as a possible personal data breach"
