@@ -9,22 +9,37 @@ from django.utils import timezone
 
 
 class Limits(models.Model):
-    """The organisation's limit for every timer, in one row; the defaults follow the policy and the law."""
+    """The organisation's limit for every timer, in one row; the defaults follow the policy and the law.
 
+    Where the Social Media Policy sets no number, the default is the organisation's own choice, and the
+    comment names the clause the limit serves.
+    """
+
+    # Clause 3.2 (supervisors take timely action on breaches) and 9.1 (concerns go to the supervisor or a
+    # Head of Service): the organisation's limits, in working days, for triage and for escalating to the
+    # Head of Service.
     triage_reminder_working_days = models.PositiveSmallIntegerField(default=2)
     triage_escalation_working_days = models.PositiveSmallIntegerField(default=4)
+    # Clauses 3.1 and 9.2 (the Head of Business and Governance decides on a referred concern): the
+    # organisation's limit, in working days, before they are reminded.
     governance_reminder_working_days = models.PositiveSmallIntegerField(default=10)
-    # Reporter feedback, after the EU whistleblowing directive's timings (best practice).
+    # Reporter feedback: EU whistleblowing directive (2019/1937) article 9(1)(b) acknowledgement within 7
+    # days and 9(1)(f) feedback within 3 months, followed as best practice (not UK law).
     reporter_acknowledgement_days = models.PositiveSmallIntegerField(default=7)
     reporter_feedback_months = models.PositiveSmallIntegerField(default=3)
+    # The same directive's deadlines: the organisation's warning ahead of them.
     reporter_warning_days = models.PositiveSmallIntegerField(
         default=2, help_text="Warn the handler this many days before either reporter deadline."
     )
-    # UK GDPR article 33: decide within 72 hours whether to report a personal data breach to the ICO.
+    # UK GDPR article 33(1): decide within 72 hours whether to report a personal data breach to the ICO.
     breach_decision_hours = models.PositiveSmallIntegerField(default=72)
+    # UK GDPR article 33(1) again: the organisation's reminders and escalation inside those 72 hours.
     breach_reminder_hours = models.CharField(max_length=50, default="24,48")
     breach_escalation_hours = models.PositiveSmallIntegerField(default=60)
+    # Clause 3.2 (supervisors make sure staff know their obligations under the policy): the organisation's
+    # days before staff who have not acknowledged the current version are reminded.
     acknowledgement_reminder_days = models.PositiveSmallIntegerField(default=14)
+    # Clause 10.1 (the policy is reviewed on a rolling programme): alerts before the review date.
     review_alert_days = models.CharField(
         max_length=50, default="90,30,7", help_text="Days before a policy's review date to alert its owner."
     )
