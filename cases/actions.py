@@ -13,9 +13,8 @@ from core.errors import DomainError
 from people.models import User
 from people.roles import Role
 from policies.models import clause_number_order
-from reminders import case_timers
 
-from . import access
+from . import access, timers
 from .models import (
     CaseEvent,
     DisciplinaryReferral,
@@ -123,7 +122,7 @@ def removal_request_record(*, case, by, requested_from, sent_on, deadline, staff
         sent_on=sent_on,
         deadline=deadline,
     )
-    case_timers.case_timers_on_removal_request(removal_request=request)
+    timers.case_timers_on_removal_request(removal_request=request)
     _record(
         case=case,
         by=by,
@@ -148,7 +147,7 @@ def removal_request_resolve(*, removal_request, by, status):
     request.resolved_at = timezone.now()
     request.resolved_by = by
     request.save(update_fields=["status", "resolved_at", "resolved_by"])
-    case_timers.case_timers_on_removal_resolved(removal_request=request)
+    timers.case_timers_on_removal_resolved(removal_request=request)
     outcome = request.get_status_display().lower()
     _record(
         case=case,

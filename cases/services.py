@@ -9,14 +9,9 @@ from audit.services import step_record
 from core.errors import DomainError
 from people.roles import Role
 from people.selectors import role_holders
-from reminders import case_timers
 
-from . import access
+from . import access, notify, timers
 from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
-
-# reminders/breach.py still imports this name; it goes when breach moves into cases/.
-CaseError = DomainError
-
 
 # --- Raising a concern ---------------------------------------------------------------------------------
 
@@ -153,14 +148,14 @@ def case_raise(
         what=f"raised concern {case.reference}",
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
-    case_timers.case_timers_on_raise(case=case)
-    case_timers.case_routed_notify(case=case)
+    timers.case_timers_on_raise(case=case)
+    notify.case_routed_notify(case=case)
     if evidence_files:
         from .evidence import evidence_add
 
         evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
     if discloses_personal_data:
-        from reminders.breach import breach_clock_start
+        from .breach import breach_clock_start
 
         breach_clock_start(case=case, by=reporter)
     return case
@@ -247,7 +242,7 @@ def _change_stage(*, case, by, target, outcome="", text=""):
         case=case,
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
-    case_timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
+    timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
     return case
 
 
@@ -297,7 +292,7 @@ def case_reassign(*, case, by, to, reason):
         case=case,
         what=f"reassigned {case.reference} to {to}",
     )
-    case_timers.case_reassigned_notify(case=case, by=by)
+    notify.case_reassigned_notify(case=case, by=by)
     return case
 
 
@@ -328,6 +323,6 @@ def case_message_reporter(*, case, by, text):
         case=case,
         what=f"sent a message to the reporter of {case.reference}",
     )
-    case_timers.case_timers_on_message_to_reporter(case=case, event=event)
-    case_timers.reporter_message_notify(case=case, by=by)
+    timers.case_timers_on_message_to_reporter(case=case, event=event)
+    notify.reporter_message_notify(case=case, by=by)
     return event

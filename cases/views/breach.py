@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.views import form_submit, message_submit
-from reminders import breach
 
-from .. import access
+from .. import access, breach
 from .case import _handler_context
 
 
