@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from .context import client_ip
 from .models import AuditEntry
 
@@ -20,6 +22,31 @@ def audit_record(*, actor, action, what, case=None, details=None):
     return entry
 
 
+@transaction.atomic
+def step_record(event, *, actor, what, case=None, details=None):
+    """Record a step: save its timeline entry (an unsaved CaseEvent, BusinessUseEvent or RecordEvent) and
+    write the audit entry of the change, in one transaction. Returns the saved timeline entry."""
+    event.save(force_insert=True)
+    audit_record(actor=actor, action=AuditEntry.Action.CHANGE, what=what, case=case, details=details)
+    return event
+
+
 def audit_record_many(entries):
     """Several audit entries in one query: entries are dicts of audit_record's arguments."""
     return AuditEntry.objects.bulk_create(_entry(**entry) for entry in entries)
+
+
+# Records about a person, such as their disciplinary record: the app that owns them registers how to find a
+# person's own, so that the audit log never tells its reader of them (audit imports no such app).
+_OWN_RECORD_FINDERS = []
+
+
+def audit_hide_own_records(finder):
+    """Register finder(user) -> a queryset of the references of records about `user`. Audit entries whose
+    details["record"] is one of them are hidden from that user."""
+    _OWN_RECORD_FINDERS.append(finder)
+    return finder
+
+
+def own_record_references(user):
+    return [finder(user) for finder in _OWN_RECORD_FINDERS]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .models import AuditEntry
+from .services import own_record_references
 
 PER_PAGE = 50
 
@@ -36,17 +37,15 @@ class AuditFilterForm(forms.Form):
 def audit_entries(*, user, filters=None):
     """Entries newest first. None about a case the reader is the subject of, nor about a disciplinary
     record of theirs: they never learn of it from here."""
-    from discipline.models import DisciplinaryRecord
-
     filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
-    own_records = DisciplinaryRecord.objects.filter(employee=user).values("reference")
     entries = (
         AuditEntry.objects.exclude(case__subject_person=user)
         .alias(record=KT("details__record"))
-        # Spelled out so that entries without a record (NULL) are kept.
-        .exclude(Q(record__in=own_records) & Q(record__isnull=False))
         .select_related("actor", "case")
     )
+    for own_records in own_record_references(user):
+        # Spelled out so that entries without a record (NULL) are kept.
+        entries = entries.exclude(Q(record__in=own_records) & Q(record__isnull=False))
     if "reference" in filters:
         entries = entries.filter(case__reference__icontains=filters["reference"].strip())
     if "person" in filters:

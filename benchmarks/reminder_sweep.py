@@ -70,8 +70,12 @@ def undo_sweep(connection):
 
 
 def populate(connection, args):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import Case
     from policies.models import Policy
 
+    case_type = ContentType.objects.get_for_model(Case).pk
     version = Policy.objects.get(slug="social-media-policy").current_version()
     due = int(args.cases * args.due)
     began = time.perf_counter()
@@ -106,15 +110,15 @@ def populate(connection, args):
         # One triage reminder per case: the first `due` are due now, the rest next week.
         cursor.execute(
             """
-            INSERT INTO reminders_timer (kind, due_at, fired_at, cancelled_at, case_id, removal_request_id,
+            INSERT INTO reminders_timer (kind, due_at, fired_at, cancelled_at, subject_type_id, subject_id,
                 note, created_at)
             SELECT 'triage_reminder',
                 CASE WHEN row_number() OVER (ORDER BY c.id) <= %s THEN now() - interval '1 minute'
                      ELSE now() + interval '7 days' END,
-                NULL, NULL, c.id, NULL, '', now()
+                NULL, NULL, %s, c.id, '', now()
             FROM cases_case c WHERE c.reference LIKE 'BEN-%%'
             """,
-            [due],
+            [due, case_type],
         )
         cursor.execute("ANALYZE")
     print(f"populated in {time.perf_counter() - began:.0f} s")

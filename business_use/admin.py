@@ -4,7 +4,7 @@ write the timeline and the audit log. Only the Head of Business and Governance s
 from django.contrib import admin
 from django.db.models import URLField
 
-from focuspolicy.admin_mixins import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from people.roles import Role
 
 from . import models

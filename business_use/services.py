@@ -4,10 +4,10 @@ timeline event and an audit entry together, and tells whoever must act or hear o
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
 from cases.models import Route
-from cases.services import CaseError, routing_target
+from cases.services import routing_target
+from core.errors import DomainError
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify, notify_many
 from people.roles import Role
@@ -30,10 +30,6 @@ REQUEST_FIELDS = (
 )
 
 
-class BusinessUseError(Exception):
-    """A change to a request that is not allowed, with a message for the person who tried it."""
-
-
 def allowed_moves(*, request, user):
     """The moves the table allows from the request's state to this person."""
     relations = access.request_relations(user, request)
@@ -46,8 +42,8 @@ def _route(request, *, by):
     if target == State.WITH_SUPERVISOR:
         try:
             request.approver, request.routing_note = routing_target(reporter=by, route=Route.SUPERVISOR)
-        except CaseError as error:
-            raise BusinessUseError(
+        except DomainError as error:
+            raise DomainError(
                 "There is nobody to approve this request. Please tell the Head of Business and Governance."
             ) from error
     else:
@@ -67,9 +63,9 @@ def _clean(fields):
 def business_use_submit(*, requester, kind, **fields):
     """A member of staff asks to use social media for focus business; the request goes to its first step."""
     if not requester.is_active:
-        raise BusinessUseError("Your account cannot make requests.")
+        raise DomainError("Your account cannot make requests.")
     if kind not in KINDS:
-        raise BusinessUseError("Choose what kind of request this is.")
+        raise DomainError("Choose what kind of request this is.")
     now = timezone.now()
     request = BusinessUseRequest(kind=kind, requester=requester, created_at=now, **_clean(fields))
     request.state = _route(request, by=requester)
@@ -114,22 +110,22 @@ def business_use_move(
     request = _lock(request)
     spec = MOVES.get(move)
     if spec is None or spec.name == "resubmit":
-        raise BusinessUseError("That is not a step of the workflow.")
+        raise DomainError("That is not a step of the workflow.")
     if expected_state is not None and request.state != expected_state:
-        raise BusinessUseError(
+        raise DomainError(
             f"{request.reference} has moved on since you opened it: it is now "
             f"“{request.get_state_display()}”. Nothing was changed."
         )
     _check_move(request, by, spec)
     text = (text or "").strip()
     if spec.needs_reason and not text:
-        raise BusinessUseError("Give the reason.")
+        raise DomainError("Give the reason.")
     if spec.needs_answer and not text:
-        raise BusinessUseError("Write the answer.")
+        raise DomainError("Write the answer.")
     if spec.records_publication:
         published_where = (published_where or "").strip()
         if not published_where:
-            raise BusinessUseError("Say where it was posted.")
+            raise DomainError("Say where it was posted.")
         request.published_at = published_at or timezone.now()
         request.published_where = published_where
         request.published_link = (published_link or "").strip()
@@ -144,14 +140,14 @@ def _lock(request):
 
 def _check_move(request, by, spec):
     if request.kind not in spec.kinds:
-        raise BusinessUseError(f"“{spec.label}” is not a step for this kind of request.")
+        raise DomainError(f"“{spec.label}” is not a step for this kind of request.")
     if request.state not in spec.sources:
-        raise BusinessUseError(
+        raise DomainError(
             f"A request that is “{request.get_state_display()}” cannot be moved to "
             f"“{State(spec.target).label}”."
         )
     if not access.request_relations(by, request) & spec.by:
-        raise BusinessUseError(f"You cannot {spec.label.lower()} on this request.")
+        raise DomainError(f"You cannot {spec.label.lower()} on this request.")
 
 
 def _apply(request, *, by, move, text=""):
@@ -173,12 +169,11 @@ def _apply(request, *, by, move, text=""):
 
 
 def _record(request, *, by, label, from_state, text=""):
-    BusinessUseEvent.objects.create(
-        request=request, actor=by, from_state=from_state, to_state=request.state, label=label, text=text
-    )
-    audit_record(
+    step_record(
+        BusinessUseEvent(
+            request=request, actor=by, from_state=from_state, to_state=request.state, label=label, text=text
+        ),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         what=f"business use request {request.reference}: {label.lower()}",
         details={"business_use_request": request.pk, "from": from_state, "to": request.state},
     )

@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.views import form_submit
+
 from . import access, selectors, services
 from .forms import KIND_FORMS, MoveForm
 from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, Kind, State
@@ -34,11 +36,10 @@ def request_new(request, kind):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                created = services.business_use_submit(requester=request.user, kind=kind, **form.cleaned_data)
-            except services.BusinessUseError as error:
-                form.add_error(None, str(error))
-            else:
+            created = form_submit(
+                form, services.business_use_submit, requester=request.user, kind=kind, **form.cleaned_data
+            )
+            if created is not None:
                 messages.success(
                     request, f"Your request {created.reference} has been sent. {created.routing_note}"
                 )
@@ -57,15 +58,16 @@ def edit(request, pk):
     form = KIND_FORMS[kind](request.POST or None, instance=business_request)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                # The service saves the changes, with the state, the timeline and the audit entry.
-                services.business_use_resubmit(request=business_request, by=request.user, **form.cleaned_data)
-            except services.BusinessUseError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{business_request.reference} has been resubmitted.")
-                return redirect(business_request)
+        # The service saves the changes, with the state, the timeline and the audit entry.
+        if form.is_valid() and form_submit(
+            form,
+            services.business_use_resubmit,
+            request=business_request,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, f"{business_request.reference} has been resubmitted.")
+            return redirect(business_request)
         status = 400
     context = {
         "form": form,
@@ -102,16 +104,16 @@ def move(request, pk, move):
     if spec is None or spec.name == "resubmit":
         raise Http404("No such step.")
     form = MoveForm(request.POST, move=spec, request=business_request)
-    if form.is_valid():
-        try:
-            services.business_use_move(
-                request=business_request, by=request.user, move=spec.name, **form.cleaned_data
-            )
-        except services.BusinessUseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{business_request.reference}: {spec.label.lower()} — done.")
-            return redirect(business_request)
+    if form.is_valid() and form_submit(
+        form,
+        services.business_use_move,
+        request=business_request,
+        by=request.user,
+        move=spec.name,
+        **form.cleaned_data,
+    ):
+        messages.success(request, f"{business_request.reference}: {spec.label.lower()} — done.")
+        return redirect(business_request)
     return render(
         request,
         "business_use/move.html",

@@ -6,7 +6,7 @@ django-guardian object permissions in CaseUserObjectPermission, a direct foreign
 lists filter in the database. The subject of a concern never sees it, whatever else they are.
 
 The Head of Information & Security sees only the cases flagged as a possible personal data breach: the
-breach clock grants them `decide_breach` on that case (reminders.breach), and the grant counts while they
+breach clock grants them `decide_breach` on that case (cases.breach), and the grant counts while they
 hold the role. They read the handler's page and record the decision; they change nothing else.
 """
 

@@ -8,14 +8,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
+from core.errors import DomainError
 from people.models import User
 from people.roles import Role
 from policies.models import clause_number_order
-from reminders import case_timers
 
-from . import access
+from . import access, timers
 from .models import (
     CaseEvent,
     DisciplinaryReferral,
@@ -26,7 +25,7 @@ from .models import (
     RemovalRequest,
     Stage,
 )
-from .services import CaseError, _lock, case_start_action
+from .services import _lock, case_start_action
 
 ACTION_STAGES = (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
 
@@ -61,21 +60,25 @@ def _begin(case, by):
     """Lock the case and check that this person may record an action on it now."""
     case = _lock(case)
     if access.case_relation(by, case) != access.GOVERNANCE:
-        raise CaseError("Only the Head of Business and Governance records actions on a case.")
+        raise DomainError("Only the Head of Business and Governance records actions on a case.")
     refusal = action_refusal(case)
     if refusal:
-        raise CaseError(refusal)
+        raise DomainError(refusal)
     return case
 
 
 def _not_in_future(value, what):
     if value > timezone.localdate():
-        raise CaseError(f"The {what} cannot be in the future.")
+        raise DomainError(f"The {what} cannot be in the future.")
 
 
 def _record(*, case, by, text, what):
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text)
-    audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"{what} on {case.reference}")
+    step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text),
+        actor=by,
+        case=case,
+        what=f"{what} on {case.reference}",
+    )
 
 
 @transaction.atomic
@@ -84,7 +87,7 @@ def legal_advice_record(*, case, by, advised_on, summary, adviser=""):
     case = _begin(case, by)
     summary, adviser = (summary or "").strip(), (adviser or "").strip()
     if not summary:
-        raise CaseError("Summarise the advice.")
+        raise DomainError("Summarise the advice.")
     _not_in_future(advised_on, "date of the advice")
     advice = LegalAdvice.objects.create(
         case=case, recorded_by=by, advised_on=advised_on, adviser=adviser, summary=summary
@@ -105,12 +108,12 @@ def removal_request_record(*, case, by, requested_from, sent_on, deadline, staff
     case = _begin(case, by)
     requested_from = (requested_from or "").strip() or (str(staff_member) if staff_member else "")
     if not requested_from:
-        raise CaseError("Say to whom the removal request was sent.")
+        raise DomainError("Say to whom the removal request was sent.")
     if staff_member is not None and not staff_members().filter(pk=staff_member.pk).exists():
-        raise CaseError(f"{staff_member} is not a member of staff.")
+        raise DomainError(f"{staff_member} is not a member of staff.")
     _not_in_future(sent_on, "date the request was sent")
     if deadline < sent_on:
-        raise CaseError("The deadline cannot be before the date the request was sent.")
+        raise DomainError("The deadline cannot be before the date the request was sent.")
     request = RemovalRequest.objects.create(
         case=case,
         recorded_by=by,
@@ -119,7 +122,7 @@ def removal_request_record(*, case, by, requested_from, sent_on, deadline, staff
         sent_on=sent_on,
         deadline=deadline,
     )
-    case_timers.case_timers_on_removal_request(removal_request=request)
+    timers.case_timers_on_removal_request(removal_request=request)
     _record(
         case=case,
         by=by,
@@ -137,14 +140,14 @@ def removal_request_resolve(*, removal_request, by, status):
     case = _begin(removal_request.case, by)
     request = RemovalRequest.objects.select_for_update().get(pk=removal_request.pk)
     if status not in (RemovalRequest.Status.REMOVED, RemovalRequest.Status.NOT_COMPLIED):
-        raise CaseError("Say whether the posting was removed or the request was not complied with.")
+        raise DomainError("Say whether the posting was removed or the request was not complied with.")
     if request.status != RemovalRequest.Status.PENDING:
-        raise CaseError(f"This removal request has already been marked “{request.get_status_display()}”.")
+        raise DomainError(f"This removal request has already been marked “{request.get_status_display()}”.")
     request.status = status
     request.resolved_at = timezone.now()
     request.resolved_by = by
     request.save(update_fields=["status", "resolved_at", "resolved_by"])
-    case_timers.case_timers_on_removal_resolved(removal_request=request)
+    timers.case_timers_on_removal_resolved(removal_request=request)
     outcome = request.get_status_display().lower()
     _record(
         case=case,
@@ -160,7 +163,7 @@ def platform_notice_record(*, case, by, platform, sent_on, reference="", summary
     """Clause 9.2: notifying the social media provider about comments posted on their site."""
     case = _begin(case, by)
     if platform not in Platform.values:
-        raise CaseError("Choose the platform that was notified.")
+        raise DomainError("Choose the platform that was notified.")
     _not_in_future(sent_on, "date the notice was sent")
     notice = PlatformNotice.objects.create(
         case=case,
@@ -188,7 +191,7 @@ def police_referral_record(*, case, by, reference, referred_on, force="", summar
     case = _begin(case, by)
     reference, force = (reference or "").strip(), (force or "").strip()
     if not reference:
-        raise CaseError("Give the police reference.")
+        raise DomainError("Give the police reference.")
     _not_in_future(referred_on, "date of the referral")
     referral = PoliceReferral.objects.create(
         case=case,
@@ -224,29 +227,29 @@ def disciplinary_referral_record(
     """
     case = _begin(case, by)
     if person.pk == case.reporter_id:
-        raise CaseError("The person who raised the concern cannot be referred on their own case.")
+        raise DomainError("The person who raised the concern cannot be referred on their own case.")
     if not staff_members().filter(pk=person.pk).exists():
-        raise CaseError(f"{person} is not, and has not been, a member of staff.")
+        raise DomainError(f"{person} is not, and has not been, a member of staff.")
     if severity not in DisciplinaryReferral.Severity.values:
-        raise CaseError("Choose misconduct or gross misconduct.")
+        raise DomainError("Choose misconduct or gross misconduct.")
     clauses = list(clauses_breached or ())
     if not clauses:
-        raise CaseError("Choose at least one clause the person is thought to have breached.")
+        raise DomainError("Choose at least one clause the person is thought to have breached.")
     if any(clause.case_id != case.pk for clause in clauses):
-        raise CaseError("Choose clauses of this case.")
+        raise DomainError("Choose clauses of this case.")
     if removal_request is not None:
         removal_request = RemovalRequest.objects.filter(pk=removal_request.pk, case=case).first()
         if removal_request is None:
-            raise CaseError("That removal request is not part of this case.")
+            raise DomainError("That removal request is not part of this case.")
         if removal_request.status != RemovalRequest.Status.NOT_COMPLIED:
-            raise CaseError("Only a removal request that was not complied with can lead to a referral.")
+            raise DomainError("Only a removal request that was not complied with can lead to a referral.")
         if removal_request.staff_member_id != person.pk:
-            raise CaseError(f"That removal request was not made to {person}.")
+            raise DomainError(f"That removal request was not made to {person}.")
     allegation = (allegation or "").strip()
     if not allegation and removal_request is not None:
         allegation = non_compliance_allegation(removal_request)
     if not allegation:
-        raise CaseError("Describe the allegation.")
+        raise DomainError("Describe the allegation.")
     referral = DisciplinaryReferral.objects.create(
         case=case,
         recorded_by=by,

@@ -3,7 +3,7 @@ timeline and the audit log. Only people with the role-wide case permission see t
 
 from django.contrib import admin
 
-from focuspolicy.admin_mixins import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import models
 

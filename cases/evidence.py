@@ -19,11 +19,11 @@ from django.db import transaction
 from PIL import Image
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, step_record
+from core.errors import DomainError
 
 from . import access
 from .models import Case, CaseEvent, Evidence
-from .services import CaseError
 
 
 @dataclass(frozen=True)
@@ -235,15 +235,15 @@ def evidence_add(*, case, by, files, record_event=True):
     """
     files = list(files)
     if not files:
-        raise CaseError("Choose at least one file.")
+        raise DomainError("Choose at least one file.")
     if len(files) > settings.EVIDENCE_MAX_FILES:
-        raise CaseError(_too_many())
+        raise DomainError(_too_many())
     case = Case.objects.select_for_update().get(pk=case.pk)
     allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
     if access.case_relation(by, case) not in allowed:
-        raise CaseError("You cannot add evidence to this case.")
+        raise DomainError("You cannot add evidence to this case.")
     if case.is_closed:
-        raise CaseError("Evidence cannot be added to a closed case. Reopen it first.")
+        raise DomainError("Evidence cannot be added to a closed case. Reopen it first.")
 
     checked = []
     problems = []
@@ -253,7 +253,7 @@ def evidence_add(*, case, by, files, record_event=True):
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
-        raise CaseError(" ".join(problems) + " No evidence was added.")
+        raise DomainError(" ".join(problems) + " No evidence was added.")
 
     saved = []
     try:
@@ -277,14 +277,14 @@ def evidence_add(*, case, by, files, record_event=True):
         raise
 
     names = ", ".join(evidence.original_name for evidence in saved)
+    what = f"added evidence to {case.reference}: {names}"
     if record_event:
-        CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"
+        step_record(
+            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
+            actor=by,
+            case=case,
+            what=what,
         )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
-        case=case,
-        what=f"added evidence to {case.reference}: {names}",
-    )
+    else:  # Part of raising the concern: its "Concern raised" event covers the files.
+        audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=what)
     return saved

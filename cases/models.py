@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,8 @@ class Stage(models.TextChoices):
 CLOSED_STAGES = (Stage.CLOSED_AT_TRIAGE, Stage.CLOSED)
 TRIAGE_STAGES = (Stage.SUBMITTED, Stage.IN_TRIAGE)
 GOVERNANCE_STAGES = (Stage.REFERRED, Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
+# A referred case waits for the governance head's decision in these stages.
+AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
 
 
 class Outcome(models.TextChoices):
@@ -202,6 +205,10 @@ class Case(models.Model):
     # UK GDPR article 33: when the case was flagged as a possible personal data breach, starting the
     # clock for the decision whether to report it to the Information Commissioner's Office.
     personal_data_breach_at = models.DateTimeField(null=True, blank=True)
+    # Its reminders and escalations (cases.timers, cases.breach); removal requests have their own.
+    timers = GenericRelation(
+        "reminders.Timer", object_id_field="subject_id", content_type_field="subject_type"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -419,6 +426,9 @@ class RemovalRequest(CaseAction):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    timers = GenericRelation(
+        "reminders.Timer", object_id_field="subject_id", content_type_field="subject_type"
+    )
 
     class Meta(CaseAction.Meta):
         constraints = [
@@ -430,8 +440,20 @@ class RemovalRequest(CaseAction):
     def __str__(self):
         return f"Removal request to {self.requested_from} by {self.deadline:%d %b %Y}"
 
+    # Clause 2.5, in one place: the whole deadline day is allowed; from the next day a request still pending
+    # is overdue, and a member of staff who did not comply may be referred to HR for that alone.
+
+    def overdue_from(self):
+        """The local midnight after the deadline day."""
+        day_after = self.deadline + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
     def is_overdue(self, today=None):
         return self.status == self.Status.PENDING and self.deadline < (today or timezone.localdate())
+
+    def is_referable(self):
+        """Not complied with by a member of staff, who may be referred to HR for it (2.5)."""
+        return self.status == self.Status.NOT_COMPLIED and self.staff_member_id is not None
 
 
 class PlatformNotice(CaseAction):

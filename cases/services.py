@@ -5,19 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import step_record
+from core.errors import DomainError
 from people.roles import Role
 from people.selectors import role_holders
-from reminders import case_timers
 
-from . import access
+from . import access, notify, timers
 from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
-
-
-class CaseError(Exception):
-    """A change to a case that is not allowed, with a message for the person who tried it."""
-
 
 # --- Raising a concern ---------------------------------------------------------------------------------
 
@@ -66,7 +60,7 @@ def routing_target(*, reporter, route, subject=None):
 
     head = role_holders(Role.GOVERNANCE).first()
     if head is None or (subject is not None and head.pk == subject.pk) or head.pk == reporter.pk:
-        raise CaseError(
+        raise DomainError(
             "There is nobody to route this concern to. Please tell the Head of Business and Governance."
         )
     reason = (
@@ -97,18 +91,18 @@ def case_raise(
 ):
     """A member of staff raises a concern; it becomes a case routed to the person who will triage it."""
     if not reporter.is_active or not reporter.has_perm("cases.add_case"):
-        raise CaseError("Your account cannot raise concerns.")
+        raise DomainError("Your account cannot raise concerns.")
     if not policy_version.is_current:
-        raise CaseError("Concerns are raised against the current version of the policy.")
+        raise DomainError("Concerns are raised against the current version of the policy.")
     if subject_kind == SubjectKind.COLLEAGUE and subject_person is None:
-        raise CaseError("Choose the colleague the concern is about.")
+        raise DomainError("Choose the colleague the concern is about.")
     if subject_kind != SubjectKind.COLLEAGUE:
         subject_person = None
     if subject_person is not None and subject_person.pk == reporter.pk:
-        raise CaseError("You cannot raise a concern about yourself.")
+        raise DomainError("You cannot raise a concern about yourself.")
     clauses = list(clauses)
     if any(clause.section.version_id != policy_version.pk for clause in clauses):
-        raise CaseError("Choose clauses from the current version of the policy.")
+        raise DomainError("Choose clauses from the current version of the policy.")
 
     handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
     now = timezone.now()
@@ -139,27 +133,29 @@ def case_raise(
     )
     assign_perm("cases.follow_case", reporter, case)
     assign_perm("cases.handle_case", handler, case)
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.RAISED,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.RAISED,
+            actor=reporter,
+            at=now,
+            to_stage=Stage.SUBMITTED,
+            text="Concern raised.",
+            visible_to_reporter=True,
+        ),
         actor=reporter,
-        at=now,
-        to_stage=Stage.SUBMITTED,
-        text="Concern raised.",
-        visible_to_reporter=True,
+        case=case,
+        what=f"raised concern {case.reference}",
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
-    audit_record(
-        actor=reporter, action=AuditEntry.Action.CHANGE, case=case, what=f"raised concern {case.reference}"
-    )
-    case_timers.case_timers_on_raise(case=case)
-    case_timers.case_routed_notify(case=case)
+    timers.case_timers_on_raise(case=case)
+    notify.case_routed_notify(case=case)
     if evidence_files:
         from .evidence import evidence_add
 
         evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
     if discloses_personal_data:
-        from reminders.breach import breach_clock_start
+        from .breach import breach_clock_start
 
         breach_clock_start(case=case, by=reporter)
     return case
@@ -186,7 +182,7 @@ def _lock(case):
 def _check_relation(case, by, allowed, what):
     relation = access.case_relation(by, case)
     if relation not in allowed:
-        raise CaseError(f"You cannot {what} on this case.")
+        raise DomainError(f"You cannot {what} on this case.")
     return relation
 
 
@@ -200,25 +196,25 @@ def case_move(*, case, by, move, reason="", outcome="", expected_stage=None):
     case = _lock(case)
     spec = MOVES.get(move)
     if spec is None:
-        raise CaseError("That is not a step of the workflow.")
+        raise DomainError("That is not a step of the workflow.")
     if expected_stage is not None and case.stage != expected_stage:
-        raise CaseError(
+        raise DomainError(
             f"{case.reference} has moved on since you opened it: it is now “{case.get_stage_display()}”. "
             "Nothing was changed."
         )
     if case.stage not in spec.sources:
-        raise CaseError(
+        raise DomainError(
             f"A case that is “{case.get_stage_display()}” cannot be moved to “{Stage(spec.target).label}”."
         )
     _check_relation(case, by, spec.by, spec.label.lower())
     reason = (reason or "").strip()
     if spec.needs_reason and not reason:
-        raise CaseError("Give the reason for this step.")
+        raise DomainError("Give the reason for this step.")
     if spec.target == Stage.CLOSED_AT_TRIAGE:
         outcome = Outcome.NO_FURTHER_ACTION
     elif spec.needs_outcome:
         if outcome not in Outcome.values or outcome == Outcome.NO_FURTHER_ACTION:
-            raise CaseError("Choose the outcome of the case.")
+            raise DomainError("Choose the outcome of the case.")
     else:
         outcome = ""
     return _change_stage(case=case, by=by, target=spec.target, outcome=outcome, text=reason)
@@ -231,23 +227,22 @@ def _change_stage(*, case, by, target, outcome="", text=""):
     case.save(update_fields=["stage", "outcome", "stage_changed_at", "updated_at"])
     if outcome:
         text = f"Outcome: {Outcome(outcome).label}. {text}".strip()
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.STAGE,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.STAGE,
+            actor=by,
+            at=now,
+            from_stage=previous,
+            to_stage=target,
+            text=text,
+            visible_to_reporter=True,
+        ),
         actor=by,
-        at=now,
-        from_stage=previous,
-        to_stage=target,
-        text=text,
-        visible_to_reporter=True,
-    )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
-    case_timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
+    timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
     return case
 
 
@@ -273,29 +268,31 @@ def case_reassign(*, case, by, to, reason):
     _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "reassign")
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("Give the reason for reassigning the case.")
+        raise DomainError("Give the reason for reassigning the case.")
     if case.is_closed:
-        raise CaseError("A closed case cannot be reassigned; reopen it first.")
+        raise DomainError("A closed case cannot be reassigned; reopen it first.")
     if not reassign_candidates(case=case).filter(pk=to.pk).exists():
-        raise CaseError(f"{to} cannot handle this case.")
+        raise DomainError(f"{to} cannot handle this case.")
     if to.pk == case.handler_id:
-        raise CaseError(f"{to} already handles this case.")
+        raise DomainError(f"{to} already handles this case.")
     previous = case.handler
     if previous is not None:
         remove_perm("cases.handle_case", previous, case)
     assign_perm("cases.handle_case", to, case)
     case.handler = to
     case.save(update_fields=["handler", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.REASSIGNED,
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.REASSIGNED,
+            actor=by,
+            text=f"Reassigned from {previous} to {to}: {reason}",
+        ),
         actor=by,
-        text=f"Reassigned from {previous} to {to}: {reason}",
+        case=case,
+        what=f"reassigned {case.reference} to {to}",
     )
-    audit_record(
-        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"reassigned {case.reference} to {to}"
-    )
-    case_timers.case_reassigned_notify(case=case, by=by)
+    notify.case_reassigned_notify(case=case, by=by)
     return case
 
 
@@ -305,12 +302,13 @@ def case_add_note(*, case, by, text):
     _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "add a note")
     text = (text or "").strip()
     if not text:
-        raise CaseError("Write the note before saving it.")
-    event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=by, text=text)
-    audit_record(
-        actor=by, action=AuditEntry.Action.CHANGE, case=case, what=f"added a note to {case.reference}"
+        raise DomainError("Write the note before saving it.")
+    return step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.NOTE, actor=by, text=text),
+        actor=by,
+        case=case,
+        what=f"added a note to {case.reference}",
     )
-    return event
 
 
 @transaction.atomic
@@ -318,16 +316,13 @@ def case_message_reporter(*, case, by, text):
     _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "message the reporter")
     text = (text or "").strip()
     if not text:
-        raise CaseError("Write the message before sending it.")
-    event = CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.MESSAGE, actor=by, text=text, visible_to_reporter=True
-    )
-    audit_record(
+        raise DomainError("Write the message before sending it.")
+    event = step_record(
+        CaseEvent(case=case, kind=CaseEvent.Kind.MESSAGE, actor=by, text=text, visible_to_reporter=True),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"sent a message to the reporter of {case.reference}",
     )
-    case_timers.case_timers_on_message_to_reporter(case=case, event=event)
-    case_timers.reporter_message_notify(case=case, by=by)
+    timers.case_timers_on_message_to_reporter(case=case, event=event)
+    notify.reporter_message_notify(case=case, by=by)
     return event

@@ -8,7 +8,7 @@ events are shown only inside their record, never listed on their own, for the sa
 
 from django.contrib import admin
 
-from focuspolicy.admin_mixins import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import DisciplinaryRecord, RecordClause, RecordEvent, WarningPeriods
 from .selectors import records_visible_to

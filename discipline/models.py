@@ -212,9 +212,6 @@ class DisciplinaryRecord(models.Model):
     def warning_is_live(self, today=None):
         return self.is_warning and self.warning_expires_on > (today or timezone.localdate())
 
-    def warning_has_expired(self, today=None):
-        return self.is_warning and not self.warning_is_live(today)
-
     def warning_status(self, today=None):
         """ "live", "expired" or "" for outcomes that are not warnings: expiry needs no job to run."""
         if not self.is_warning:

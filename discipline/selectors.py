@@ -17,6 +17,11 @@ def records_visible_to(user):
     return DisciplinaryRecord.objects.exclude(employee=user)
 
 
+def own_record_references(user):
+    """The references of the person's own records, which nobody reads of, even in the audit log."""
+    return DisciplinaryRecord.objects.filter(employee=user).values("reference")
+
+
 def record_for_user(*, user, reference):
     """One record, or None if it does not exist or the person may not see it."""
     return records_visible_to(user).filter(reference=reference).select_related(*_RELATED).first()

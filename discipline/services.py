@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, step_record
 from cases import selectors as case_selectors
 from cases.actions import day, one_line, staff_members
 from cases.models import DisciplinaryReferral, ReferenceCounter
 from cases.services import clause_text
+from core.errors import DomainError
 from policies.models import clause_number_order
 
 from .models import (
@@ -46,17 +47,13 @@ RECORDS = {
 _POSITION = {step: position for position, step in enumerate(Step)}
 
 
-class DisciplineError(Exception):
-    """A change to a disciplinary record that is not allowed, with a message for the person who tried it."""
-
-
 def can_manage(user):
     return user.is_active and user.has_perm(MANAGE)
 
 
 def _check_manager(by):
     if not can_manage(by):
-        raise DisciplineError("Only HR can open or change disciplinary records.")
+        raise DomainError("Only HR can open or change disciplinary records.")
 
 
 def step_refusal(*, record, step):
@@ -82,20 +79,19 @@ def _begin(record, by, step):
     _check_manager(by)
     locked = records_visible_to(by).select_for_update().filter(pk=record.pk).first()
     if locked is None:
-        raise DisciplineError("You cannot change this disciplinary record.")
+        raise DomainError("You cannot change this disciplinary record.")
     refusal = step_refusal(record=locked, step=step)
     if refusal:
-        raise DisciplineError(refusal)
+        raise DomainError(refusal)
     return locked
 
 
 def _finish(*, record, by, step, fields, text, what):
     record.step = step
     record.save(update_fields=[*fields, "step", "updated_at"])
-    RecordEvent.objects.create(record=record, step=step, actor=by, text=text)
-    audit_record(
+    step_record(
+        RecordEvent(record=record, step=step, actor=by, text=text),
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=record.case,
         what=f"{what} on disciplinary record {record.reference}",
         details={"record": record.reference},
@@ -108,24 +104,24 @@ def _finish(*, record, by, step, fields, text, what):
 
 def _not_in_future(value, what):
     if value > timezone.localdate():
-        raise DisciplineError(f"The {what} cannot be in the future.")
+        raise DomainError(f"The {what} cannot be in the future.")
 
 
 def _not_before(value, earlier, what, earlier_what):
     if earlier is not None and value < earlier:
-        raise DisciplineError(f"The {what} cannot be before {earlier_what} ({day(earlier)}).")
+        raise DomainError(f"The {what} cannot be before {earlier_what} ({day(earlier)}).")
 
 
 def _required(value, message):
     value = (value or "").strip()
     if not value:
-        raise DisciplineError(message)
+        raise DomainError(message)
     return value
 
 
 def _not_the_employee(record, person, role):
     if person.pk == record.employee_id:
-        raise DisciplineError(f"{person} is the employee this record is about and cannot be {role}.")
+        raise DomainError(f"{person} is the employee this record is about and cannot be {role}.")
 
 
 # --- Opening a record -------------------------------------------------------------------------------------
@@ -143,14 +139,14 @@ def reference_allocate(*, year):
 def _open(*, by, employee, allegation, severity, clauses, case=None, referral=None, opened_on=None):
     """Create the record with its clause snapshots: `clauses` are (clause, number, text) as they read."""
     if employee.pk == by.pk:
-        raise DisciplineError("You cannot open a disciplinary record about yourself; ask another HR officer.")
+        raise DomainError("You cannot open a disciplinary record about yourself; ask another HR officer.")
     if not staff_members().filter(pk=employee.pk).exists():
-        raise DisciplineError(f"{employee} is not, and has not been, a member of staff.")
+        raise DomainError(f"{employee} is not, and has not been, a member of staff.")
     if severity not in Severity.values:
-        raise DisciplineError("Choose misconduct or gross misconduct.")
+        raise DomainError("Choose misconduct or gross misconduct.")
     allegation = _required(allegation, "Describe the allegation.")
     if not clauses:
-        raise DisciplineError("Choose at least one clause the employee is alleged to have breached.")
+        raise DomainError("Choose at least one clause the employee is alleged to have breached.")
     opened_on = opened_on or timezone.localdate()
     _not_in_future(opened_on, "date the record was opened")
     record = DisciplinaryRecord.objects.create(
@@ -171,18 +167,18 @@ def _open(*, by, employee, allegation, severity, clauses, case=None, referral=No
     )
     numbers = sorted({number for _, number, _ in clauses}, key=clause_number_order)
     source = f"the disciplinary referral on {case.reference}" if referral else "HR"
-    RecordEvent.objects.create(
-        record=record,
-        step=Step.OPENED,
-        actor=by,
-        text=(
-            f"Opened from {source}: {record.get_severity_display().lower()} "
-            f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}). {one_line(allegation)}"
+    step_record(
+        RecordEvent(
+            record=record,
+            step=Step.OPENED,
+            actor=by,
+            text=(
+                f"Opened from {source}: {record.get_severity_display().lower()} "
+                f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}). "
+                f"{one_line(allegation)}"
+            ),
         ),
-    )
-    audit_record(
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"opened disciplinary record {record.reference} about {employee}",
         details={"record": record.reference},
@@ -197,14 +193,14 @@ def record_open_from_referral(*, referral, by):
     was raised. One record per referral."""
     _check_manager(by)
     if referral.person_id == by.pk:
-        raise DisciplineError("You cannot open a disciplinary record about yourself; ask another HR officer.")
+        raise DomainError("You cannot open a disciplinary record about yourself; ask another HR officer.")
     if case_selectors.referral_for_user(user=by, pk=referral.pk) is None:
-        raise DisciplineError("You cannot open a record from this referral.")
+        raise DomainError("You cannot open a record from this referral.")
     # Locking the referral makes a second HR officer opening the same referral wait, then be told.
     referral = DisciplinaryReferral.objects.select_for_update().get(pk=referral.pk)
     existing = DisciplinaryRecord.objects.filter(referral=referral).first()
     if existing is not None:
-        raise DisciplineError(f"Disciplinary record {existing.reference} is already open for this referral.")
+        raise DomainError(f"Disciplinary record {existing.reference} is already open for this referral.")
     snapshots = [(c.clause, c.number, c.text) for c in referral.clauses_breached.select_related("clause")]
     return _open(
         by=by,
@@ -224,7 +220,7 @@ def record_open(*, by, employee, allegation, severity, clauses, case=None, opene
     _check_manager(by)
     clauses = list(clauses or ())
     if any(not clause.section.version.is_current for clause in clauses):
-        raise DisciplineError("Choose clauses from the current version of the policy.")
+        raise DomainError("Choose clauses from the current version of the policy.")
     snapshots = [(clause, clause.number, clause_text(clause)) for clause in clauses]
     return _open(
         by=by,
@@ -304,11 +300,11 @@ def _warning_expiry(outcome, given, decided_on):
     """The expiry of a warning: the one given, or the default period from `decided_on`."""
     if outcome not in WARNINGS:
         if given:
-            raise DisciplineError("Only a first or final written warning has an expiry date.")
+            raise DomainError("Only a first or final written warning has an expiry date.")
         return None
     expires_on = given or WarningPeriods.current().default_expiry(outcome, decided_on)
     if expires_on <= decided_on:
-        raise DisciplineError(f"The warning must expire after the decision ({day(decided_on)}).")
+        raise DomainError(f"The warning must expire after the decision ({day(decided_on)}).")
     return expires_on
 
 
@@ -325,7 +321,7 @@ def record_outcome(*, record, by, outcome, reasons, decided_on, warning_expires_
     after the period in WarningPeriods (first written 12 months, final written 24 months)."""
     record = _begin(record, by, Step.DECIDED)
     if outcome not in Outcome.values:
-        raise DisciplineError("Choose the outcome.")
+        raise DomainError("Choose the outcome.")
     reasons = _required(reasons, "Give the reasons for the outcome.")
     _not_in_future(decided_on, "date of the decision")
     _not_before(decided_on, record.hearing_held_on, "decision", "the hearing")
@@ -374,24 +370,24 @@ def record_appeal_outcome(
     record = _begin(record, by, Step.APPEAL_DECIDED)
     _not_the_employee(record, heard_by, "the person hearing the appeal")
     if appeal_outcome not in AppealOutcome.values:
-        raise DisciplineError("Choose the outcome of the appeal.")
+        raise DomainError("Choose the outcome of the appeal.")
     reasons = _required(reasons, "Give the reasons for the appeal decision.")
     _not_in_future(heard_on, "date the appeal was heard")
     _not_before(heard_on, record.appeal_lodged_on, "appeal hearing", "the appeal was lodged")
     if appeal_outcome != AppealOutcome.VARIED and (new_outcome or new_warning_expires_on):
-        raise DisciplineError("A new outcome is given only when the decision is varied.")
+        raise DomainError("A new outcome is given only when the decision is varied.")
 
     if appeal_outcome == AppealOutcome.OVERTURNED:
         record.outcome_in_force, record.warning_expires_on = Outcome.NO_ACTION, None
     elif appeal_outcome == AppealOutcome.VARIED:
         if new_outcome not in Outcome.values:
-            raise DisciplineError("Choose the outcome the decision is varied to.")
+            raise DomainError("Choose the outcome the decision is varied to.")
         if new_outcome == Outcome.NO_ACTION:
-            raise DisciplineError("To set the outcome aside entirely, choose “Decision overturned”.")
+            raise DomainError("To set the outcome aside entirely, choose “Decision overturned”.")
         if new_outcome == record.outcome:
-            raise DisciplineError("The varied outcome is the same as the original; choose “upheld” instead.")
+            raise DomainError("The varied outcome is the same as the original; choose “upheld” instead.")
         if _severity(new_outcome) > _severity(record.outcome):
-            raise DisciplineError("An appeal cannot increase the sanction: choose a less severe outcome.")
+            raise DomainError("An appeal cannot increase the sanction: choose a less severe outcome.")
         record.outcome_in_force = new_outcome
         record.warning_expires_on = _warning_expiry(new_outcome, new_warning_expires_on, record.decided_on)
     record.appeal_heard_on, record.appeal_heard_by = heard_on, heard_by

@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from people import views as people_views
 from people.forms import LoginForm
+
+from . import views
 
 
 def healthz(request):
@@ -12,7 +13,7 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz/", healthz, name="healthz"),
     path(
         "accounts/login/",

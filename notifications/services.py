@@ -27,13 +27,6 @@ def retry_delay(attempts):
     return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def preference_mode(*, user, kind):
-    if kind in MANDATORY_KINDS:
-        return Preference.Mode.IMMEDIATE
-    preference = Preference.objects.filter(user=user, kind=kind).first()
-    return preference.mode if preference else Preference.Mode.IMMEDIATE
-
-
 def next_digest_time(now=None):
     now = timezone.localtime(now or timezone.now())
     at = now.replace(hour=settings.NOTIFICATION_DIGEST_HOUR, minute=0, second=0, microsecond=0)

@@ -40,5 +40,5 @@ def deliver_many(delivery_ids):
 
 
 @shared_task(acks_late=True)
-def deliver_due():
-    return services.deliver_due()
+def deliver_due(now=None):
+    return services.deliver_due(now=now)

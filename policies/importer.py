@@ -21,9 +21,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from core.errors import DomainError
 
-class PolicyFormatError(Exception):
-    """The text is not a policy we can read. `line` is 1-based, or None when no one line is at fault."""
+
+class PolicyFormatError(DomainError):
+    """The text is not a policy we can read. `line` is 1-based, or None when no one line is at fault.
+
+    A DomainError like any other refusal; a class of its own because it carries the line at fault."""
 
     def __init__(self, message, line=None):
         self.message = message
@@ -53,9 +57,6 @@ class ParsedSection:
 class ParsedPolicy:
     title: str | None
     sections: list[ParsedSection]
-
-    def clause_count(self):
-        return sum(len(section.clauses) for section in self.sections)
 
     def content_hash(self):
         """SHA-256 of the structure, so that the same policy text gives the same hash.

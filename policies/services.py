@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.errors import DomainError
 from notifications.models import Kind
 from notifications.services import notify, notify_many
 from people.models import User
@@ -92,10 +93,6 @@ def policy_import(*, text: str, title: str | None = None, by=None) -> ImportResu
     return ImportResult(version=version, created=True)
 
 
-class PolicyActionError(Exception):
-    """A policy action that is not allowed, with a message for the person who tried it."""
-
-
 def staff_to_acknowledge():
     """Active people whose role asks them to acknowledge policies (the Staff role, which every role has)."""
     return User.objects.with_perm(
@@ -108,16 +105,14 @@ def version_approve(*, version, by):
     """Make a draft the current version; the previous current one (and older drafts) are superseded."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     if not version.policy.is_managed_by(by):
-        raise PolicyActionError("Only the policy owner or an administrator can approve a version.")
+        raise DomainError("Only the policy owner or an administrator can approve a version.")
     if version.status != PolicyVersion.Status.DRAFT:
-        raise PolicyActionError(
-            f"Version {version.number} is {version.get_status_display().lower()}, not a draft."
-        )
+        raise DomainError(f"Version {version.number} is {version.get_status_display().lower()}, not a draft.")
     newer = version.policy.versions.filter(number__gt=version.number).exclude(
         status=PolicyVersion.Status.DRAFT
     )
     if newer.exists():
-        raise PolicyActionError(f"A later version than {version.number} has already been approved.")
+        raise DomainError(f"A later version than {version.number} has already been approved.")
 
     version.policy.versions.filter(number__lt=version.number).exclude(
         status=PolicyVersion.Status.SUPERSEDED
@@ -144,16 +139,16 @@ def review_bring_forward(*, version, by, new_date, reason):
     """Clause 10.1: review earlier than planned, e.g. when new legislation is made."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     if not version.policy.is_managed_by(by):
-        raise PolicyActionError("Only the policy owner or an administrator can change the review date.")
+        raise DomainError("Only the policy owner or an administrator can change the review date.")
     if not version.is_current:
-        raise PolicyActionError("Only the current version has a review date to bring forward.")
+        raise DomainError("Only the current version has a review date to bring forward.")
     reason = (reason or "").strip()
     if not reason:
-        raise PolicyActionError("Give the reason for bringing the review forward.")
+        raise DomainError("Give the reason for bringing the review forward.")
     if new_date < timezone.localdate():
-        raise PolicyActionError("The new review date cannot be in the past.")
+        raise DomainError("The new review date cannot be in the past.")
     if version.next_review_date and new_date >= version.next_review_date:
-        raise PolicyActionError(
+        raise DomainError(
             f"The new review date must be earlier than the current one ({version.next_review_date:%d %B %Y})."
         )
     ReviewDateChange.objects.create(
@@ -171,9 +166,9 @@ def review_bring_forward(*, version, by, new_date, reason):
 def acknowledgement_record(*, version, user):
     """The person confirms they have read this version. Confirming twice keeps the first time."""
     if not version.is_current:
-        raise PolicyActionError("Only the current version of a policy can be acknowledged.")
+        raise DomainError("Only the current version of a policy can be acknowledged.")
     if not user.has_perm("policies.add_acknowledgement"):
-        raise PolicyActionError("Your account cannot acknowledge policies.")
+        raise DomainError("Your account cannot acknowledge policies.")
     acknowledgement, _ = Acknowledgement.objects.get_or_create(user=user, version=version)
     return acknowledgement
 
@@ -181,11 +176,11 @@ def acknowledgement_record(*, version, user):
 def comment_add(*, version, author, body, clause=None):
     body = (body or "").strip()
     if not body:
-        raise PolicyActionError("Write your comment before sending it.")
+        raise DomainError("Write your comment before sending it.")
     if not author.has_perm("policies.add_comment"):
-        raise PolicyActionError("Your account cannot comment on policies.")
+        raise DomainError("Your account cannot comment on policies.")
     if clause is not None and clause.section.version_id != version.pk:
-        raise PolicyActionError("That clause is not part of this version.")
+        raise DomainError("That clause is not part of this version.")
     return Comment.objects.create(
         policy=version.policy, version=version, clause=clause, author=author, body=body
     )
@@ -200,9 +195,9 @@ def comment_reply(*, comment, author, body):
     """
     body = (body or "").strip()
     if not body:
-        raise PolicyActionError("Write your reply before sending it.")
+        raise DomainError("Write your reply before sending it.")
     if not comment.is_visible_to(author):
-        raise PolicyActionError("You cannot reply to this comment.")
+        raise DomainError("You cannot reply to this comment.")
     reply = CommentReply.objects.create(comment=comment, author=author, body=body)
     policy = comment.policy
     if author.pk != comment.author_id:
@@ -216,7 +211,7 @@ def comment_reply(*, comment, author, body):
 
 def comment_mark_addressed(*, comment, by, addressed=True):
     if not comment.policy.is_managed_by(by):
-        raise PolicyActionError("Only the policy owner or an administrator can mark comments addressed.")
+        raise DomainError("Only the policy owner or an administrator can mark comments addressed.")
     comment.addressed_at = timezone.now() if addressed else None
     comment.addressed_by = by if addressed else None
     comment.save(update_fields=["addressed_at", "addressed_by"])

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.views import form_submit, message_submit
+
 from . import selectors, services
 from .comparison import compare_versions
 from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
@@ -120,11 +122,7 @@ def compare(request, slug):
 def approve(request, slug, number):
     policy = get_object_or_404(Policy, slug=slug)
     version = _version_or_404(policy, number, request.user)
-    try:
-        services.version_approve(version=version, by=request.user)
-    except services.PolicyActionError as error:
-        messages.error(request, str(error))
-    else:
+    if message_submit(request, services.version_approve, version=version, by=request.user):
         messages.success(request, f"Version {version.number} is now the current version.")
     return redirect(policy)
 
@@ -137,12 +135,11 @@ def review(request, slug):
     version = _current_or_404(policy)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            version = services.review_bring_forward(version=version, by=request.user, **form.cleaned_data)
-        except services.PolicyActionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"The review is now due on {version.next_review_date:%d %B %Y}.")
+        changed = form_submit(
+            form, services.review_bring_forward, version=version, by=request.user, **form.cleaned_data
+        )
+        if changed is not None:
+            messages.success(request, f"The review is now due on {changed.next_review_date:%d %B %Y}.")
             return redirect(policy)
     return render(request, "policies/review_form.html", {"policy": policy, "version": version, "form": form})
 
@@ -152,11 +149,7 @@ def review(request, slug):
 def acknowledge(request, slug):
     policy = get_object_or_404(Policy, slug=slug)
     version = _current_or_404(policy)
-    try:
-        services.acknowledgement_record(version=version, user=request.user)
-    except services.PolicyActionError as error:
-        messages.error(request, str(error))
-    else:
+    if message_submit(request, services.acknowledgement_record, version=version, user=request.user):
         messages.success(
             request, f"Thank you: you have acknowledged {policy.title}, version {version.number}."
         )
@@ -203,11 +196,10 @@ def comments(request, slug):
     version = _current_or_404(policy)
     form = CommentForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
-        try:
-            comment = services.comment_add(version=version, author=request.user, **form.cleaned_data)
-        except services.PolicyActionError as error:
-            form.add_error(None, str(error))
-        else:
+        comment = form_submit(
+            form, services.comment_add, version=version, author=request.user, **form.cleaned_data
+        )
+        if comment is not None:
             messages.success(request, "Thank you: your comment has been sent to the policy owner.")
             return redirect(comment)
     return render(
@@ -231,19 +223,18 @@ def comment_detail(request, slug, pk):
         raise Http404("No such comment.")
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and "addressed" in request.POST:
-        try:
-            services.comment_mark_addressed(
-                comment=comment, by=request.user, addressed=request.POST["addressed"] == "yes"
-            )
-        except services.PolicyActionError as error:
-            messages.error(request, str(error))
+        message_submit(
+            request,
+            services.comment_mark_addressed,
+            comment=comment,
+            by=request.user,
+            addressed=request.POST["addressed"] == "yes",
+        )
         return redirect(comment)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_reply(comment=comment, author=request.user, body=form.cleaned_data["body"])
-        except services.PolicyActionError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(
+            form, services.comment_reply, comment=comment, author=request.user, body=form.cleaned_data["body"]
+        ):
             messages.success(request, "Your reply has been added.")
             return redirect(comment)
     return render(

@@ -14,9 +14,17 @@ class LimitsAdmin(admin.ModelAdmin):
 
 @admin.register(Timer)
 class TimerAdmin(admin.ModelAdmin):
-    list_display = ["kind", "due_at", "fired_at", "cancelled_at", "case", "removal_request", "note"]
+    list_display = ["kind_label", "due_at", "fired_at", "cancelled_at", "subject", "note"]
     list_filter = ["kind"]
-    readonly_fields = [f.name for f in Timer._meta.fields]
+    readonly_fields = [*(f.name for f in Timer._meta.fields), "kind_label", "subject"]
+
+    def get_queryset(self, request):
+        # One query per kind of subject for a page of timers, not one per timer.
+        return super().get_queryset(request).prefetch_related("subject")
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_label(self, timer):
+        return timer.kind_label
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,6 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders and escalation"
 
     def ready(self):
-        from . import breach, case_timers  # noqa: F401 - registers their timer handlers
         from .schedule import ensure_schedule
 
         # The beat schedule lives in django-celery-beat's tables, where administrators can see and adjust it.

@@ -1,28 +1,45 @@
 """Reminders are data: each timer is a row with a due time, swept by Celery beat."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 
 class Limits(models.Model):
-    """The organisation's limit for every timer, in one row; the defaults follow the policy and the law."""
+    """The organisation's limit for every timer, in one row; the defaults follow the policy and the law.
 
+    Where the Social Media Policy sets no number, the default is the organisation's own choice, and the
+    comment names the clause the limit serves.
+    """
+
+    # Clause 3.2 (supervisors take timely action on breaches) and 9.1 (concerns go to the supervisor or a
+    # Head of Service): the organisation's limits, in working days, for triage and for escalating to the
+    # Head of Service.
     triage_reminder_working_days = models.PositiveSmallIntegerField(default=2)
     triage_escalation_working_days = models.PositiveSmallIntegerField(default=4)
+    # Clauses 3.1 and 9.2 (the Head of Business and Governance decides on a referred concern): the
+    # organisation's limit, in working days, before they are reminded.
     governance_reminder_working_days = models.PositiveSmallIntegerField(default=10)
-    # Reporter feedback, after the EU whistleblowing directive's timings (best practice).
+    # Reporter feedback: EU whistleblowing directive (2019/1937) article 9(1)(b) acknowledgement within 7
+    # days and 9(1)(f) feedback within 3 months, followed as best practice (not UK law).
     reporter_acknowledgement_days = models.PositiveSmallIntegerField(default=7)
     reporter_feedback_months = models.PositiveSmallIntegerField(default=3)
+    # The same directive's deadlines: the organisation's warning ahead of them.
     reporter_warning_days = models.PositiveSmallIntegerField(
         default=2, help_text="Warn the handler this many days before either reporter deadline."
     )
-    # UK GDPR article 33: decide within 72 hours whether to report a personal data breach to the ICO.
+    # UK GDPR article 33(1): decide within 72 hours whether to report a personal data breach to the ICO.
     breach_decision_hours = models.PositiveSmallIntegerField(default=72)
+    # UK GDPR article 33(1) again: the organisation's reminders and escalation inside those 72 hours.
     breach_reminder_hours = models.CharField(max_length=50, default="24,48")
     breach_escalation_hours = models.PositiveSmallIntegerField(default=60)
+    # Clause 3.2 (supervisors make sure staff know their obligations under the policy): the organisation's
+    # days before staff who have not acknowledged the current version are reminded.
     acknowledgement_reminder_days = models.PositiveSmallIntegerField(default=14)
+    # Clause 10.1 (the policy is reviewed on a rolling programme): alerts before the review date.
     review_alert_days = models.CharField(
         max_length=50, default="90,30,7", help_text="Days before a policy's review date to alert its owner."
     )
@@ -45,28 +62,21 @@ class Limits(models.Model):
 
 
 class Timer(models.Model):
-    """Something to do at a time: remind, warn, escalate. Fired once: the sweep claims it atomically."""
+    """Something to do at a time about something (its subject): remind, warn, escalate. Fired once: the
+    sweep claims it atomically.
 
-    class Kind(models.TextChoices):
-        TRIAGE_REMINDER = "triage_reminder", "Remind the handler to triage"
-        TRIAGE_ESCALATION = "triage_escalation", "Escalate an untriaged case to the Head of Service"
-        GOVERNANCE_REMINDER = "governance_reminder", "Remind the governance head to decide"
-        REPORTER_ACKNOWLEDGEMENT = "reporter_acknowledgement", "Warn: acknowledge the reporter"
-        REPORTER_FEEDBACK = "reporter_feedback", "Warn: give the reporter feedback"
-        BREACH_REMINDER = "breach_reminder", "Remind: personal data breach decision"
-        BREACH_ESCALATION = "breach_escalation", "Escalate: personal data breach decision"
-        REMOVAL_OVERDUE = "removal_overdue", "A removal request's deadline has passed"
+    The engine knows neither the subjects nor the kinds: the app that handles a kind declares it and
+    registers its handler with the sweep (reminders.sweep.handles), e.g. cases.timers.CaseTimer.
+    """
 
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30)
     due_at = models.DateTimeField()
     fired_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="timers"
-    )
-    removal_request = models.ForeignKey(
-        "cases.RemovalRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="timers"
-    )
+    # No index of its own: the unique constraint's, subject first, serves.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
     note = models.CharField(max_length=100, blank=True, help_text="e.g. which reminder of several this is.")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -81,20 +91,18 @@ class Timer(models.Model):
             )
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "case", "note"],
-                condition=Q(removal_request__isnull=True),
-                name="one_case_timer",
-            ),
-            models.UniqueConstraint(
-                fields=["kind", "removal_request", "note"],
-                condition=Q(removal_request__isnull=False),
-                name="one_removal_request_timer",
-            ),
+            # Subject first: the same index finds a subject's timers (timers_of, cancelling them).
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "note"], name="one_timer"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} at {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind_label} at {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self):
+        from .sweep import kind_label
+
+        return kind_label(self.kind)
 
 
 class SentReminder(models.Model):

@@ -1,36 +1,70 @@
 """The beat schedule, in one place. Entries are created in django-celery-beat's tables if missing; an
-administrator may then change their timing in the admin, and migrate leaves those changes alone."""
+administrator may then change their timing in the admin, and migrate leaves those changes alone.
+
+Tasks are named by their dotted path, never imported: each app keeps its own tasks (policies/tasks.py,
+notifications/tasks.py, reminders/tasks.py for the timer sweep). Jobs are listed in the order
+`manage.py run_reminders` runs them, each under its label: deliveries last, so that what the other jobs
+queue goes out in the same run. Every task accepts being called with no argument (beat) or with `now`.
+"""
 
 import json
+from typing import NamedTuple
+
+
+class Job(NamedTuple):
+    name: str  # the PeriodicTask's name: the key that finds an installation's entry
+    task: str
+    when: dict  # {"every": minutes} or {"crontab": {...}}
+    label: str  # what run_reminders prints before its count
+
 
 SCHEDULE = [
-    # name, task, {"every": minutes} or {"crontab": {...}}
-    ("Deliver notifications that are due", "notifications.tasks.deliver_due", {"every": 1}),
-    ("Sweep case timers: reminders and escalations", "reminders.tasks.sweep_timers", {"every": 5}),
-    (
+    Job(
+        "Sweep case timers: reminders and escalations",
+        "reminders.tasks.sweep_timers",
+        {"every": 5},
+        "timers fired",
+    ),
+    Job(
         "Remind staff to acknowledge policies",
-        "reminders.tasks.acknowledgement_reminders",
+        "policies.tasks.acknowledgement_reminders",
         {"crontab": {"minute": "0", "hour": "9", "day_of_week": "1-5"}},
+        "acknowledgement reminders",
     ),
-    (
+    Job(
         "Weekly acknowledgement summary for supervisors",
-        "reminders.tasks.acknowledgement_summaries",
+        "policies.tasks.acknowledgement_summaries",
         {"crontab": {"minute": "0", "hour": "8", "day_of_week": "1"}},
+        "acknowledgement summaries",
     ),
-    (
+    Job(
         "Alert owners of policy reviews falling due",
-        "reminders.tasks.review_alerts",
+        "policies.tasks.review_alerts",
         {"crontab": {"minute": "30", "hour": "8", "day_of_week": "*"}},
+        "review alerts",
+    ),
+    Job(
+        "Deliver notifications that are due",
+        "notifications.tasks.deliver_due",
+        {"every": 1},
+        "deliveries sent",
     ),
 ]
 
 
 def ensure_schedule(sender=None, using="default", **kwargs):
+    """Create every job that is missing. A job already there keeps its timing and whether it is enabled;
+    only its task is corrected, so that an installation follows a task that moved to another module."""
     from django.conf import settings
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-    for name, task, when in SCHEDULE:
-        if PeriodicTask.objects.using(using).filter(name=name).exists():
+    for name, task, when, _label in SCHEDULE:
+        existing = PeriodicTask.objects.using(using).filter(name=name)
+        if existing.exists():
+            # A save, not an update(): django-celery-beat's scheduler notices changes through save().
+            for entry in existing.exclude(task=task):
+                entry.task = task
+                entry.save(update_fields=["task"])
             continue
         if "every" in when:
             interval, _ = IntervalSchedule.objects.using(using).get_or_create(

@@ -1,25 +1,10 @@
-"""Thin Celery entry points for the beat schedule (reminders/schedule.py): each calls one service."""
+"""Thin Celery entry point of the timer sweep, named in the beat schedule (reminders/schedule.py)."""
 
 from celery import shared_task
 
-from . import policy_reminders, sweep
+from . import sweep
 
 
 @shared_task(acks_late=True)
-def sweep_timers():
-    return sweep.sweep_timers()
-
-
-@shared_task(acks_late=True)
-def acknowledgement_reminders():
-    return policy_reminders.acknowledgement_reminders_send()
-
-
-@shared_task(acks_late=True)
-def acknowledgement_summaries():
-    return policy_reminders.acknowledgement_summaries_send()
-
-
-@shared_task(acks_late=True)
-def review_alerts():
-    return policy_reminders.review_alerts_send()
+def sweep_timers(now=None):
+    return sweep.sweep_timers(now=now)

@@ -19,7 +19,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases import access
-from cases.models import TRIAGE_STAGES, Case, CaseClause, CaseEvent, Outcome, Platform, Stage
+from cases.models import (
+    AWAITING_DECISION,
+    TRIAGE_STAGES,
+    Case,
+    CaseClause,
+    CaseEvent,
+    Outcome,
+    Platform,
+    Stage,
+)
 from discipline.models import Outcome as DisciplinaryOutcome
 from discipline.models import RecordClause
 from discipline.selectors import records_visible_to
@@ -27,7 +36,6 @@ from people.models import Team
 from policies.models import Acknowledgement, Comment, CommentReply, PolicyVersion, clause_number_order
 from policies.selectors import people_overseen
 from reminders.calendar import add_working_days, is_working_day
-from reminders.case_timers import AWAITING_DECISION
 from reminders.models import Limits
 
 NO_TEAM = "No team recorded"
@@ -275,7 +283,7 @@ def _timings(pairs, *, now, limit, bands, key, title, reminder=None):
 
 def time_to_triage(*, user, period, now=None, limits=None):
     """From raising to the end of triage: the first move out of triage, by referral or by closing it
-    (reminders.case_timers: starting triage does not stop the clock). Against the reminder and the
+    (cases.timers: starting triage does not stop the clock). Against the reminder and the
     escalation limits; reopened cases are measured by their first triage."""
     limits = limits or Limits.current()
     reminder, escalation = limits.triage_reminder_working_days, limits.triage_escalation_working_days
@@ -306,7 +314,7 @@ def time_to_triage(*, user, period, now=None, limits=None):
 
 def time_to_decision(*, user, period, now=None, limits=None):
     """From referral to the governance head's decision: the first move after the referral out of
-    "referred" and "under review", to taking action or closing (reminders.case_timers: *decided*)."""
+    "referred" and "under review", to taking action or closing (cases.timers: *decided*)."""
     limits = limits or Limits.current()
     limit = limits.governance_reminder_working_days
     referred_at = _first_stage_event(to_stage=Stage.REFERRED)

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.views import form_submit, message_submit
+
 from .. import access
 from ..action_forms import ACTION_KINDS
 from ..actions import action_refusal, removal_request_resolve
 from ..models import RemovalRequest
-from ..services import CaseError
 
 
 @login_required
@@ -24,14 +25,9 @@ def record(request, reference, kind):
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, case=case)
-        if form.is_valid():
-            try:
-                service(case=case, by=request.user, **form.cleaned_data)
-            except CaseError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{label}: recorded on {case.reference}.")
-                return redirect(case)
+        if form.is_valid() and form_submit(form, service, case=case, by=request.user, **form.cleaned_data):
+            messages.success(request, f"{label}: recorded on {case.reference}.")
+            return redirect(case)
         status = 400
     else:
         # Links may pre-fill the form, e.g. ?removal_request=<pk> after a request was not complied with.
@@ -50,16 +46,13 @@ def resolve_removal_request(request, reference, pk):
     case, _ = access.get_case_for_user(request.user, reference, relations=(access.GOVERNANCE,))
     removal_request = get_object_or_404(RemovalRequest, pk=pk, case=case)
     status = request.POST.get("status", "")
-    try:
-        removal_request = removal_request_resolve(
-            removal_request=removal_request, by=request.user, status=status
-        )
-    except CaseError as error:
-        messages.error(request, str(error))
+    removal_request = message_submit(
+        request, removal_request_resolve, removal_request=removal_request, by=request.user, status=status
+    )
+    if removal_request is None:
         return redirect(case)
     done = f"The removal request to {removal_request.requested_from} is marked as"
-    if removal_request.status == RemovalRequest.Status.NOT_COMPLIED and removal_request.staff_member_id:
-        # Clause 2.5: a member of staff who does not comply may be referred for that alone.
+    if removal_request.is_referable():
         url = reverse("cases:record_action", args=[case.reference, "disciplinary-referral"])
         messages.success(
             request,

@@ -6,10 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reminders import breach
+from core.views import form_submit, message_submit
 
-from .. import access
-from ..services import CaseError
+from .. import access, breach
 from .case import _handler_context
 
 
@@ -41,11 +40,7 @@ def _to_panel(case):
 @require_POST
 def flag(request, reference):
     case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
-    try:
-        breach.breach_flag(case=case, by=request.user)
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
+    if message_submit(request, breach.breach_flag, case=case, by=request.user):
         messages.success(
             request,
             f"{case.reference} is flagged as a possible personal data breach. "
@@ -62,11 +57,7 @@ def decision(request, reference):
     )
     form = BreachDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            breach.breach_decision_record(case=case, by=request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(form, breach.breach_decision_record, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, "The decision on the possible personal data breach is recorded.")
             return _to_panel(case)
     case.refresh_from_db()

@@ -7,9 +7,12 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.views import form_submit
 from policies.models import Policy
+from reminders.models import Limits
 
 from .. import access, services
+from ..actions import action_refusal
 from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
 from ..models import MOVES
 
@@ -34,16 +37,15 @@ def raise_concern(request):
         request.POST or None, request.FILES or None, reporter=request.user, policy_version=version
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_raise(
-                reporter=request.user,
-                policy_version=version,
-                evidence_files=form.cleaned_data.pop("evidence"),
-                **form.cleaned_data,
-            )
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        case = form_submit(
+            form,
+            services.case_raise,
+            reporter=request.user,
+            policy_version=version,
+            evidence_files=form.cleaned_data.pop("evidence"),
+            **form.cleaned_data,
+        )
+        if case is not None:
             messages.success(
                 request,
                 f"Thank you. Your concern has been received as {case.reference}. "
@@ -84,7 +86,9 @@ def _handler_context(request, case, relation, **forms):
             for move in moves
         ],
         "page_error": forms.get("page_error"),
-        "is_governance": relation == access.GOVERNANCE,
+        # The rules stay in one place; the templates show what they decide.
+        "can_record_actions": relation == access.GOVERNANCE and action_refusal(case) is None,
+        "breach_decision_hours": Limits.current().breach_decision_hours,
     }
     # The Head of Information & Security reads a flagged case to decide on the breach; they do not handle it.
     if relation in (access.HANDLER, access.GOVERNANCE):
@@ -119,13 +123,12 @@ def move(request, reference):
         return _rerender(request, case, relation, page_error="That is not a step of the workflow.")
     form = MoveForm(request.POST, move=spec)
     if form.is_valid():
-        try:
-            case = services.case_move(case=case, by=request.user, move=spec.name, **form.cleaned_data)
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{case.reference} is now “{case.get_stage_display()}”.")
-            return redirect(case)
+        moved = form_submit(
+            form, services.case_move, case=case, by=request.user, move=spec.name, **form.cleaned_data
+        )
+        if moved is not None:
+            messages.success(request, f"{moved.reference} is now “{moved.get_stage_display()}”.")
+            return redirect(moved)
     case.refresh_from_db()
     errors = " ".join(form.non_field_errors()) or "Check the step below and try again."
     return _rerender(request, case, relation, page_error=errors, **{spec.name: form})
@@ -139,11 +142,7 @@ def reassign(request, reference):
     )
     form = ReassignForm(request.POST, candidates=services.reassign_candidates(case=case))
     if form.is_valid():
-        try:
-            services.case_reassign(case=case, by=request.user, **form.cleaned_data)
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(form, services.case_reassign, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, f"{case.reference} is now handled by {form.cleaned_data['to']}.")
             # The person who passed the case on may no longer see it.
             if access.case_relation(request.user, case) is None:
@@ -158,11 +157,7 @@ def _post_text(request, reference, form_class, service, form_key, done):
     )
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            service(case=case, by=request.user, text=form.cleaned_data["text"])
-        except services.CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        if form_submit(form, service, case=case, by=request.user, text=form.cleaned_data["text"]):
             messages.success(request, done)
             return redirect(case)
     return _rerender(request, case, relation, **{form_key: form})

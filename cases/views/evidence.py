@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.views import message_submit
 
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
 from ..models import Evidence
-from ..services import CaseError
 
 
 def _back_to_evidence(case):
@@ -28,11 +28,10 @@ def add(request, reference):
         for error in form.errors.get("files", []) + form.non_field_errors():
             messages.error(request, f"{error} No evidence was added.")
         return _back_to_evidence(case)
-    try:
-        added = evidence_add(case=case, by=request.user, files=form.cleaned_data["files"])
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
+    added = message_submit(
+        request, evidence_add, case=case, by=request.user, files=form.cleaned_data["files"]
+    )
+    if added:
         messages.success(request, f"Evidence added: {', '.join(e.original_name for e in added)}.")
     return _back_to_evidence(case)
 

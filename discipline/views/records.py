@@ -5,6 +5,7 @@ concerned); anyone else gets a 404, as for a record that does not exist. Only HR
 governance head reads them. Reading a record is audited.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,6 +16,7 @@ from audit.services import audit_record
 from cases import access
 from cases import selectors as case_selectors
 from cases.views.case import social_media_policy_version
+from core.views import form_submit
 
 from .. import services
 from ..forms import STEPS, OpenRecordForm
@@ -52,11 +54,8 @@ def open_record(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                record = services.record_open(by=request.user, **form.cleaned_data)
-            except services.DisciplineError as error:
-                form.add_error(None, str(error))
-            else:
+            record = form_submit(form, services.record_open, by=request.user, **form.cleaned_data)
+            if record is not None:
                 messages.success(request, f"Disciplinary record {record.reference} opened.")
                 return redirect(record)
         status = 400
@@ -74,15 +73,14 @@ def open_from_referral(request, pk):
     if existing is not None:
         messages.info(request, f"Disciplinary record {existing.reference} is already open for this referral.")
         return redirect(existing)
-    error, status = None, 200
+    form = forms.Form(request.POST)  # A confirmation: nothing to fill in, only a refusal to show.
+    status = 200
     if request.method == "POST":
-        try:
-            record = services.record_open_from_referral(referral=referral, by=request.user)
-        except services.DisciplineError as refused:
-            error, status = str(refused), 400
-        else:
+        record = form_submit(form, services.record_open_from_referral, referral=referral, by=request.user)
+        if record is not None:
             messages.success(request, f"Disciplinary record {record.reference} opened from the referral.")
             return redirect(record)
+        status = 400
     else:
         audit_record(
             actor=request.user,
@@ -93,7 +91,7 @@ def open_from_referral(request, pk):
     return render(
         request,
         "discipline/open_from_referral.html",
-        {"referral": referral, "case": referral.case, "error": error},
+        {"referral": referral, "case": referral.case, "form": form},
         status=status,
     )
 
@@ -140,14 +138,11 @@ def record_step(request, reference, step):
     status = 200
     if request.method == "POST":
         form = spec.form(request.POST, record=record)
-        if form.is_valid():
-            try:
-                spec.service(record=record, by=request.user, **form.cleaned_data)
-            except services.DisciplineError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{spec.done} on {record.reference}.")
-                return redirect(record)
+        if form.is_valid() and form_submit(
+            form, spec.service, record=record, by=request.user, **form.cleaned_data
+        ):
+            messages.success(request, f"{spec.done} on {record.reference}.")
+            return redirect(record)
         record.refresh_from_db()
         refusal = services.step_refusal(record=record, step=step)
         status = 400

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reports",
     "business_use",
     "api",
+    "focuspolicy",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "people.context_processors.navigation",
+                "focuspolicy.context_processors.navigation",
             ],
         },
     },

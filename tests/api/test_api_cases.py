@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import services
+from cases.breach import breach_decision_record
 from cases.models import Case, Platform, Stage, SubjectKind
-from reminders.breach import breach_decision_record
 
 pytestmark = pytest.mark.django_db
 

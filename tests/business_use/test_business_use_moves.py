@@ -6,6 +6,7 @@ import pytest
 from audit.models import AuditEntry
 from business_use import services
 from business_use.models import MOVES, BusinessUseEvent, Kind, State
+from core.errors import DomainError
 from tests.business_use.conftest import KIND_STATES, MOVE_DETAILS
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_move_is_allowed_only_where_the_table_says(make_request, actors, move, k
         assert request.events.last().label == spec.label
         assert AuditEntry.objects.count() == audits + 1
     else:
-        with pytest.raises(services.BusinessUseError):
+        with pytest.raises(DomainError):
             services.business_use_move(request=request, by=actors[_doer(move)], move=move, **MOVE_DETAILS)
         request.refresh_from_db()
         assert request.state == state
@@ -49,7 +50,7 @@ def test_only_the_people_the_table_names_make_a_move(make_request, actors, gover
     for person in refused:
         if person.pk == actors[_doer(move)].pk:
             continue
-        with pytest.raises(services.BusinessUseError, match="You cannot"):
+        with pytest.raises(DomainError, match="You cannot"):
             services.business_use_move(request=request, by=person, move=move, **MOVE_DETAILS)
     request.refresh_from_db()
     assert request.state == state
@@ -60,7 +61,7 @@ def test_the_adviser_only_answers_questions_about_acceptable_sites(make_request,
     answered = services.business_use_move(request=sites, by=actors["adviser"], move="answer", text="Yes.")
     assert answered.state == State.ANSWERED
     general = make_request(Kind.ADVICE, topic="using_social_media")
-    with pytest.raises(services.BusinessUseError, match="You cannot"):
+    with pytest.raises(DomainError, match="You cannot"):
         services.business_use_move(request=general, by=actors["adviser"], move="answer", text="Yes.")
 
 
@@ -75,7 +76,7 @@ def test_the_adviser_only_answers_questions_about_acceptable_sites(make_request,
 )
 def test_a_reason_or_answer_is_required(make_request, actors, kind, move):
     request = make_request(kind)
-    with pytest.raises(services.BusinessUseError, match="reason|answer"):
+    with pytest.raises(DomainError, match="reason|answer"):
         services.business_use_move(request=request, by=actors[_doer(move)], move=move, text="  ")
     request.refresh_from_db()
     assert request.state == services.KINDS[kind].first_state
@@ -83,7 +84,7 @@ def test_a_reason_or_answer_is_required(make_request, actors, kind, move):
 
 def test_publishing_records_where_and_when(make_request, actors):
     request = make_request(Kind.OFFICIAL_POST, State.WITH_COMMUNICATIONS)
-    with pytest.raises(services.BusinessUseError, match="where"):
+    with pytest.raises(DomainError, match="where"):
         services.business_use_move(request=request, by=actors["communications"], move="publish")
     published = services.business_use_move(
         request=request,
@@ -99,10 +100,10 @@ def test_publishing_records_where_and_when(make_request, actors):
 
 def test_resubmit_is_only_for_the_requester_after_changes_were_asked_for(make_request, actors):
     waiting = make_request(Kind.OFFICIAL_POST)
-    with pytest.raises(services.BusinessUseError):
+    with pytest.raises(DomainError):
         services.business_use_resubmit(request=waiting, by=actors["requester"], content="New text.")
     changes = make_request(Kind.OFFICIAL_POST, State.CHANGES_REQUESTED)
-    with pytest.raises(services.BusinessUseError, match="You cannot"):
+    with pytest.raises(DomainError, match="You cannot"):
         services.business_use_resubmit(request=changes, by=actors["approver"], content="New text.")
     resubmitted = services.business_use_resubmit(request=changes, by=actors["requester"], content="New text.")
     assert resubmitted.state == State.WITH_SUPERVISOR
@@ -112,14 +113,14 @@ def test_resubmit_is_only_for_the_requester_after_changes_were_asked_for(make_re
 
 def test_resubmit_cannot_go_through_the_move_service(make_request, actors):
     changes = make_request(Kind.OFFICIAL_POST, State.CHANGES_REQUESTED)
-    with pytest.raises(services.BusinessUseError, match="not a step"):
+    with pytest.raises(DomainError, match="not a step"):
         services.business_use_move(request=changes, by=actors["requester"], move="resubmit")
 
 
 def test_a_stale_page_is_told_nothing_changed(make_request, actors):
     request = make_request(Kind.OFFICIAL_POST)
     services.business_use_move(request=request, by=actors["requester"], move="withdraw")
-    with pytest.raises(services.BusinessUseError, match="moved on"):
+    with pytest.raises(DomainError, match="moved on"):
         services.business_use_move(
             request=request,
             by=actors["approver"],

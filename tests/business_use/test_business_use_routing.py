@@ -5,6 +5,7 @@ import pytest
 
 from business_use import services
 from business_use.models import Kind, State
+from core.errors import DomainError
 from people.models import User
 from tests.business_use.conftest import FIELDS
 
@@ -58,7 +59,7 @@ def test_with_nobody_to_approve_the_request_is_refused(db):
     from tests.factories import UserFactory
 
     lonely = UserFactory(username="lonely")
-    with pytest.raises(services.BusinessUseError, match="nobody to approve"):
+    with pytest.raises(DomainError, match="nobody to approve"):
         services.business_use_submit(requester=lonely, kind=Kind.OFFICIAL_POST, **FIELDS[Kind.OFFICIAL_POST])
     assert not lonely.business_use_requests.exists()
 

@@ -19,7 +19,7 @@ from cases.models import (
     RemovalRequest,
     Stage,
 )
-from cases.services import CaseError
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_nobody_else_may_record_actions(client, case, request, other_staff, who,
 
 
 def test_the_service_refuses_the_handler(case, supervisor):
-    with pytest.raises(CaseError, match="Only the Head of Business and Governance"):
+    with pytest.raises(DomainError, match="Only the Head of Business and Governance"):
         actions.legal_advice_record(case=case, by=supervisor, advised_on=TODAY, summary="Advice.")
     assert not LegalAdvice.objects.exists()
 
@@ -228,7 +228,7 @@ def test_a_removal_request_is_resolved_once(client, case, governance, other_staf
 
 def test_resolving_needs_a_known_status(case, governance, other_staff):
     request = removal_request(case, governance, other_staff)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.removal_request_resolve(removal_request=request, by=governance, status="pending")
 
 
@@ -299,7 +299,7 @@ def test_clauses_of_another_case_are_refused(client, case, raise_case, staff, go
     client.force_login(governance)
     data = valid_data(case, "disciplinary-referral", other_staff) | {"clauses_breached": [other_clause.pk]}
     assert client.post(action_url(case, "disciplinary-referral"), data).status_code == 400
-    with pytest.raises(CaseError, match="Choose clauses of this case"):
+    with pytest.raises(DomainError, match="Choose clauses of this case"):
         actions.disciplinary_referral_record(
             case=case,
             by=governance,
@@ -317,7 +317,7 @@ def test_a_referral_names_at_least_one_clause(client, case, governance, other_st
     response = client.post(action_url(case, "disciplinary-referral"), data)
     assert response.status_code == 400
     assert "Posted a service user&#x27;s details." in response.text
-    with pytest.raises(CaseError, match="at least one clause"):
+    with pytest.raises(DomainError, match="at least one clause"):
         actions.disciplinary_referral_record(
             case=case,
             by=governance,
@@ -333,7 +333,7 @@ def test_the_reporter_cannot_be_referred(client, case, staff, governance):
     client.force_login(governance)
     data = valid_data(case, "disciplinary-referral", staff)
     assert client.post(action_url(case, "disciplinary-referral"), data).status_code == 400
-    with pytest.raises(CaseError, match="cannot be referred on their own case"):
+    with pytest.raises(DomainError, match="cannot be referred on their own case"):
         actions.disciplinary_referral_record(
             case=case,
             by=governance,
@@ -372,10 +372,10 @@ def test_a_non_compliance_referral_needs_a_request_not_complied_with_by_that_per
         "severity": "misconduct",
         "removal_request": request,
     }
-    with pytest.raises(CaseError, match="not complied with"):
+    with pytest.raises(DomainError, match="not complied with"):
         actions.disciplinary_referral_record(person=other_staff, **refer)
     actions.removal_request_resolve(removal_request=request, by=governance, status="not_complied")
-    with pytest.raises(CaseError, match="not made to"):
+    with pytest.raises(DomainError, match="not made to"):
         actions.disciplinary_referral_record(person=supervisor, **refer)
     referral = actions.disciplinary_referral_record(person=other_staff, **refer)
     assert referral.allegation.startswith("Did not comply with the removal request of")
@@ -403,7 +403,7 @@ def test_a_closed_case_offers_no_actions(client, case_about_colleague, move_to, 
 
 
 def test_things_done_are_not_dated_in_the_future(case, governance):
-    with pytest.raises(CaseError, match="cannot be in the future"):
+    with pytest.raises(DomainError, match="cannot be in the future"):
         actions.police_referral_record(
             case=case, by=governance, reference="A1", referred_on=TODAY + datetime.timedelta(days=1)
         )

@@ -15,7 +15,7 @@ from PIL import Image
 from audit.models import AuditEntry
 from cases.evidence import evidence_add
 from cases.models import Case, CaseEvent, Evidence, Stage, SubjectKind
-from cases.services import CaseError
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_the_service_strips_windows_paths_from_names_too(raise_case, staff, medi
 
 def test_the_service_refuses_bad_files_even_without_the_form(raise_case, staff, supervisor, media):
     case = raise_case(staff)
-    with pytest.raises(CaseError, match="“page.png” looks like a web page"):
+    with pytest.raises(DomainError, match="“page.png” looks like a web page"):
         evidence_add(case=case, by=supervisor, files=[upload("ok.png", PNG), upload("page.png", HTML_PAGE)])
     assert not Evidence.objects.exists()
     assert files_under(media.parent) == []
@@ -302,7 +302,7 @@ def test_the_service_lets_only_the_handler_and_governance_add_evidence(
     case = raise_case(
         staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=other_staff, subject_description=""
     )
-    with pytest.raises(CaseError, match="You cannot add evidence to this case."):
+    with pytest.raises(DomainError, match="You cannot add evidence to this case."):
         evidence_add(case=case, by=request.getfixturevalue(who), files=[upload("x.png", PNG)])
     assert not Evidence.objects.exists()
 
@@ -310,13 +310,13 @@ def test_the_service_lets_only_the_handler_and_governance_add_evidence(
 def test_the_service_refuses_too_many_files(raise_case, staff, supervisor, media, settings):
     case = raise_case(staff)
     settings.EVIDENCE_MAX_FILES = 1
-    with pytest.raises(CaseError, match="at most 1 files"):
+    with pytest.raises(DomainError, match="at most 1 files"):
         evidence_add(case=case, by=supervisor, files=[upload("a.png", PNG), upload("b.png", PNG)])
     assert not Evidence.objects.exists()
 
 
 def test_a_bad_file_given_to_case_raise_raises_no_case(raise_case, staff, media):
-    with pytest.raises(CaseError, match="is not an image"):
+    with pytest.raises(DomainError, match="is not an image"):
         raise_case(staff, evidence_files=[upload("x.pdf", EXE)])
     assert not Case.objects.exists()
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from cases.models import CaseEvent, Route, SubjectKind
-from cases.services import CaseError
+from core.errors import DomainError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_with_nobody_to_route_to_the_concern_is_refused(raise_case, governance):
     governance.is_active = False
     governance.save()
     loner = UserFactory(username="loner")
-    with pytest.raises(CaseError, match="nobody to route this concern to"):
+    with pytest.raises(DomainError, match="nobody to route this concern to"):
         raise_case(loner)
 
 
@@ -80,7 +80,7 @@ def test_a_supervisor_raising_a_concern_does_not_handle_it(
 
 
 def test_nobody_raises_a_concern_about_themselves(raise_case, staff, governance):
-    with pytest.raises(CaseError, match="about yourself"):
+    with pytest.raises(DomainError, match="about yourself"):
         raise_case(staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=staff, subject_description="")
 
 
@@ -103,5 +103,5 @@ def test_references_count_up_per_year(raise_case, staff, governance):
 def test_staff_without_the_role_cannot_raise(raise_case, governance):
     person = UserFactory(username="norole")
     person.groups.set(Group.objects.none())
-    with pytest.raises(CaseError, match="cannot raise concerns"):
+    with pytest.raises(DomainError, match="cannot raise concerns"):
         raise_case(person)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases import services
 from cases.models import MOVES, Case, CaseEvent, Outcome, Stage
-from cases.services import CaseError
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_every_move_the_table_does_not_allow_is_refused_and_changes_nothing(
 ):
     case = move_to(case_about_colleague, source)
     events = case.events.count()
-    with pytest.raises(CaseError, match="cannot be moved to"):
+    with pytest.raises(DomainError, match="cannot be moved to"):
         services.case_move(case=case, by=governance, move=name, reason="Because.", outcome=Outcome.NO_BREACH)
     case.refresh_from_db()
     assert case.stage == source
@@ -98,7 +98,7 @@ def test_reasons_and_outcomes_are_required_where_the_table_says(
     assert "Done." in response.text
     response = move(client, case, "close", reason="Done.", outcome="no_further_action")
     assert "Select a valid choice" in response.text
-    with pytest.raises(CaseError, match="Choose the outcome of the case."):
+    with pytest.raises(DomainError, match="Choose the outcome of the case."):
         services.case_move(case=case, by=governance, move="close", reason="Done.", outcome="")
     assert Case.objects.get(pk=case.pk).stage == Stage.UNDER_REVIEW
 
@@ -116,7 +116,7 @@ def test_closing_at_triage_records_no_further_action(case_about_colleague):
 
 def test_reopening_clears_the_outcome_and_needs_a_reason(case_about_colleague, move_to, governance):
     case = move_to(case_about_colleague, Stage.CLOSED)
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(DomainError, match="reason"):
         services.case_move(case=case, by=governance, move="reopen_review")
     case = services.case_move(case=case, by=governance, move="reopen_review", reason="New evidence came in.")
     assert (case.stage, case.outcome) == (Stage.UNDER_REVIEW, "")
@@ -154,7 +154,7 @@ def test_two_people_acting_at_once_cannot_both_win(case_about_colleague, governa
         try:
             services.case_move(case=case, by=by, move=name, reason=reason, expected_stage=Stage.IN_TRIAGE)
             results.append(name)
-        except CaseError as error:
+        except DomainError as error:
             results.append(str(error))
         finally:
             connection.close()

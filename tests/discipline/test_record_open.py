@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases.models import CaseClause
+from core.errors import DomainError
 from discipline import services
 from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
 from people.roles import Role
@@ -46,9 +47,7 @@ def test_the_clauses_keep_the_text_as_it_was_when_the_concern_was_raised(referra
 
 def test_a_referral_opens_one_record_only(referral, hr):
     first = services.record_open_from_referral(referral=referral, by=hr)
-    with pytest.raises(
-        services.DisciplineError, match=f"{first.reference} is already open for this referral"
-    ):
+    with pytest.raises(DomainError, match=f"{first.reference} is already open for this referral"):
         services.record_open_from_referral(referral=referral, by=hr)
     assert DisciplinaryRecord.objects.count() == 1
 
@@ -65,7 +64,7 @@ def test_opening_writes_the_first_event_and_an_audit_entry(referral, hr):
 
 
 def test_the_governance_head_cannot_open_records(referral, governance):
-    with pytest.raises(services.DisciplineError, match="Only HR"):
+    with pytest.raises(DomainError, match="Only HR"):
         services.record_open_from_referral(referral=referral, by=governance)
     assert not DisciplinaryRecord.objects.exists()
 
@@ -73,14 +72,14 @@ def test_the_governance_head_cannot_open_records(referral, governance):
 def test_hr_cannot_open_a_record_about_themselves(referral, hr):
     referral.person = hr
     referral.save()
-    with pytest.raises(services.DisciplineError, match="about yourself"):
+    with pytest.raises(DomainError, match="about yourself"):
         services.record_open_from_referral(referral=referral, by=hr)
 
 
 def test_an_hr_officer_who_has_left_cannot_open_records(referral, hr):
     hr.is_active = False
     hr.save()
-    with pytest.raises(services.DisciplineError, match="Only HR"):
+    with pytest.raises(DomainError, match="Only HR"):
         services.record_open_from_referral(referral=referral, by=hr)
 
 
@@ -158,14 +157,14 @@ def test_a_direct_record_needs_what_acas_needs(hr, staff, clause_5_2, change, me
     if change.get("employee") == "not staff":
         fields["employee"] = UserFactory(username="visitor")
         fields["employee"].groups.clear()
-    with pytest.raises(services.DisciplineError, match=message):
+    with pytest.raises(DomainError, match=message):
         services.record_open(by=hr, **fields)
     assert not DisciplinaryRecord.objects.exists()
 
 
 def test_a_direct_record_uses_clauses_of_the_current_policy_only(hr, staff, draft_v2):
     clause = draft_v2.clauses().get(number="5.2")
-    with pytest.raises(services.DisciplineError, match="current version"):
+    with pytest.raises(DomainError, match="current version"):
         services.record_open(
             by=hr, employee=staff, allegation="A post.", severity="misconduct", clauses=[clause]
         )

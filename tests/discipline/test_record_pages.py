@@ -70,6 +70,16 @@ def test_opening_a_referral_about_yourself_is_a_404(client, hr, referral):
     assert not DisciplinaryRecord.objects.exists()
 
 
+def test_a_refused_opening_shows_why_on_the_page(client, hr, referral):
+    referral.person.groups.clear()  # Active, but not (or no longer) in the Staff role.
+    client.force_login(hr)
+    response = client.post(reverse("discipline:open_from_referral", args=[referral.pk]))
+    assert response.status_code == 400
+    assert f"{referral.person} is not, and has not been, a member of staff." in response.text
+    assert "Nothing has been recorded." in response.text
+    assert not DisciplinaryRecord.objects.exists()
+
+
 # --- Opening directly -----------------------------------------------------------------------------------
 
 

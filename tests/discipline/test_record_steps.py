@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.errors import DomainError
 from discipline import services
 from discipline.models import STEP_ORDER, AppealOutcome, DisciplinaryRecord, Outcome, Step, WarningPeriods
 
@@ -67,7 +68,7 @@ def test_each_step_only_follows_the_one_before_it(make_record, hr, arguments, cu
         assert record.step == target
         assert record.events.count() == events + 1
         return
-    with pytest.raises(services.DisciplineError) as refused:
+    with pytest.raises(DomainError) as refused:
         SERVICES[target](record=record, by=hr, **arguments(target))
     record.refresh_from_db()
     assert record.step == current
@@ -95,7 +96,7 @@ def test_skipping_or_repeating_a_step_says_what_is_missing(
     make_record, hr, arguments, current, target, message
 ):
     record = make_record(current, start=days_ago(3))
-    with pytest.raises(services.DisciplineError, match=message):
+    with pytest.raises(DomainError, match=message):
         SERVICES[target](record=record, by=hr, **arguments(target))
 
 
@@ -128,7 +129,7 @@ def test_the_steps_fill_in_the_record(make_record, supervisor, head_of_service, 
 
 def test_the_governance_head_reads_but_cannot_change_a_record(make_record, governance, arguments):
     record = make_record(Step.OPENED)
-    with pytest.raises(services.DisciplineError, match="Only HR"):
+    with pytest.raises(DomainError, match="Only HR"):
         services.record_investigation(record=record, by=governance, **arguments(Step.INVESTIGATED))
     record.refresh_from_db()
     assert record.step == Step.OPENED
@@ -140,7 +141,7 @@ def test_hr_cannot_change_a_record_about_themselves(make_record, hr, arguments):
 
     other_hr = UserFactory(username="hr2", roles=[Role.HR])
     record = make_record(Step.OPENED, employee=hr, by=other_hr)
-    with pytest.raises(services.DisciplineError, match="cannot change this disciplinary record"):
+    with pytest.raises(DomainError, match="cannot change this disciplinary record"):
         services.record_investigation(record=record, by=hr, **arguments(Step.INVESTIGATED))
 
 
@@ -183,7 +184,7 @@ def test_dates_must_follow_the_steps_before_them(make_record, hr, arguments, ste
     record = make_record(before, start=days_ago(1))
     name, when = next(iter(change.items()))
     value = days_ago(2) if when == "before" else TODAY() + datetime.timedelta(days=1)
-    with pytest.raises(services.DisciplineError, match=message):
+    with pytest.raises(DomainError, match=message):
         SERVICES[step](record=record, by=hr, **{**arguments(step), name: value})
     record.refresh_from_db()
     assert record.step == before
@@ -201,7 +202,7 @@ def test_the_employee_cannot_investigate_or_hear_their_own_case(
     make_record, hr, arguments, other_staff, step, role
 ):
     record = make_record(list(Step)[list(Step).index(step) - 1], start=days_ago(5))
-    with pytest.raises(services.DisciplineError, match="is the employee this record is about"):
+    with pytest.raises(DomainError, match="is the employee this record is about"):
         SERVICES[step](record=record, by=hr, **{**arguments(step), role: other_staff})
 
 
@@ -216,7 +217,7 @@ def test_the_employee_cannot_investigate_or_hear_their_own_case(
 )
 def test_summaries_reasons_and_grounds_are_required(make_record, hr, arguments, step, blank, message):
     record = make_record(list(Step)[list(Step).index(step) - 1], start=days_ago(5))
-    with pytest.raises(services.DisciplineError, match=message):
+    with pytest.raises(DomainError, match=message):
         SERVICES[step](record=record, by=hr, **{**arguments(step), blank: "   "})
 
 
@@ -250,7 +251,7 @@ def test_hr_may_give_a_warning_its_own_expiry(make_record):
 
 
 def test_a_warning_must_expire_after_the_decision(make_record):
-    with pytest.raises(services.DisciplineError, match="must expire after the decision"):
+    with pytest.raises(DomainError, match="must expire after the decision"):
         make_record(Step.DECIDED, start=days_ago(50), warning_expires_on=days_ago(10))
 
 
@@ -262,12 +263,12 @@ def test_only_warnings_have_an_expiry(make_record, outcome):
         None,
         "",
     )
-    with pytest.raises(services.DisciplineError, match="Only a first or final written warning has an expiry"):
+    with pytest.raises(DomainError, match="Only a first or final written warning has an expiry"):
         make_record(Step.DECIDED, outcome=outcome, warning_expires_on=TODAY() + datetime.timedelta(days=30))
 
 
 def test_an_unknown_outcome_is_refused(make_record):
-    with pytest.raises(services.DisciplineError, match="Choose the outcome"):
+    with pytest.raises(DomainError, match="Choose the outcome"):
         make_record(Step.DECIDED, outcome="a stern look")
 
 
@@ -369,7 +370,7 @@ def test_appeal_outcomes_that_do_not_fit_are_refused(
     make_record, hr, arguments, outcome, appeal_outcome, new_outcome, message
 ):
     record = make_record(Step.APPEAL_LODGED, outcome=outcome)
-    with pytest.raises(services.DisciplineError, match=message):
+    with pytest.raises(DomainError, match=message):
         services.record_appeal_outcome(
             record=record,
             by=hr,

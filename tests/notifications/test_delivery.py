@@ -200,7 +200,8 @@ def test_saving_preferences_ignores_the_kinds_that_cannot_be_turned_off(supervis
     assert dict(Preference.objects.filter(user=supervisor).values_list("kind", "mode")) == {
         Kind.CASE_ROUTED: Preference.Mode.DIGEST
     }
-    assert services.preference_mode(user=supervisor, kind=Kind.ESCALATION) == Preference.Mode.IMMEDIATE
+    escalation = services.notify(recipient=supervisor, kind=Kind.ESCALATION, title="Escalated", link="/")
+    assert deliveries(escalation)[Delivery.Channel.EMAIL].digest is False
 
 
 # --- Daily digests -----------------------------------------------------------------------------------------

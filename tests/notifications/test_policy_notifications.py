@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from core.errors import DomainError
 from notifications.models import Kind, Notification
 from policies import services
 from tests.factories import UserFactory
@@ -57,7 +58,7 @@ def test_no_notification_until_the_approval_commits(
 
 def test_a_refused_approval_tells_nobody(draft_v2, outsider, staff):
     Notification.objects.all().delete()
-    with pytest.raises(services.PolicyActionError):
+    with pytest.raises(DomainError):
         services.version_approve(version=draft_v2, by=outsider)
     assert not Notification.objects.exists()
 
@@ -142,7 +143,7 @@ def test_the_commenters_reply_tells_nobody_when_the_policy_has_no_owner(comment,
 
 
 def test_someone_outside_the_thread_cannot_reply_and_nobody_is_told(comment, outsider):
-    with pytest.raises(services.PolicyActionError):
+    with pytest.raises(DomainError):
         services.comment_reply(comment=comment, author=outsider, body="Me too.")
     assert not Notification.objects.filter(kind=Kind.COMMENT_REPLY).exists()
 

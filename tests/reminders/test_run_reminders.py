@@ -51,7 +51,7 @@ def test_the_command_prints_what_it_did_and_sends_what_is_due(django_capture_on_
 
 def test_the_beat_schedule_is_in_the_database_after_migrate():
     tasks = dict(PeriodicTask.objects.values_list("name", "task"))
-    assert tasks == {name: task for name, task, _ in SCHEDULE}
+    assert tasks == {job.name: job.task for job in SCHEDULE}
 
     celery_app.loader.import_default_modules()  # what a worker does on start: find every tasks.py
     assert set(tasks.values()) <= set(celery_app.tasks)
@@ -59,7 +59,7 @@ def test_the_beat_schedule_is_in_the_database_after_migrate():
     deliver_due = PeriodicTask.objects.get(name=DELIVER_DUE)
     assert deliver_due.enabled and json.loads(deliver_due.kwargs) == {}
     assert (deliver_due.interval.every, deliver_due.interval.period) == (1, IntervalSchedule.MINUTES)
-    reminders = PeriodicTask.objects.get(task="reminders.tasks.acknowledgement_reminders")
+    reminders = PeriodicTask.objects.get(task="policies.tasks.acknowledgement_reminders")
     assert (reminders.crontab.hour, reminders.crontab.minute, reminders.crontab.day_of_week) == (
         "9",
         "0",
@@ -71,16 +71,16 @@ def test_the_beat_schedule_is_in_the_database_after_migrate():
 def test_an_administrators_changes_survive_the_next_migrate():
     every_five_minutes, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
     PeriodicTask.objects.filter(name=DELIVER_DUE).update(interval=every_five_minutes)
-    PeriodicTask.objects.filter(task="reminders.tasks.review_alerts").update(enabled=False)
-    PeriodicTask.objects.filter(task="reminders.tasks.acknowledgement_summaries").delete()
+    PeriodicTask.objects.filter(task="policies.tasks.review_alerts").update(enabled=False)
+    PeriodicTask.objects.filter(task="policies.tasks.acknowledgement_summaries").delete()
 
     ensure_schedule()  # what migrate runs afterwards (post_migrate)
 
     deliver_due = PeriodicTask.objects.get(name=DELIVER_DUE)
     assert (deliver_due.interval.every, deliver_due.interval.period) == (5, IntervalSchedule.MINUTES)
-    assert not PeriodicTask.objects.get(task="reminders.tasks.review_alerts").enabled
+    assert not PeriodicTask.objects.get(task="policies.tasks.review_alerts").enabled
     # A job that was deleted comes back: the schedule in code says what must exist.
-    assert PeriodicTask.objects.filter(task="reminders.tasks.acknowledgement_summaries").count() == 1
+    assert PeriodicTask.objects.filter(task="policies.tasks.acknowledgement_summaries").count() == 1
     assert PeriodicTask.objects.count() == len(SCHEDULE)
 
 
@@ -91,4 +91,20 @@ def test_migrate_itself_keeps_the_schedule_as_the_administrator_left_it():
     call_command("migrate", verbosity=0)
 
     assert PeriodicTask.objects.get(name=DELIVER_DUE).interval.every == 10
+    assert PeriodicTask.objects.count() == len(SCHEDULE)
+
+
+def test_migrate_moves_an_installations_job_to_its_tasks_new_name_and_keeps_its_timing():
+    """An installation made before a task moved (reminders.tasks.review_alerts is now
+    policies.tasks.review_alerts) holds the old name: the next migrate follows the move, timing untouched."""
+    alerts = PeriodicTask.objects.get(name="Alert owners of policy reviews falling due")
+    alerts.crontab.hour = "7"
+    alerts.crontab.save()
+    PeriodicTask.objects.filter(pk=alerts.pk).update(task="reminders.tasks.review_alerts", enabled=False)
+
+    ensure_schedule()
+
+    alerts = PeriodicTask.objects.get(name="Alert owners of policy reviews falling due")
+    assert alerts.task == "policies.tasks.review_alerts"
+    assert (alerts.crontab.hour, alerts.crontab.minute, alerts.enabled) == ("7", "30", False)
     assert PeriodicTask.objects.count() == len(SCHEDULE)

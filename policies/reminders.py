@@ -1,17 +1,18 @@
-"""Policy reminders, swept by Celery beat (reminders/schedule.py): acknowledgements still outstanding,
-the weekly summary for supervisors, and reviews falling due (clause 10.1).
+"""Policy reminders, swept by Celery beat (reminders/schedule.py names their tasks, policies/tasks.py):
+acknowledgements still outstanding, the weekly summary for supervisors, and reviews falling due
+(clause 10.1).
 
 None of these has a timer row of its own. Each reminder has a key, and inserting its SentReminder row
-is the claim: a sweep notifies only the people whose key it inserted itself, in the same transaction
-as the notifications, so a sweep run twice, or on two workers at once, sends nothing twice. Counting is
-in calendar days. Queries grow with the number of policies and of different notification titles,
-never with the number of staff.
+is the claim (reminders.services.claim): a sweep notifies only the people whose key it inserted itself,
+in the same transaction as the notifications, so a sweep run twice, or on two workers at once, sends
+nothing twice. Counting is in calendar days. Queries grow with the number of policies and of different
+notification titles, never with the number of staff.
 """
 
 import datetime
 from collections import Counter, defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,48 +20,14 @@ from notifications.models import Kind
 from notifications.services import notify_many
 from people.models import User
 from people.roles import Role
-from policies.models import Acknowledgement, PolicyVersion
-from policies.services import staff_to_acknowledge
+from people.selectors import role_holders
+from reminders.models import Limits, SentReminder
+from reminders.services import claim
 
-from .models import Limits, SentReminder
+from .models import Acknowledgement, PolicyVersion
+from .services import staff_to_acknowledge
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-CLAIM_BATCH = 500
-
-
-def claim(reminders, *, now):
-    """Record reminders as sent, each key once; return the keys this call inserted.
-
-    `reminders` maps each key to its recipient (or None). INSERT … ON CONFLICT DO NOTHING RETURNING says
-    exactly which rows were new, which bulk_create(ignore_conflicts=True) cannot: if another sweep has
-    inserted the same key, this one waits for it to commit and then skips the key (or takes it, if the
-    other rolled back). Call it in the transaction that also records the notifications.
-    """
-    if not reminders:
-        return set()
-    meta = SentReminder._meta
-    quote = connection.ops.quote_name
-    key, user, sent_at = (quote(meta.get_field(name).column) for name in ("key", "user", "sent_at"))
-    sent_at_value = meta.get_field("sent_at").get_db_prep_save(now, connection)
-    items = list(reminders.items())
-    created = set()
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), CLAIM_BATCH):
-            batch = items[start : start + CLAIM_BATCH]
-            params = [
-                value
-                for reminder_key, recipient in batch
-                for value in (reminder_key, recipient.pk if recipient else None, sent_at_value)
-            ]
-            # Only column names are formatted in; every value is a parameter.
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({key}, {user}, {sent_at}) "  # noqa: S608
-                f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
-                f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}",
-                params,
-            )
-            created.update(row[0] for row in cursor.fetchall())
-    return created
 
 
 def _start_of_day(day):
@@ -222,7 +189,7 @@ def review_alerts_send(*, now=None) -> int:
     if not alerts:
         return 0
     claimed = claim(dict.fromkeys(alerts), now=now)
-    heads = list(User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).distinct())
+    heads = list(role_holders(Role.GOVERNANCE))
     sent = 0
     for key, (version, title) in alerts.items():
         if key in claimed:

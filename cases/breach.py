@@ -4,34 +4,38 @@ A case flagged as disclosing personal data of a service user, carer or colleague
 Head of Information & Security is told at once and given `decide_breach` on the case; they are reminded
 at 24 and 48 hours if no decision is recorded; at 60 hours the Head of Business and Governance is told;
 the decision whether to report to the Information Commissioner's Office is due at 72 hours. Hours are
-clock hours: article 33 counts calendar time, not working days. The limits live in reminders.Limits.
+clock hours: article 33 counts calendar time, not working days. The limits live in
+reminders.models.Limits; the sweep (reminders.sweep) fires the timers and calls the handlers below.
 
 Notifications carry the case reference and the deadline, never names or what was posted.
 """
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
-from cases import access
-from cases.models import BreachDecision, Case, CaseEvent, CaseUserObjectPermission
-from cases.services import CaseError
+from audit.services import step_record
+from core.errors import DomainError
 from notifications.models import Kind
 from notifications.services import notify_many
-from people.models import User
 from people.roles import Role
+from people.selectors import role_holders
+from reminders.models import Limits, Timer
+from reminders.sweep import handles, timers_cancel
 
-from .models import Limits, Timer
-from .sweep import handles, timers_cancel
-
-BREACH_TIMERS = (Timer.Kind.BREACH_REMINDER, Timer.Kind.BREACH_ESCALATION)
+from . import access
+from .models import BreachDecision, Case, CaseEvent, CaseUserObjectPermission
 
 
-def _people_in(role):
-    return User.objects.filter(is_active=True, groups__name=role).distinct().order_by("pk")
+class BreachTimer(models.TextChoices):
+    """The clock's kinds of timer; the subject of each is the flagged case."""
+
+    REMINDER = "breach_reminder", "Remind: personal data breach decision"
+    ESCALATION = "breach_escalation", "Escalate: personal data breach decision"
+
+
+BREACH_TIMERS = tuple(BreachTimer)
 
 
 def _deadline_words(case):
@@ -48,7 +52,7 @@ def breach_deciders_grant(*, case, heads=None):
     Run when the clock starts and again at each reminder, so a head appointed meanwhile is included.
     Returns those people. One query to find them (unless given), one to grant.
     """
-    heads = list(_people_in(Role.INFOSEC) if heads is None else heads)
+    heads = list(role_holders(Role.INFOSEC) if heads is None else heads)
     heads = [head for head in heads if head.pk != case.subject_person_id]
     if heads:
         CaseUserObjectPermission.objects.assign_perm_to_many(
@@ -67,21 +71,19 @@ def breach_clock_start(*, case, by):
     if not Case.objects.filter(pk=case.pk, personal_data_breach_at__isnull=True).update(
         personal_data_breach_at=now, updated_at=now
     ):
-        raise CaseError(f"{case.reference} is already flagged as a possible personal data breach.")
+        raise DomainError(f"{case.reference} is already flagged as a possible personal data breach.")
     case.personal_data_breach_at = now
 
     limits = Limits.current()
     hours = [h for h in Limits.numbers(limits.breach_reminder_hours) if 0 < h < limits.breach_decision_hours]
     timers = [
-        Timer(
-            kind=Timer.Kind.BREACH_REMINDER, case=case, note=str(h), due_at=now + datetime.timedelta(hours=h)
-        )
+        Timer(kind=BreachTimer.REMINDER, subject=case, note=str(h), due_at=now + datetime.timedelta(hours=h))
         for h in sorted(hours)
     ]
     timers.append(
         Timer(
-            kind=Timer.Kind.BREACH_ESCALATION,
-            case=case,
+            kind=BreachTimer.ESCALATION,
+            subject=case,
             note=str(limits.breach_escalation_hours),
             due_at=now + datetime.timedelta(hours=limits.breach_escalation_hours),
         )
@@ -91,26 +93,25 @@ def breach_clock_start(*, case, by):
     deadline = _deadline_words(case)
     heads = breach_deciders_grant(case=case)
     # With nobody in the role, the governance head must know at once rather than at 60 hours.
-    recipients = heads or [p for p in _people_in(Role.GOVERNANCE) if p.pk != case.subject_person_id]
+    recipients = heads or [p for p in role_holders(Role.GOVERNANCE) if p.pk != case.subject_person_id]
     notify_many(
         recipients=recipients,
         kind=Kind.PERSONAL_DATA_BREACH,
         title=f"Possible personal data breach on case {case.reference}: decide by {deadline}",
         link=_link(case),
     )
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.ACTION,
-        actor=by,
-        at=now,
-        text=(
-            "Flagged as a possible personal data breach (UK GDPR article 33). The decision whether to "
-            f"report it to the Information Commissioner's Office is due by {deadline}."
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.ACTION,
+            actor=by,
+            at=now,
+            text=(
+                "Flagged as a possible personal data breach (UK GDPR article 33). The decision whether to "
+                f"report it to the Information Commissioner's Office is due by {deadline}."
+            ),
         ),
-    )
-    audit_record(
         actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"flagged {case.reference} as a possible personal data breach",
     )
@@ -122,9 +123,9 @@ def breach_flag(*, case, by):
     """A handler or the governance head flags a case after it was raised: the clock starts now."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if access.case_relation(by, case) not in (access.HANDLER, access.GOVERNANCE):
-        raise CaseError("You cannot flag this case as a personal data breach.")
+        raise DomainError("You cannot flag this case as a personal data breach.")
     if case.personal_data_breach_at is not None:
-        raise CaseError(f"{case.reference} is already flagged as a possible personal data breach.")
+        raise DomainError(f"{case.reference} is already flagged as a possible personal data breach.")
     return breach_clock_start(case=case, by=by)
 
 
@@ -133,17 +134,17 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
     """Record, once, whether the breach was reported to the ICO and why; the clock's timers stop."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if access.case_relation(by, case) not in (access.INFOSEC, access.GOVERNANCE):
-        raise CaseError("You cannot record the personal data breach decision on this case.")
+        raise DomainError("You cannot record the personal data breach decision on this case.")
     if case.personal_data_breach_at is None:
-        raise CaseError(f"{case.reference} is not flagged as a possible personal data breach.")
+        raise DomainError(f"{case.reference} is not flagged as a possible personal data breach.")
     if BreachDecision.objects.filter(case=case).exists():
-        raise CaseError("The decision on this breach has already been recorded; it cannot be changed.")
+        raise DomainError("The decision on this breach has already been recorded; it cannot be changed.")
     reasons = (reasons or "").strip()
     ico_reference = (ico_reference or "").strip()
     if not reasons:
-        raise CaseError("Give the reasons for the decision.")
+        raise DomainError("Give the reasons for the decision.")
     if reported_to_ico and not ico_reference:
-        raise CaseError("Give the ICO's reference for the report.")
+        raise DomainError("Give the ICO's reference for the report.")
     now = timezone.now()
     late = case.breach_decision_is_overdue(now)
     decision = BreachDecision.objects.create(
@@ -154,23 +155,22 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
         decided_by=by,
         decided_at=now,
     )
-    timers_cancel(case=case, kind__in=BREACH_TIMERS)
+    timers_cancel(case, kind__in=BREACH_TIMERS)
     if reported_to_ico:
         what = f"Reported to the Information Commissioner's Office (reference {ico_reference})."
     else:
         what = "Not reported to the Information Commissioner's Office."
     if late:
-        what += " Recorded after the 72-hour deadline."
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.ACTION,
+        what += f" Recorded after the {Limits.current().breach_decision_hours}-hour deadline."
+    step_record(
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.ACTION,
+            actor=by,
+            at=now,
+            text=f"Personal data breach decision: {what}\nReasons: {reasons}",
+        ),
         actor=by,
-        at=now,
-        text=f"Personal data breach decision: {what}\nReasons: {reasons}",
-    )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.CHANGE,
         case=case,
         what=f"recorded the personal data breach decision on {case.reference}",
     )
@@ -178,16 +178,18 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
 
 
 def _waiting_cases(timers):
-    """The flagged cases of these timers with no decision yet, each once (late sweeps bring several)."""
-    cases = {t.case_id: t.case for t in timers if t.case is not None and t.case.personal_data_breach_at}
+    """The flagged cases of these timers with no decision yet, each once (late sweeps bring several), in
+    the order their timers fell due. Two queries, whatever the number of timers."""
+    ids = dict.fromkeys(t.subject_id for t in timers)
+    cases = Case.objects.filter(personal_data_breach_at__isnull=False).in_bulk(list(ids))
     decided = set(BreachDecision.objects.filter(case_id__in=cases).values_list("case_id", flat=True))
-    return [case for pk, case in cases.items() if pk not in decided]
+    return [cases[pk] for pk in ids if pk in cases and pk not in decided]
 
 
-@handles(Timer.Kind.BREACH_REMINDER)
+@handles(BreachTimer.REMINDER)
 def breach_reminders_send(*, timers, now):
     cases = _waiting_cases(timers)
-    heads = list(_people_in(Role.INFOSEC)) if cases else []
+    heads = list(role_holders(Role.INFOSEC)) if cases else []
     for case in cases:
         recipients = breach_deciders_grant(case=case, heads=heads)
         notify_many(
@@ -201,10 +203,10 @@ def breach_reminders_send(*, timers, now):
         )
 
 
-@handles(Timer.Kind.BREACH_ESCALATION)
+@handles(BreachTimer.ESCALATION)
 def breach_escalations_send(*, timers, now):
     cases = _waiting_cases(timers)
-    heads = list(_people_in(Role.GOVERNANCE)) if cases else []
+    heads = list(role_holders(Role.GOVERNANCE)) if cases else []
     for case in cases:
         deadline = _deadline_words(case)
         hours = round((now - case.personal_data_breach_at).total_seconds() / 3600)
@@ -217,19 +219,18 @@ def breach_escalations_send(*, timers, now):
             ),
             link=_link(case),
         )
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.ESCALATED,
-            actor=None,
-            at=now,
-            text=(
-                f"No decision on reporting the possible personal data breach after {hours} hours: escalated "
-                f"to the Head of Business and Governance. The decision is due by {deadline}."
+        step_record(
+            CaseEvent(
+                case=case,
+                kind=CaseEvent.Kind.ESCALATED,
+                actor=None,
+                at=now,
+                text=(
+                    f"No decision on reporting the possible personal data breach after {hours} hours: "
+                    f"escalated to the Head of Business and Governance. The decision is due by {deadline}."
+                ),
             ),
-        )
-        audit_record(
             actor=None,
-            action=AuditEntry.Action.CHANGE,
             case=case,
             what=f"escalated the personal data breach decision on {case.reference}",
         )

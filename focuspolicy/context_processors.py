@@ -1,12 +1,11 @@
-from .roles import Role
+from cases.access import cases_handled_by
+from people.roles import Role
 
 
 def _handles_cases(user):
     """Supervisors and Heads of Service, and anyone a concern has been routed to."""
     if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
         return True
-    from cases.access import cases_handled_by
-
     return cases_handled_by(user).filter(handler=user).exists()
 
 

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from cases import access, services
+from cases import access
+from cases.breach import BREACH_TIMERS, BreachTimer, breach_decision_record, breach_flag
 from cases.models import BreachDecision, Case, CaseEvent, SubjectKind
+from core.errors import DomainError
 from notifications.models import Kind, Notification
 from people.roles import Role
-from reminders.breach import BREACH_TIMERS, breach_decision_record, breach_flag
-from reminders.models import Timer
 from reminders.sweep import sweep_timers
 from tests.factories import UserFactory
 
@@ -76,7 +76,7 @@ def escalations(case):
 
 
 def breach_timers(case):
-    return Timer.objects.filter(case=case, kind__in=BREACH_TIMERS)
+    return case.timers.filter(kind__in=BREACH_TIMERS)
 
 
 def about_breaches():
@@ -106,9 +106,9 @@ def test_raising_with_the_box_ticked_tells_infosec_at_once(flagged, infosec, oth
     # Not the subject, nor anyone else.
     assert Notification.objects.filter(kind=Kind.PERSONAL_DATA_BREACH).count() == 1
     assert sorted((t.kind, t.note, t.due_at) for t in breach_timers(case)) == [
-        (Timer.Kind.BREACH_ESCALATION, "60", at(60)),
-        (Timer.Kind.BREACH_REMINDER, "24", at(24)),
-        (Timer.Kind.BREACH_REMINDER, "48", at(48)),
+        (BreachTimer.ESCALATION, "60", at(60)),
+        (BreachTimer.REMINDER, "24", at(24)),
+        (BreachTimer.REMINDER, "48", at(48)),
     ]
     assert AuditEntry.objects.filter(
         case=case, actor=staff, what=f"flagged {case.reference} as a possible personal data breach"
@@ -231,9 +231,9 @@ def test_with_no_infosec_head_the_governance_head_is_told_at_once(
 
 def test_the_decision_is_recorded_once_with_reasons_and_reference(flagged, infosec, governance):
     case = flagged
-    with pytest.raises(services.CaseError, match="reasons"):
+    with pytest.raises(DomainError, match="reasons"):
         breach_decision_record(case=case, by=infosec, reported_to_ico=False, reasons="  ")
-    with pytest.raises(services.CaseError, match="reference"):
+    with pytest.raises(DomainError, match="reference"):
         breach_decision_record(case=case, by=infosec, reported_to_ico=True, reasons="High risk.")
     assert not BreachDecision.objects.exists()
 
@@ -247,7 +247,7 @@ def test_the_decision_is_recorded_once_with_reasons_and_reference(flagged, infos
         case=case, actor=infosec, what=f"recorded the personal data breach decision on {case.reference}"
     ).exists()
 
-    with pytest.raises(services.CaseError, match="already been recorded"):
+    with pytest.raises(DomainError, match="already been recorded"):
         breach_decision_record(case=case, by=governance, reported_to_ico=False, reasons="Changed my mind.")
     assert BreachDecision.objects.get() == decision
 
@@ -266,7 +266,7 @@ def test_a_late_decision_says_so(clock, flagged, infosec):
 
 def test_an_unflagged_case_has_no_decision(clock, raise_case, staff, governance):
     case = raise_case(staff)
-    with pytest.raises(services.CaseError, match="not flagged"):
+    with pytest.raises(DomainError, match="not flagged"):
         breach_decision_record(case=case, by=governance, reported_to_ico=False, reasons="n/a")
 
 
@@ -409,7 +409,7 @@ def test_the_handler_or_governance_flags_a_case(client, unflagged, people, infos
     assert breach_timers(unflagged).count() == 3
     assert AuditEntry.objects.filter(case=unflagged, actor=people[who], what__startswith="flagged").exists()
 
-    with pytest.raises(services.CaseError, match="already flagged"):
+    with pytest.raises(DomainError, match="already flagged"):
         breach_flag(case=unflagged, by=people[who])
     assert breach_notes(infosec).count() == 1
 

@@ -16,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import access, actions, services
 from cases.models import Case, CaseEvent, Outcome, RemovalRequest, Route, Stage, SubjectKind
+from cases.timers import CaseTimer, timers_of_case
 from notifications.models import Kind, Notification
 from people.roles import Role
-from reminders.models import Limits, Timer
+from reminders.models import Limits
 from reminders.sweep import sweep_timers
 from tests.factories import UserFactory
 
@@ -45,7 +46,7 @@ def told(kind=None, **filters):
 
 
 def due(case, kind):
-    return Timer.objects.get(case=case, kind=kind, cancelled_at=None).due_at
+    return timers_of_case(case).get(kind=kind, cancelled_at=None).due_at
 
 
 @pytest.fixture
@@ -80,8 +81,8 @@ def move(when, case, by, name, **kwargs):
 
 def test_a_case_raised_on_friday_afternoon_is_due_for_triage_on_tuesday_afternoon(raise_at, supervisor):
     case = raise_at(at(2026, 3, 6, 16))  # a Friday
-    assert due(case, Timer.Kind.TRIAGE_REMINDER) == at(2026, 3, 10, 16)
-    assert due(case, Timer.Kind.TRIAGE_ESCALATION) == at(2026, 3, 12, 16)
+    assert due(case, CaseTimer.TRIAGE_REMINDER) == at(2026, 3, 10, 16)
+    assert due(case, CaseTimer.TRIAGE_ESCALATION) == at(2026, 3, 12, 16)
 
     assert sweep(at(2026, 3, 9, 16)) == 0  # Monday: one working day only
     assert sweep(at(2026, 3, 10, 15, 59)) == 0
@@ -97,8 +98,8 @@ def test_a_case_raised_on_friday_afternoon_is_due_for_triage_on_tuesday_afternoo
 def test_the_easter_bank_holidays_and_the_weekend_are_not_working_days(raise_at):
     # Good Friday 26 March and Easter Monday 29 March 2027; the clocks go forward on the Sunday.
     case = raise_at(at(2027, 3, 25, 16))
-    assert due(case, Timer.Kind.TRIAGE_REMINDER) == at(2027, 3, 31, 16)
-    assert due(case, Timer.Kind.TRIAGE_ESCALATION) == at(2027, 4, 2, 16)
+    assert due(case, CaseTimer.TRIAGE_REMINDER) == at(2027, 3, 31, 16)
+    assert due(case, CaseTimer.TRIAGE_ESCALATION) == at(2027, 4, 2, 16)
 
     sweep(at(2027, 3, 30, 16))
     assert not told(Kind.TRIAGE_REMINDER).exists()
@@ -113,8 +114,8 @@ def test_the_easter_bank_holidays_and_the_weekend_are_not_working_days(raise_at)
 def test_christmas_and_new_year_are_not_working_days(raise_at):
     # Christmas Friday 25 December 2026, Boxing Day observed Monday 28, New Year's Day Friday 1 January.
     case = raise_at(at(2026, 12, 24, 10))
-    assert due(case, Timer.Kind.TRIAGE_REMINDER) == at(2026, 12, 30, 10)
-    assert due(case, Timer.Kind.TRIAGE_ESCALATION) == at(2027, 1, 4, 10)
+    assert due(case, CaseTimer.TRIAGE_REMINDER) == at(2026, 12, 30, 10)
+    assert due(case, CaseTimer.TRIAGE_ESCALATION) == at(2027, 1, 4, 10)
 
     sweep(at(2026, 12, 29, 10))
     assert not told(Kind.TRIAGE_REMINDER).exists()
@@ -138,8 +139,10 @@ def test_a_triaged_case_is_neither_reminded_nor_escalated(raise_at, supervisor, 
     case = raise_at(at(2026, 3, 2, 9))
     for name in moves:
         case = move(at(2026, 3, 3, 9), case, supervisor, name)
-    assert not Timer.objects.filter(case=case, kind__in=["triage_reminder", "triage_escalation"]).filter(
-        cancelled_at=None
+    assert (
+        not timers_of_case(case)
+        .filter(kind__in=["triage_reminder", "triage_escalation"])
+        .filter(cancelled_at=None)
     )
     sweep(at(2026, 3, 30, 9))
     assert not told(Kind.TRIAGE_REMINDER, recipient=supervisor).exists()
@@ -322,13 +325,13 @@ def test_the_organisation_limits_set_the_due_times(raise_at, supervisor, governa
     limits.save()
 
     case = raise_at(at(2026, 3, 6, 16))  # a Friday
-    assert due(case, Timer.Kind.TRIAGE_REMINDER) == at(2026, 3, 9, 16)
-    assert due(case, Timer.Kind.TRIAGE_ESCALATION) == at(2026, 3, 11, 16)
-    assert due(case, Timer.Kind.REPORTER_ACKNOWLEDGEMENT) == at(2026, 3, 13, 16)
-    assert due(case, Timer.Kind.REPORTER_FEEDBACK) == at(2026, 5, 3, 16)
+    assert due(case, CaseTimer.TRIAGE_REMINDER) == at(2026, 3, 9, 16)
+    assert due(case, CaseTimer.TRIAGE_ESCALATION) == at(2026, 3, 11, 16)
+    assert due(case, CaseTimer.REPORTER_ACKNOWLEDGEMENT) == at(2026, 3, 13, 16)
+    assert due(case, CaseTimer.REPORTER_FEEDBACK) == at(2026, 5, 3, 16)
     case = move(at(2026, 3, 9, 10), case, supervisor, "start_triage")
     case = move(at(2026, 3, 9, 11), case, supervisor, "refer")
-    assert due(case, Timer.Kind.GOVERNANCE_REMINDER) == at(2026, 3, 16, 11)
+    assert due(case, CaseTimer.GOVERNANCE_REMINDER) == at(2026, 3, 16, 11)
 
     sweep(at(2026, 3, 16, 11))
     assert told(Kind.TRIAGE_REMINDER, recipient=governance).count() == 1
@@ -343,7 +346,7 @@ def test_a_referred_case_without_a_decision_reminds_the_governance_head(raise_at
     case = move(at(2026, 3, 25, 9), case, supervisor, "start_triage")
     # Referred on Thursday 26 March 2026: ten working days, less Good Friday and Easter Monday.
     case = move(at(2026, 3, 26, 11), case, supervisor, "refer")
-    assert due(case, Timer.Kind.GOVERNANCE_REMINDER) == at(2026, 4, 13, 11)
+    assert due(case, CaseTimer.GOVERNANCE_REMINDER) == at(2026, 4, 13, 11)
     move(at(2026, 3, 27, 9), case, governance, "start_review")  # reviewing is not deciding
 
     sweep(at(2026, 4, 13, 10, 59))
@@ -400,7 +403,7 @@ def referred_at(raise_at, supervisor):
 def test_the_handler_is_warned_before_the_reporter_must_be_acknowledged(referred_at, supervisor):
     case = referred_at(at(2026, 3, 2, 9))
     # Calendar days: due Monday 9 March, warned two days before, on the Saturday.
-    assert due(case, Timer.Kind.REPORTER_ACKNOWLEDGEMENT) == at(2026, 3, 7, 9)
+    assert due(case, CaseTimer.REPORTER_ACKNOWLEDGEMENT) == at(2026, 3, 7, 9)
     sweep(at(2026, 3, 7, 8, 59))
     assert not told(Kind.REPORTER_FEEDBACK).exists()
     sweep(at(2026, 3, 7, 9))
@@ -420,7 +423,7 @@ def test_a_message_to_the_reporter_is_the_acknowledgement(raise_at, supervisor):
 def test_the_handler_is_warned_before_feedback_is_due_unless_it_was_given(referred_at, supervisor):
     case = referred_at(at(2026, 3, 2, 9))
     # Three months on is 2 June 2026 (across the change to summer time): warned on 31 May.
-    assert due(case, Timer.Kind.REPORTER_FEEDBACK) == at(2026, 5, 31, 9)
+    assert due(case, CaseTimer.REPORTER_FEEDBACK) == at(2026, 5, 31, 9)
     # Acknowledged the next day: that is not yet the feedback.
     act(at(2026, 3, 3, 9), services.case_message_reporter, case=case, by=supervisor, text="Thank you.")
     sweep(at(2026, 5, 31, 8, 59))
@@ -433,9 +436,11 @@ def test_the_handler_is_warned_before_feedback_is_due_unless_it_was_given(referr
 def test_a_message_a_week_or_more_after_raising_is_the_feedback(raise_at, supervisor):
     case = raise_at(at(2026, 3, 2, 9))
     act(at(2026, 3, 9, 9), services.case_message_reporter, case=case, by=supervisor, text="We found ...")
-    assert not Timer.objects.filter(
-        case=case, kind__in=["reporter_acknowledgement", "reporter_feedback"]
-    ).filter(cancelled_at=None)
+    assert (
+        not timers_of_case(case)
+        .filter(kind__in=["reporter_acknowledgement", "reporter_feedback"])
+        .filter(cancelled_at=None)
+    )
     sweep(at(2026, 6, 30, 9))
     assert not told(Kind.REPORTER_FEEDBACK).exists()
 
@@ -453,14 +458,14 @@ def test_a_reopened_case_starts_new_rounds_of_its_timers(raise_at, supervisor):
     case = move(at(2026, 3, 3, 9), case, supervisor, "close_at_triage")
     case = move(at(2026, 3, 16, 9), case, supervisor, "reopen_triage")
 
-    waiting = Timer.objects.filter(case=case, cancelled_at=None, fired_at=None)
+    waiting = timers_of_case(case).filter(cancelled_at=None, fired_at=None)
     assert {(t.kind, t.note) for t in waiting} == {
         ("triage_reminder", "round 2"),
         ("triage_escalation", "round 2"),
         ("reporter_feedback", "round 2"),  # already acknowledged: no new acknowledgement warning
     }
-    assert due(case, Timer.Kind.TRIAGE_REMINDER) == at(2026, 3, 18, 9)
-    assert due(case, Timer.Kind.REPORTER_FEEDBACK) == at(2026, 6, 14, 9)
+    assert due(case, CaseTimer.TRIAGE_REMINDER) == at(2026, 3, 18, 9)
+    assert due(case, CaseTimer.REPORTER_FEEDBACK) == at(2026, 6, 14, 9)
     assert sweep(at(2026, 3, 17, 9)) == 0
     assert sweep(at(2026, 3, 18, 9)) == 1
     assert told(Kind.TRIAGE_REMINDER, recipient=supervisor).count() == 1
@@ -494,7 +499,7 @@ def test_a_removal_request_past_its_deadline_is_marked_overdue_once(
     under_review, supervisor, governance, other_staff, django_capture_on_commit_callbacks
 ):
     request = request_removal(under_review, governance, other_staff)
-    assert due(under_review, Timer.Kind.REMOVAL_OVERDUE) == at(2026, 3, 14)
+    assert due(under_review, CaseTimer.REMOVAL_OVERDUE) == at(2026, 3, 14)
     sweep(at(2026, 3, 13, 23, 59))
     assert not told(Kind.ACTION_DUE).exists()
     mail.outbox.clear()

@@ -18,13 +18,13 @@ from django.db import connection, transaction
 from notifications.models import Kind, Notification
 from people.roles import Role
 from policies import services as policy_services
-from reminders.models import Limits, SentReminder
-from reminders.policy_reminders import (
+from policies.reminders import (
     acknowledgement_reminders_send,
     acknowledgement_summaries_send,
-    claim,
     review_alerts_send,
 )
+from reminders.models import Limits, SentReminder
+from reminders.services import claim
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

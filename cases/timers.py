@@ -1,9 +1,10 @@
-"""Case timers (triage, governance review, reporter feedback, removal requests), and who is told what.
+"""Case timers (triage, governance review, reporter feedback, removal requests): when they start, when
+they stop, and what the sweep does when one falls due.
 
 Timers are rows (reminders.models.Timer): the case services start them when something happens, through
 the `case_timers_on_*` functions below, and cancel them when what they wait for is done; the sweep
-(reminders.sweep) fires them. Every handler checks again, at fire time, that its timer still applies,
-and does nothing if it does not.
+(reminders.sweep) fires them and calls the handlers registered here with `@handles`. Every handler
+checks again, at fire time, that its timer still applies, and does nothing if it does not.
 
 What the words mean here:
 
@@ -17,14 +18,14 @@ What the words mean here:
 - The reporter is *acknowledged* by the first message sent to them after the clock started.
 - The reporter is *given feedback* when the case is closed, or by a message sent to them at least
   `reporter_acknowledgement_days` after the clock started (an earlier message is the acknowledgement).
-- A removal request is *overdue* from the local midnight after its deadline day, while still pending.
+- A removal request is *overdue* from the local midnight after its deadline day, while still pending
+  (RemovalRequest.overdue_from, clause 2.5).
 - Due times are fixed when a timer starts: a change to Limits applies to timers started afterwards.
-- *Rounds*: a timer kind is unique per (case, note). The first round has an empty note; a reopened case
+- *Rounds*: a timer kind is unique per (subject, note). The first round has an empty note; a reopened case
   starts a new round ("round 2", "round 3", …) and the timers of earlier rounds stay as history.
 
-Who is told: never the subject of a concern, whatever else they are (`_tell` filters them out), nor the
-person who did what is being told. Titles are neutral, a case reference and what is awaited, never a
-name, a platform or what was posted; the link is the case page, which applies its own access rules.
+Who is told is decided as for every case notification (cases.notify): never the subject of a concern,
+nor the person who did what is being told; neutral titles, and a link to the case page.
 """
 
 import datetime
@@ -32,12 +33,22 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Permission
+from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record_many
-from cases.models import (
+from notifications.models import Kind
+from notifications.services import notify_each
+from people.roles import Role
+from people.selectors import role_holders
+from reminders.calendar import add_working_days
+from reminders.models import Limits, Timer
+from reminders.sweep import handles, timers_cancel, timers_of
+
+from .models import (
+    AWAITING_DECISION,
     CLOSED_STAGES,
     TRIAGE_STAGES,
     Case,
@@ -46,37 +57,26 @@ from cases.models import (
     RemovalRequest,
     Stage,
 )
-from notifications.models import Kind
-from notifications.services import Message, notify_each
-from people.models import User
-from people.roles import Role
+from .notify import case_messages, case_referred_notify
 
-from .calendar import add_working_days
-from .models import Limits, Timer
-from .sweep import handles, timers_cancel
 
-TRIAGE_TIMERS = (Timer.Kind.TRIAGE_REMINDER, Timer.Kind.TRIAGE_ESCALATION)
-REPORTER_TIMERS = (Timer.Kind.REPORTER_ACKNOWLEDGEMENT, Timer.Kind.REPORTER_FEEDBACK)
-# A referred case waits for the governance head's decision in these stages.
-AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
+class CaseTimer(models.TextChoices):
+    """The kinds of timer handled here. The subject of each is its case, but for REMOVAL_OVERDUE: its
+    removal request. (The breach clock's kinds are cases.breach.BreachTimer.)"""
+
+    TRIAGE_REMINDER = "triage_reminder", "Remind the handler to triage"
+    TRIAGE_ESCALATION = "triage_escalation", "Escalate an untriaged case to the Head of Service"
+    GOVERNANCE_REMINDER = "governance_reminder", "Remind the governance head to decide"
+    REPORTER_ACKNOWLEDGEMENT = "reporter_acknowledgement", "Warn: acknowledge the reporter"
+    REPORTER_FEEDBACK = "reporter_feedback", "Warn: give the reporter feedback"
+    REMOVAL_OVERDUE = "removal_overdue", "A removal request's deadline has passed"
+
+
+TRIAGE_TIMERS = (CaseTimer.TRIAGE_REMINDER, CaseTimer.TRIAGE_ESCALATION)
+REPORTER_TIMERS = (CaseTimer.REPORTER_ACKNOWLEDGEMENT, CaseTimer.REPORTER_FEEDBACK)
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
-
-
-def governance_heads():
-    return User.objects.filter(is_active=True, groups__name=Role.GOVERNANCE).distinct().order_by("pk")
-
-
-def _messages(*, case, recipients, kind, title, exclude=()):
-    """What to tell whom about a case. The one place that keeps its subject, and whoever acted, out of it."""
-    barred = {case.subject_person_id, *(person.pk for person in exclude if person is not None)}
-    link = case.get_absolute_url()
-    return [Message(p, kind, title, link) for p in recipients if p is not None and p.pk not in barred]
-
-
-def _tell(**what):
-    return notify_each(_messages(**what))
 
 
 def _day(value):
@@ -94,26 +94,34 @@ def feedback_due(started_at, limits):
     return timezone.localtime(started_at) + relativedelta(months=limits.reporter_feedback_months)
 
 
-def _start(*, kind, case, due_at, started_at, removal_request=None):
+def timers_of_case(case):
+    """Every timer about a case: its own, and those of its removal requests."""
+    return timers_of(case) | timers_of(*case.removalrequests.all())
+
+
+def _start(*, kind, subject, due_at, started_at):
     """Start a new round of a timer, cancelling the one still waiting, if any."""
-    same = {"kind": kind, "case": case, "removal_request": removal_request}
-    timers_cancel(**same)
-    rounds = Timer.objects.filter(**same).count()
+    timers_cancel(subject, kind=kind)
+    rounds = timers_of(subject).filter(kind=kind).count()
     return Timer.objects.create(
-        **same, due_at=due_at, created_at=started_at, note=f"round {rounds + 1}" if rounds else ""
+        kind=kind,
+        subject=subject,
+        due_at=due_at,
+        created_at=started_at,
+        note=f"round {rounds + 1}" if rounds else "",
     )
 
 
 def _start_triage_timers(case, started_at, limits):
     _start(
-        kind=Timer.Kind.TRIAGE_REMINDER,
-        case=case,
+        kind=CaseTimer.TRIAGE_REMINDER,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.triage_reminder_working_days),
     )
     _start(
-        kind=Timer.Kind.TRIAGE_ESCALATION,
-        case=case,
+        kind=CaseTimer.TRIAGE_ESCALATION,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.triage_escalation_working_days),
     )
@@ -121,8 +129,8 @@ def _start_triage_timers(case, started_at, limits):
 
 def _start_governance_timer(case, started_at, limits):
     _start(
-        kind=Timer.Kind.GOVERNANCE_REMINDER,
-        case=case,
+        kind=CaseTimer.GOVERNANCE_REMINDER,
+        subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.governance_reminder_working_days),
     )
@@ -132,14 +140,14 @@ def _start_reporter_timers(case, started_at, limits, *, acknowledged=False):
     warning = relativedelta(days=limits.reporter_warning_days)
     if not acknowledged:
         _start(
-            kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT,
-            case=case,
+            kind=CaseTimer.REPORTER_ACKNOWLEDGEMENT,
+            subject=case,
             started_at=started_at,
             due_at=acknowledgement_due(started_at, limits) - warning,
         )
     _start(
-        kind=Timer.Kind.REPORTER_FEEDBACK,
-        case=case,
+        kind=CaseTimer.REPORTER_FEEDBACK,
+        subject=case,
         started_at=started_at,
         due_at=feedback_due(started_at, limits) - warning,
     )
@@ -171,7 +179,7 @@ def case_timers_on_stage_change(*, case, by, previous):
 
 
 def case_timers_on_triaged(*, case):
-    timers_cancel(case=case, kind__in=TRIAGE_TIMERS)
+    timers_cancel(case, kind__in=TRIAGE_TIMERS)
 
 
 def case_timers_on_refer(*, case):
@@ -180,12 +188,12 @@ def case_timers_on_refer(*, case):
 
 
 def case_timers_on_decision(*, case):
-    timers_cancel(case=case, kind=Timer.Kind.GOVERNANCE_REMINDER)
+    timers_cancel(case, kind=CaseTimer.GOVERNANCE_REMINDER)
 
 
 def case_timers_on_close(*, case):
     """Closed: the reporter sees the outcome stage on their case, which is the feedback owed to them."""
-    timers_cancel(case=case, kind__in=REPORTER_TIMERS)
+    timers_cancel(case, kind__in=REPORTER_TIMERS)
 
 
 def case_timers_on_reopen(*, case):
@@ -205,71 +213,22 @@ def case_timers_on_message_to_reporter(*, case, event):
     """A message to the reporter acknowledges them; sent late enough after the clock started, it is also
     the feedback owed to them (see the module's definitions)."""
     limits = Limits.current()
-    timers_cancel(case=case, kind=Timer.Kind.REPORTER_ACKNOWLEDGEMENT, created_at__lte=event.at)
+    timers_cancel(case, kind=CaseTimer.REPORTER_ACKNOWLEDGEMENT, created_at__lte=event.at)
     started_by = timezone.localtime(event.at) - relativedelta(days=limits.reporter_acknowledgement_days)
-    timers_cancel(case=case, kind=Timer.Kind.REPORTER_FEEDBACK, created_at__lte=started_by)
-
-
-def removal_overdue_at(removal_request):
-    """The local midnight after the deadline day: the whole deadline day is allowed."""
-    day_after = removal_request.deadline + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+    timers_cancel(case, kind=CaseTimer.REPORTER_FEEDBACK, created_at__lte=started_by)
 
 
 def case_timers_on_removal_request(*, removal_request):
     _start(
-        kind=Timer.Kind.REMOVAL_OVERDUE,
-        case=removal_request.case,
-        removal_request=removal_request,
+        kind=CaseTimer.REMOVAL_OVERDUE,
+        subject=removal_request,
         started_at=removal_request.recorded_at,
-        due_at=removal_overdue_at(removal_request),
+        due_at=removal_request.overdue_from(),
     )
 
 
 def case_timers_on_removal_resolved(*, removal_request):
-    timers_cancel(removal_request=removal_request)
-
-
-# --- Event notifications: the case services call these too ---------------------------------------------
-
-
-def case_routed_notify(*, case):
-    _tell(
-        case=case,
-        recipients=[case.handler],
-        kind=Kind.CASE_ROUTED,
-        title=f"Case {case.reference} has been routed to you for triage",
-    )
-
-
-def case_reassigned_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=[case.handler],
-        kind=Kind.CASE_ROUTED,
-        title=f"Case {case.reference} has been assigned to you",
-        exclude=[by],
-    )
-
-
-def case_referred_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=governance_heads(),
-        kind=Kind.CASE_REFERRED,
-        title=f"Case {case.reference} has been referred to you for a decision",
-        exclude=[by],
-    )
-
-
-def reporter_message_notify(*, case, by):
-    _tell(
-        case=case,
-        recipients=[case.reporter],
-        kind=Kind.REPORTER_MESSAGE,
-        title=f"There is a new message for you about concern {case.reference}",
-        exclude=[by],
-    )
+    timers_cancel(removal_request)
 
 
 # --- Handlers: the sweep calls these with a batch of due timers of one kind ------------------------------
@@ -278,18 +237,18 @@ def reporter_message_notify(*, case, by):
 def _cases(timers, **filters):
     # Only what a reminder says and whom it goes to: a sweep may load thousands of cases at once.
     return (
-        Case.objects.filter(pk__in={t.case_id for t in timers}, **filters)
+        Case.objects.filter(pk__in={t.subject_id for t in timers}, **filters)
         .select_related("handler")
         .only("id", "reference", "subject_person_id", "handler__id", "handler__is_active")
     )
 
 
-@handles(Timer.Kind.TRIAGE_REMINDER)
+@handles(CaseTimer.TRIAGE_REMINDER)
 def triage_reminders_send(*, timers, now):
     """Remind the handler of each case still waiting for triage."""
     batch = []
     for case in _cases(timers, stage__in=TRIAGE_STAGES):
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.TRIAGE_REMINDER,
@@ -333,7 +292,7 @@ def _hand_over(changes, now):
     Case.objects.bulk_update([case for case, _, _ in changes], ["handler", "updated_at"])
 
 
-@handles(Timer.Kind.TRIAGE_ESCALATION)
+@handles(CaseTimer.TRIAGE_ESCALATION)
 def triage_escalations_send(*, timers, now):
     """Escalate each case still untriaged: the Head of Service of the reporter's team becomes its handler
     (as a reassignment would do it), the timeline records the escalation, and the new handler and the
@@ -342,7 +301,7 @@ def triage_escalations_send(*, timers, now):
     cases = list(
         Case.objects.select_for_update(of=("self",))
         .select_related("handler", "reporter_team__head_of_service")
-        .filter(pk__in={t.case_id for t in timers}, stage__in=TRIAGE_STAGES)
+        .filter(pk__in={t.subject_id for t in timers}, stage__in=TRIAGE_STAGES)
         .order_by("pk")
     )
     if not cases:
@@ -350,7 +309,7 @@ def triage_escalations_send(*, timers, now):
     days = Limits.current().triage_escalation_working_days
     reason = f"Not triaged within {days} working days"
     late = f"it was not triaged within {days} working days"
-    heads = list(governance_heads())
+    heads = list(role_holders(Role.GOVERNANCE))
     changes = []
     events = []
     for case in cases:
@@ -378,13 +337,13 @@ def triage_escalations_send(*, timers, now):
     )
     for case in cases:
         to = new_handlers.get(case.pk)
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[to],
             kind=Kind.ESCALATION,
             title=f"Case {case.reference} has been escalated to you: {late}",
         )
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=heads,
             kind=Kind.ESCALATION,
@@ -394,14 +353,14 @@ def triage_escalations_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.GOVERNANCE_REMINDER)
+@handles(CaseTimer.GOVERNANCE_REMINDER)
 def governance_reminders_send(*, timers, now):
     """Remind the governance head(s) of each referred case still waiting for a decision."""
     batch = []
     cases = list(_cases(timers, stage__in=AWAITING_DECISION))
-    heads = list(governance_heads()) if cases else []
+    heads = list(role_holders(Role.GOVERNANCE)) if cases else []
     for case in cases:
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=heads,
             kind=Kind.TRIAGE_REMINDER,
@@ -410,8 +369,8 @@ def governance_reminders_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.REPORTER_ACKNOWLEDGEMENT)
-@handles(Timer.Kind.REPORTER_FEEDBACK)
+@handles(CaseTimer.REPORTER_ACKNOWLEDGEMENT)
+@handles(CaseTimer.REPORTER_FEEDBACK)
 def reporter_deadline_warnings_send(*, timers, now):
     """Warn the handler before the reporter's acknowledgement or feedback falls due, unless it is done."""
     batch = []
@@ -423,10 +382,10 @@ def reporter_deadline_warnings_send(*, timers, now):
     ):
         messages[case_id].append(at)
     for timer in timers:
-        case = cases.get(timer.case_id)
+        case = cases.get(timer.subject_id)
         if case is None:
             continue
-        if timer.kind == Timer.Kind.REPORTER_ACKNOWLEDGEMENT:
+        if timer.kind == CaseTimer.REPORTER_ACKNOWLEDGEMENT:
             done_by_message_from = timer.created_at
             due, what = acknowledgement_due(timer.created_at, limits), "acknowledge the reporter"
         else:
@@ -434,7 +393,7 @@ def reporter_deadline_warnings_send(*, timers, now):
             due, what = feedback_due(timer.created_at, limits), "give the reporter feedback"
         if any(at >= done_by_message_from for at in messages[case.pk]):
             continue
-        batch += _messages(
+        batch += case_messages(
             case=case,
             recipients=[case.handler],
             kind=Kind.REPORTER_FEEDBACK,
@@ -443,14 +402,14 @@ def reporter_deadline_warnings_send(*, timers, now):
     notify_each(batch)
 
 
-@handles(Timer.Kind.REMOVAL_OVERDUE)
+@handles(CaseTimer.REMOVAL_OVERDUE)
 def removal_requests_overdue(*, timers, now):
     """Mark each removal request still pending past its deadline as overdue, once (the conditional update
     on overdue_notified_at is the claim), note it on the case timeline and tell the case handler and the
     person who recorded it (clause 2.5)."""
     batch = []
     waiting = RemovalRequest.objects.filter(
-        pk__in={t.removal_request_id for t in timers},
+        pk__in={t.subject_id for t in timers},
         status=RemovalRequest.Status.PENDING,
         overdue_notified_at__isnull=True,
     )
@@ -476,7 +435,7 @@ def removal_requests_overdue(*, timers, now):
         for request in requests
     )
     for request in requests:
-        batch += _messages(
+        batch += case_messages(
             case=request.case,
             recipients=[request.case.handler, request.recorded_by],
             kind=Kind.ACTION_DUE,
