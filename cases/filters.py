@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from focuspolicy.filters import DATE_INPUT, ChosenIdFilter, date_range_form
+from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 

@@ -3,7 +3,7 @@ the API's list of records, with the same parameters, values and refusals."""
 
 import django_filters
 
-from focuspolicy.filters import DATE_INPUT, ChosenIdFilter, date_range_form, given_filters
+from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form, given_filters
 from people.models import Team, User
 from policies.filters import ClauseNumberFilter, cited_numbers
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 
-from focuspolicy.filters import IdFilter
+from core.filters import IdFilter
 
 from .models import Clause, PolicyVersion, clause_number_order
 

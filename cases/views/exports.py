@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.filters import given_filters
 from exports.downloads import table_download
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
-from focuspolicy.filters import given_filters
 
 from .. import selectors
 from ..filters import CaseFilter
