@@ -13,13 +13,16 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import access
 from cases import selectors as case_selectors
+from cases.filters import CaseFilter
 from cases.models import CaseClause, CaseEvent, Evidence
 from discipline import selectors as discipline_selectors
+from discipline.filters import RecordFilter
 from discipline.models import RecordClause
 from policies import selectors as policy_selectors
+from policies.filters import ClauseFilter, PolicyVersionFilter
 from policies.models import Clause, ClauseItem, Policy, PolicyVersion
 
-from . import filters, serializers
+from . import serializers
 from .permissions import KeepsDisciplinaryRecords
 from .schema import detail_responses, list_responses
 
@@ -70,7 +73,7 @@ class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
-    filterset_class = filters.PolicyVersionFilter
+    filterset_class = PolicyVersionFilter
     lookup_value_regex = ID
 
     def get_queryset(self):
@@ -103,7 +106,7 @@ class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ClauseSerializer
-    filterset_class = filters.ClauseFilter
+    filterset_class = ClauseFilter
     lookup_value_regex = ID
 
     def get_queryset(self):
@@ -141,7 +144,7 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
-    filterset_class = filters.CaseFilter
+    filterset_class = CaseFilter
     lookup_field = "reference"
     lookup_value_regex = REFERENCE
 
@@ -216,12 +219,12 @@ class MyConcernViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.DisciplinaryRecordSerializer
     permission_classes = [*viewsets.ReadOnlyModelViewSet.permission_classes, KeepsDisciplinaryRecords]
-    filterset_class = filters.DisciplinaryRecordFilter
+    filterset_class = RecordFilter
     lookup_field = "reference"
     lookup_value_regex = REFERENCE
 
     def get_queryset(self):
-        # The filter set hands its values to discipline.selectors.filter_records, the one door for records.
+        # RecordFilter hands its values to discipline.selectors.filter_records, the one door for records.
         return discipline_selectors.records_visible_to(self.request.user)
 
     def filter_queryset(self, queryset):

@@ -1,51 +1,73 @@
-"""The filters of the disciplinary record list, shared by the page and its CSV and Excel exports."""
+"""The filters of the disciplinary record list: one FilterSet for HR's page, its CSV and Excel downloads and
+the API's list of records, with the same parameters, values and refusals."""
 
-from django import forms
+import django_filters
 
+from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form, given_filters
 from people.models import Team, User
+from policies.filters import ClauseNumberFilter, cited_numbers
 
-from .models import Outcome
-from .selectors import WARNING_STATES
+from .models import DisciplinaryRecord, Outcome, RecordClause
+from .selectors import WARNING_STATES, filter_records
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _WARNING_LABELS = {"live": "Live warnings", "expired": "Expired warnings"}
 
 
-class RecordFilterForm(forms.Form):
-    """A value that does not fit is shown as an error and not used; `filters()` gives the rest."""
+def _cited(records):
+    return cited_numbers(RecordClause.objects.filter(record__in=records))
 
-    opened_from = forms.DateField(label="Opened from", required=False, widget=_DATE)
-    opened_to = forms.DateField(label="Opened to", required=False, widget=_DATE)
-    outcome = forms.ChoiceField(
-        label="Outcome in force", choices=[("", "Any outcome"), *Outcome.choices], required=False
+
+class RecordFilter(django_filters.FilterSet):
+    """The filters of discipline.selectors.filter_records, the one door for records, which applies them to
+    the records the person may see (the queryset given is only where the clause numbers offered come from).
+
+    `today` (by default the local date) is the day a warning is live or expired on.
+    """
+
+    opened_from = django_filters.DateFilter(
+        label="Opened from", widget=DATE_INPUT, help_text="Opened on or after this day."
     )
-    team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.all(), empty_label="All teams", required=False
+    opened_to = django_filters.DateFilter(
+        label="Opened to", widget=DATE_INPUT, help_text="Opened on or before this day."
     )
-    employment_type = forms.ChoiceField(
-        label="Employment type", choices=[("", "Any type"), *User.EmploymentType.choices], required=False
+    outcome = django_filters.ChoiceFilter(
+        choices=Outcome.choices,
+        label="Outcome in force",
+        empty_label="Any outcome",
+        help_text="The outcome in force.",
     )
-    clause = forms.ChoiceField(label="Clause", required=False)
-    warning = forms.ChoiceField(
+    team = ChosenIdFilter(
+        queryset=Team.objects.all(),
+        label="Team",
+        empty_label="All teams",
+        help_text="The id of the employee's team when the record was opened.",
+    )
+    employment_type = django_filters.ChoiceFilter(
+        choices=User.EmploymentType.choices, label="Employment type", empty_label="Any type"
+    )
+    clause = ClauseNumberFilter(
+        label="Clause",
+        cited=_cited,
+        help_text="Records alleging a breach of this clause, e.g. 5.2: one that a record you may see cites.",
+    )
+    warning = django_filters.ChoiceFilter(
+        choices=[(state, _WARNING_LABELS[state]) for state in WARNING_STATES],
         label="Warning",
-        choices=[("", "Any"), *[(state, _WARNING_LABELS[state]) for state in WARNING_STATES]],
-        required=False,
+        empty_label="Any",
+        help_text="live: a written warning still in force; expired: one that has lapsed.",
     )
 
-    def __init__(self, *args, clause_numbers, **kwargs):
+    class Meta:
+        model = DisciplinaryRecord
+        fields = []
+        form = date_range_form("opened_from", "opened_to")
+
+    def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clause"].choices = [("", "Any clause"), *[(number, number) for number in clause_numbers]]
+        self.today = today
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("opened_from"), cleaned.get("opened_to")
-        if start and end and start > end:
-            self.add_error("opened_to", "The end of the range must not be before its start.")
-        return cleaned
-
-    def filters(self):
-        """The valid filters for discipline.selectors.filter_records; {} for an unbound form."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()  # Invalid fields are left out of cleaned_data and shown as errors.
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = filter_records(user=self.request.user, filters=given_filters(self), today=self.today)
+        return self._qs

@@ -6,8 +6,6 @@ themselves. Everyone else gets none.
 
 from django.db.models import Prefetch
 
-from policies.models import clause_number_order
-
 from .models import WARNINGS, DisciplinaryRecord, RecordClause
 
 
@@ -72,17 +70,9 @@ def filter_records(*, user, filters=None, today=None):
     )
 
 
-def clause_numbers_in_use(*, user):
-    """The clause numbers of the records this person may see, in reading order (5.2 before 5.10)."""
-    clauses = RecordClause.objects.filter(record__in=records_visible_to(user)).order_by()
-    numbers = set(clauses.values_list("number", flat=True).distinct())
-    return sorted(numbers, key=clause_number_order)
-
-
 __all__ = [
     "WARNINGS",
     "WARNING_STATES",
-    "clause_numbers_in_use",
     "filter_records",
     "record_for_user",
     "records_visible_to",

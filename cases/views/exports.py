@@ -1,6 +1,6 @@
 """The full case list as CSV or Excel, for the Head of Business and Governance.
 
-The export holds the cases the all-cases page shows for the same filters and sort (the same form and
+The export holds the cases the all-cases page shows for the same filters and sort (the same FilterSet and
 selector), with the export right on top; anyone else gets a 404. Every export is audited before it is sent.
 """
 
@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.filters import given_filters
 from exports.downloads import table_download
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
 
 from .. import selectors
+from ..filters import CaseFilter
 from ..models import CaseClause, Outcome, Platform, Stage, SubjectKind
-from .queues import CaseFilterForm
 
 EXPORT = "cases.export_cases"
 _kind = choice_label(SubjectKind.choices)
@@ -65,24 +66,21 @@ CASE_TABLE = Table(
 def _export(request, format):
     if not request.user.has_perm(EXPORT):
         raise Http404("No such page.")
-    form = CaseFilterForm(
-        request.GET or None, clause_numbers=selectors.clause_numbers_in_use(user=request.user)
+    filterset = CaseFilter(
+        request.GET or None, queryset=selectors.all_cases(user=request.user), request=request
     )
-    filters, sort = {}, selectors.DEFAULT_SORT
-    if form.is_bound:
-        if not form.is_valid():
-            # An export must hold what was asked for: a filter left out would export more than that.
-            messages.error(request, "Nothing was exported: correct the filters below, then download again.")
-            return redirect(f"{reverse('cases:all')}?{request.GET.urlencode()}")
-        filters = {name: value for name, value in form.cleaned_data.items() if name != "sort"}
-        sort = form.cleaned_data.get("sort") or selectors.DEFAULT_SORT
+    if filterset.is_bound and not filterset.is_valid():
+        # An export must hold what was asked for: a filter left out would export more than that.
+        messages.error(request, "Nothing was exported: correct the filters below, then download again.")
+        return redirect(f"{reverse('cases:all')}?{request.GET.urlencode()}")
+    filters = given_filters(filterset)
     return table_download(
         format=format,
         table=CASE_TABLE,
-        queryset=selectors.all_cases(user=request.user, filters=filters, sort=sort),
+        queryset=filterset.qs,
         by=request.user,
         what="cases",
-        filters={**filters, "sort": sort},
+        filters={"sort": selectors.DEFAULT_SORT, **filters},
         filename=f"cases-{timezone.localdate().isoformat()}",
         sheet_title="Cases",
     )

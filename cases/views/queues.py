@@ -4,7 +4,6 @@ Every list comes from cases.selectors, which build on cases.access. Pages for a 
 to everyone else, like a case they may not see. Lists are not audited; opening a case or a referral is.
 """
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,43 +11,11 @@ from django.shortcuts import render
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from people.models import Team
 
 from .. import access, selectors
-from ..models import Platform, Stage, SubjectKind
+from ..filters import CaseFilter
 
 PER_PAGE = 50
-
-
-class CaseFilterForm(forms.Form):
-    """The filters of the full case list. A value that does not fit is shown as an error and not used."""
-
-    reference = forms.CharField(label="Reference contains", max_length=20, required=False)
-    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
-    platform = forms.ChoiceField(choices=[("", "Any platform"), *Platform.choices], required=False)
-    clause = forms.ChoiceField(label="Clause", required=False)
-    category = forms.ChoiceField(
-        label="About", choices=[("", "Anyone"), *SubjectKind.choices], required=False
-    )
-    team = forms.ModelChoiceField(
-        label="Reporter's team", queryset=Team.objects.all(), empty_label="All teams", required=False
-    )
-    age = forms.TypedChoiceField(
-        label="Raised",
-        choices=[("", "Any time"), *[(days, f"More than {days} days ago") for days in selectors.AGE_CHOICES]],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    sort = forms.ChoiceField(
-        choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
-        required=False,
-        widget=forms.HiddenInput,
-    )
-
-    def __init__(self, *args, clause_numbers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clause"].choices = [("", "Any clause"), *[(number, number) for number in clause_numbers]]
 
 
 def _sort_headers(current, columns):
@@ -91,18 +58,14 @@ def governance_queue(request):
 def all_cases(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    form = CaseFilterForm(
-        request.GET or None, clause_numbers=selectors.clause_numbers_in_use(user=request.user)
+    filterset = CaseFilter(
+        request.GET or None, queryset=selectors.all_cases(user=request.user), request=request
     )
-    filters, sort = {}, selectors.DEFAULT_SORT
-    if form.is_bound:
-        form.is_valid()  # Invalid fields are left out of cleaned_data and shown as errors.
-        filters = {name: value for name, value in form.cleaned_data.items() if name != "sort"}
-        sort = form.cleaned_data.get("sort") or selectors.DEFAULT_SORT
-    cases = selectors.all_cases(user=request.user, filters=filters, sort=sort)
+    cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
+    sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     headers = _sort_headers(
-        sort,
+        sort or selectors.DEFAULT_SORT,
         [
             ("Reference", "reference"),
             ("Stage", "stage"),
@@ -115,7 +78,7 @@ def all_cases(request):
             ("Handler", None),
         ],
     )
-    return render(request, "cases/all_cases.html", {"form": form, "page": page, "headers": headers})
+    return render(request, "cases/all_cases.html", {"form": filterset.form, "page": page, "headers": headers})
 
 
 @login_required

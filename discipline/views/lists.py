@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.filters import given_filters
 from exports.downloads import table_download
 from exports.pdf import pdf_response
 from exports.services import export_audit
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
 from people.models import User
 
-from ..filters import RecordFilterForm
+from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import clause_numbers_in_use, filter_records, record_for_user
+from ..selectors import record_for_user, records_visible_to
 
 PER_PAGE = 50
 VIEW = "discipline.view_disciplinary_records"
@@ -68,8 +69,10 @@ def record_table(*, today):
     )
 
 
-def _filter_form(request):
-    return RecordFilterForm(request.GET or None, clause_numbers=clause_numbers_in_use(user=request.user))
+def _filterset(request, today):
+    return RecordFilter(
+        request.GET or None, queryset=records_visible_to(request.user), request=request, today=today
+    )
 
 
 @login_required
@@ -77,16 +80,16 @@ def _filter_form(request):
 def record_list(request):
     if not request.user.has_perm(VIEW):
         raise Http404("No such page.")
-    form = _filter_form(request)
     today = timezone.localdate()
-    records = filter_records(user=request.user, filters=form.filters(), today=today)
+    filterset = _filterset(request, today)
+    records = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
     rows = [(record, record.warning_status(today)) for record in page]
     return render(
         request,
         "discipline/list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page": page,
             "rows": rows,
             "can_export": request.user.has_perm(EXPORT),
@@ -98,20 +101,19 @@ def record_list(request):
 def _export(request, format):
     if not request.user.has_perm(EXPORT):
         raise Http404("No such page.")
-    form = _filter_form(request)
-    filters = form.filters()
-    if form.errors:
+    today = timezone.localdate()
+    filterset = _filterset(request, today)
+    if filterset.is_bound and not filterset.is_valid():
         # An export must hold what was asked for: a filter left out would export more than that.
         messages.error(request, "Nothing was exported: correct the filters below, then download again.")
         return redirect(f"{reverse('discipline:list')}?{request.GET.urlencode()}")
-    today = timezone.localdate()
     return table_download(
         format=format,
         table=record_table(today=today),
-        queryset=filter_records(user=request.user, filters=filters, today=today),
+        queryset=filterset.qs,
         by=request.user,
         what="disciplinary records",
-        filters=filters,
+        filters=given_filters(filterset),
         filename=f"disciplinary-records-{today.isoformat()}",
         sheet_title="Disciplinary records",
     )

@@ -112,7 +112,7 @@ def test_the_export_follows_the_filters_and_sort_of_the_all_cases_page(
     rows = csv_rows(download(client, governance, "csv", sort="stage"))
     in_workflow_order = [case_about_colleague.reference, third.reference, public_case.reference]
     assert [row[0] for row in rows[1:]] == in_workflow_order
-    rows = csv_rows(download(client, governance, "csv", category=SubjectKind.COLLEAGUE))
+    rows = csv_rows(download(client, governance, "csv", subject_kind=SubjectKind.COLLEAGUE))
     assert [row[0] for row in rows[1:]] == [case_about_colleague.reference]
 
 

@@ -1,0 +1,110 @@
+"""The filters of the case lists, one FilterSet for the governance head's All cases page, its downloads and
+the API's list of cases: the same parameters, the same values, the same refusals."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+
+from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form
+from people.models import Team
+from policies.filters import ClauseNumberFilter, cited_numbers
+
+from . import selectors
+from .models import Case, CaseClause, Platform, Stage, SubjectKind
+
+
+def _cited(cases):
+    return cited_numbers(CaseClause.objects.filter(case__in=cases))
+
+
+class CaseFilter(django_filters.FilterSet):
+    """Filters for a list of cases; each narrows the queryset it is given (a list from cases.selectors).
+
+    `sort` orders the list by a column, as the All cases page's headings do ("-" for the reverse); without
+    it the list keeps its own order (newest first). It is accepted by the API too, so that the page and the
+    API take the same parameters.
+    """
+
+    reference = django_filters.CharFilter(
+        label="Reference contains", max_length=20, lookup_expr="icontains", help_text="Part of a reference."
+    )
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label="Stage", empty_label="Any stage")
+    platform = django_filters.ChoiceFilter(
+        choices=Platform.choices, label="Platform", empty_label="Any platform"
+    )
+    clause = ClauseNumberFilter(
+        label="Clause",
+        cited=_cited,
+        method="filter_clause",
+        help_text="Cases that may breach this clause, e.g. 5.2: one that a case you may see cites.",
+    )
+    subject_kind = django_filters.ChoiceFilter(
+        choices=SubjectKind.choices,
+        label="About",
+        empty_label="Anyone",
+        help_text="Who the concern is about.",
+    )
+    team = ChosenIdFilter(
+        field_name="reporter_team",
+        queryset=Team.objects.all(),
+        label="Reporter's team",
+        empty_label="All teams",
+        help_text="The id of the reporter's team.",
+    )
+    age = extend_schema_field(
+        {
+            "type": "integer",
+            "enum": list(selectors.AGE_CHOICES),
+            "description": "Raised more than this many days ago.",
+        }
+    )(
+        django_filters.TypedChoiceFilter(
+            choices=[
+                ("", "Any time"),
+                *[(days, f"More than {days} days ago") for days in selectors.AGE_CHOICES],
+            ],
+            coerce=int,
+            empty_value=None,
+            label="Raised",
+            method="filter_age",
+            help_text="Raised more than this many days ago.",
+        )
+    )
+    raised_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="Raised from",
+        widget=DATE_INPUT,
+        help_text="Raised on or after this day.",
+    )
+    raised_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="Raised to",
+        widget=DATE_INPUT,
+        help_text="Raised on or before this day.",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
+        method="sort_by",
+        widget=forms.HiddenInput,
+        help_text="The column to sort by: reference, stage (in workflow order), raised or age; "
+        "with '-' before it for the reverse order.",
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+        form = date_range_form("raised_from", "raised_to")
+
+    def filter_clause(self, queryset, name, value):
+        return queryset.filter(pk__in=CaseClause.objects.filter(number=value).values("case_id"))
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*selectors.sort_fields(sort=value))

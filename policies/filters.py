@@ -1,0 +1,80 @@
+"""The filters of the lists of policy versions and clauses (the API's), and the clause number filter that
+the case and disciplinary record lists share: clause numbers are the policy's."""
+
+import functools
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
+
+from core.filters import IdFilter
+
+from .models import Clause, PolicyVersion, clause_number_order
+
+CLAUSE_NUMBER = r"^\d{1,3}\.\d{1,3}$"
+
+
+class ClauseNumberFilter(django_filters.CharFilter):
+    """A clause number as the policy writes it, such as 5.2.
+
+    With `cited`, a function that takes the list's queryset and returns the clause numbers it cites, the
+    form offers those numbers to choose from (in reading order) and refuses any other: a page shows them as
+    a list, and the API refuses another number with a 400 as the page shows it as an error. The numbers
+    are read from the database at most once, and only when the form is shown or a number is given.
+    """
+
+    def __init__(self, *args, cited=None, **kwargs):
+        self.cited = cited
+        kwargs["validators"] = [RegexValidator(CLAUSE_NUMBER, "Give a clause number such as 5.2.")]
+        kwargs.setdefault("help_text", "A clause number, such as 5.2.")
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": "string", "pattern": CLAUSE_NUMBER, "description": kwargs["help_text"]})(
+            self
+        )
+
+    @property
+    def field(self):
+        if self.cited is not None and not hasattr(self, "_field"):
+            queryset = self.parent.queryset
+
+            @functools.cache
+            def choices():
+                return [("", "Any clause"), *[(number, number) for number in self.cited(queryset)]]
+
+            extra = {key: value for key, value in self.extra.items() if key != "validators"}
+            self._field = forms.ChoiceField(label=self.label, choices=choices, **extra)
+        return super().field
+
+
+def cited_numbers(clauses):
+    """The distinct numbers of these clauses (a queryset of CaseClause or RecordClause), in reading order:
+    5.2 before 5.10."""
+    numbers = set(clauses.order_by().values_list("number", flat=True).distinct())
+    return sorted(numbers, key=clause_number_order)
+
+
+class PolicyVersionFilter(django_filters.FilterSet):
+    policy = django_filters.CharFilter(field_name="policy__slug", help_text="The policy's slug.")
+    status = django_filters.ChoiceFilter(choices=PolicyVersion.Status.choices)
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["policy", "status"]
+
+
+class ClauseFilter(django_filters.FilterSet):
+    policy = django_filters.CharFilter(
+        field_name="section__version__policy__slug", help_text="The policy's slug."
+    )
+    version = IdFilter(field_name="section__version_id", help_text="The version's id.")
+    status = django_filters.ChoiceFilter(
+        field_name="section__version__status",
+        choices=PolicyVersion.Status.choices,
+        help_text="The version's status: approved for the clauses in force.",
+    )
+    number = ClauseNumberFilter(field_name="number")
+
+    class Meta:
+        model = Clause
+        fields = ["policy", "version", "status", "number"]
