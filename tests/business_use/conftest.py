@@ -82,14 +82,25 @@ def actors(staff, supervisor, comms, head_of_service):
     return {"requester": staff, "approver": supervisor, "communications": comms, "adviser": head_of_service}
 
 
+def request_made(actors, kind, state=None, **fields):
+    """A request from actors["requester"], moved to `state` by the people in `actors`."""
+    request = services.business_use_submit(
+        requester=actors["requester"], kind=kind, **{**FIELDS[kind], **fields}
+    )
+    for move, who in PATHS[kind][state or services.KINDS[kind].first_state]:
+        request = services.business_use_move(request=request, by=actors[who], move=move, **MOVE_DETAILS)
+    return request
+
+
+@pytest.fixture(scope="session")
+def build_request():
+    """request_made, for fixtures wider than one test (which cannot use make_request)."""
+    return request_made
+
+
 @pytest.fixture
 def make_request(actors):
     def _make(kind, state=None, **fields):
-        request = services.business_use_submit(
-            requester=actors["requester"], kind=kind, **{**FIELDS[kind], **fields}
-        )
-        for move, who in PATHS[kind][state or services.KINDS[kind].first_state]:
-            request = services.business_use_move(request=request, by=actors[who], move=move, **MOVE_DETAILS)
-        return request
+        return request_made(actors, kind, state, **fields)
 
     return _make

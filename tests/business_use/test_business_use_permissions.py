@@ -2,11 +2,13 @@
 different states. Anyone without the right gets a 404, never a 403 that confirms the request exists."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
-from business_use.models import Kind, State
+from business_use.models import BusinessUseRequest, Kind, State
+from people.models import Team
 from people.roles import Role
-from tests.factories import UserFactory
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,40 +79,59 @@ REQUESTS = {
 }
 
 
-@pytest.fixture
-def people(
-    staff,
-    other_staff,
-    supervisor,
-    other_supervisor,
-    comms,
-    governance,
-    head_of_service,
-    outsider,
-    hr,
-    administrator,
-):
-    return {
-        "requester": staff,
-        "supervisor": supervisor,
-        "other_supervisor": other_supervisor,
-        "comms": comms,
-        "governance": governance,
-        "head_of_service": head_of_service,
-        "staff": other_staff,
-        "outsider": outsider,
-        "hr": hr,
-        "administrator": administrator,
-        "infosec": UserFactory(username="infosec", roles=[Role.INFOSEC]),
-    }
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, build_request):
+    """The people of tests/conftest.py and one request of each kind in REQUESTS, built once for the
+    module inside a transaction that is rolled back after it. Each test runs in a savepoint within it
+    (pytest.mark.django_db), so what a test moves is undone before the next."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        team, other_team = TeamFactory(name="Community Support"), TeamFactory(name="Supported Living")
+        head = UserFactory(username="headofservice", roles=[Role.HEAD_OF_SERVICE], team=team)
+        Team.objects.filter(pk__in=[team.pk, other_team.pk]).update(head_of_service=head)
+        supervisor = UserFactory(username="supervisor", roles=[Role.SUPERVISOR], team=team, line_manager=head)
+        other_supervisor = UserFactory(
+            username="supervisor2", roles=[Role.SUPERVISOR], team=other_team, line_manager=head
+        )
+        people = {
+            "requester": UserFactory(username="staff", team=team, line_manager=supervisor),
+            "supervisor": supervisor,
+            "other_supervisor": other_supervisor,
+            "comms": UserFactory(username="comms", roles=[Role.COMMS]),
+            "governance": UserFactory(
+                username="governance", roles=[Role.GOVERNANCE], job_title="Head of Business and Governance"
+            ),
+            "head_of_service": head,
+            "staff": UserFactory(username="staff2", team=other_team, line_manager=other_supervisor),
+            "outsider": UserFactory(username="outsider"),
+            "hr": UserFactory(username="hr", roles=[Role.HR]),
+            "administrator": UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True),
+            "infosec": UserFactory(username="infosec", roles=[Role.INFOSEC]),
+        }
+        actors = {
+            "requester": people["requester"],
+            "approver": supervisor,
+            "communications": people["comms"],
+            "adviser": head,
+        }
+        requests = {
+            name: build_request(actors, kind, state, **fields)
+            for name, (kind, state, fields, *_) in REQUESTS.items()
+        }
+    yield people, {name: request.pk for name, request in requests.items()}
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
 @pytest.mark.parametrize("name", REQUESTS)
 @pytest.mark.parametrize("page", ["view", "edit", "move"])
-def test_request_pages_by_relation(client, people, make_request, relation, name, page):
+def test_request_pages_by_relation(client, world, relation, name, page):
+    people, requests = world
     kind, state, fields, may_see, move, may_move = REQUESTS[name]
-    request = make_request(kind, state, **fields)
+    request = BusinessUseRequest.objects.get(pk=requests[name])
     client.force_login(people[relation])
     events = request.events.count()
     if page == "view":
@@ -141,8 +162,9 @@ def test_request_pages_by_relation(client, people, make_request, relation, name,
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
-def test_the_list_shows_each_person_only_what_they_may_see(client, people, make_request, relation):
-    made = {name: make_request(kind, state, **fields) for name, (kind, state, fields, *_) in REQUESTS.items()}
+def test_the_list_shows_each_person_only_what_they_may_see(client, world, relation):
+    people, requests = world
+    made = {name: BusinessUseRequest.objects.get(pk=pk) for name, pk in requests.items()}
     client.force_login(people[relation])
     response = client.get(reverse("business_use:list"))
     assert response.status_code == 200
