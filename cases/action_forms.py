@@ -7,6 +7,9 @@ Each form's fields are the keyword arguments of its service, so a view can call
 from django import forms
 from django.utils import timezone
 
+from core.text import day
+from people.selectors import staff_members
+
 from . import actions
 from .models import DisciplinaryReferral, Platform, RemovalRequest, SubjectKind
 
@@ -63,7 +66,7 @@ class RemovalRequestForm(ActionForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
-        self.fields["staff_member"].queryset = actions.staff_members().filter(is_active=True)
+        self.fields["staff_member"].queryset = staff_members().filter(is_active=True)
         if case.subject_kind == SubjectKind.COLLEAGUE and case.subject_person:
             self.fields["staff_member"].initial = case.subject_person
             self.fields["requested_from"].initial = str(case.subject_person)
@@ -114,8 +117,8 @@ class CaseClauseField(forms.ModelMultipleChoiceField):
 class RemovalRequestChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, request):
         return (
-            f"Request of {actions.day(request.sent_on)} to {request.requested_from} "
-            f"(deadline {actions.day(request.deadline)})"
+            f"Request of {day(request.sent_on)} to {request.requested_from} "
+            f"(deadline {day(request.deadline)})"
         )
 
 

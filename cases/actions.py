@@ -5,13 +5,12 @@ audit entry. Any action other than legal advice means action is in progress on t
 """
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from audit.services import step_record
 from core.errors import DomainError
-from people.models import User
-from people.roles import Role
+from core.text import day, one_line
+from people.selectors import staff_members
 from policies.models import clause_number_order
 
 from . import access, timers
@@ -30,25 +29,11 @@ from .services import _lock, case_start_action
 ACTION_STAGES = (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
 
 
-def day(value):
-    return dateformat.format(value, "j F Y")
-
-
-def one_line(text, limit=160):
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def action_refusal(case):
     """Why no action can be recorded on the case at its stage, or None if it can."""
     if case.stage in ACTION_STAGES:
         return None
     return f"Actions are recorded during the governance review; this case is “{case.get_stage_display()}”."
-
-
-def staff_members():
-    """Everyone who is or was a member of staff: those who have left keep their record (is_active False)."""
-    return User.objects.filter(Q(groups__name=Role.STAFF) | Q(is_active=False)).distinct()
 
 
 def disciplinary_candidates(*, case):

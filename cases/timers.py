@@ -28,17 +28,17 @@ Who is told is decided as for every case notification (cases.notify): never the 
 nor the person who did what is being told; neutral titles, and a link to the case page.
 """
 
-import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record_many
+from core.text import day
 from notifications.models import Kind
 from notifications.services import notify_each
 from people.roles import Role
@@ -77,13 +77,6 @@ REPORTER_TIMERS = (CaseTimer.REPORTER_ACKNOWLEDGEMENT, CaseTimer.REPORTER_FEEDBA
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
-
-
-def _day(value):
-    """E.g. 3 March 2026, for a date or (in local time) a datetime."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return dateformat.format(value, "j F Y")
 
 
 def acknowledgement_due(started_at, limits):
@@ -397,7 +390,7 @@ def reporter_deadline_warnings_send(*, timers, now):
             case=case,
             recipients=[case.handler],
             kind=Kind.REPORTER_FEEDBACK,
-            title=f"Case {case.reference}: {what} by {_day(due)}",
+            title=f"Case {case.reference}: {what} by {day(due)}",
         )
     notify_each(batch)
 
@@ -428,8 +421,8 @@ def removal_requests_overdue(*, timers, now):
             actor=None,
             at=now,
             text=(
-                f"Removal request to {request.requested_from} of {_day(request.sent_on)} is overdue: "
-                f"no removal was confirmed by {_day(request.deadline)} (clause 2.5)."
+                f"Removal request to {request.requested_from} of {day(request.sent_on)} is overdue: "
+                f"no removal was confirmed by {day(request.deadline)} (clause 2.5)."
             ),
         )
         for request in requests

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
-from cases.actions import staff_members
 from cases.forms import ClauseChoiceField
 from people.models import User
+from people.selectors import staff_members
 
 from . import services
 from .models import AppealOutcome, Outcome, Severity, Step, WarningPeriods

@@ -11,10 +11,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record, step_record
 from cases import selectors as case_selectors
-from cases.actions import day, one_line, staff_members
 from cases.models import DisciplinaryReferral, ReferenceCounter
 from cases.services import clause_text
 from core.errors import DomainError
+from core.text import day, one_line
+from people.selectors import staff_members
 from policies.models import clause_number_order
 
 from .models import (

@@ -5,8 +5,15 @@ every active member of the group. Two roles are also relations to a person (clau
 their line manager, and their Head of Service is the head of their team.
 """
 
+from django.db.models import Q
+
 from .models import User
 from .roles import Role
+
+
+def staff_members():
+    """Everyone who is or was a member of staff (2.1): those who have left keep their record, inactive."""
+    return User.objects.filter(Q(groups__name=Role.STAFF) | Q(is_active=False)).distinct()
 
 
 def role_holders(role, *, of=None):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import day
 from notifications.models import Kind
 from notifications.services import notify_many
 from people.models import User
@@ -30,16 +31,12 @@ from .services import staff_to_acknowledge
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _start_of_day(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def _start_of_day(date):
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
-def _date_words(day):
-    return f"{day.day} {day:%B %Y}"
-
-
-def _iso_week(day):
-    year, week, _ = day.isocalendar()
+def _iso_week(date):
+    year, week, _ = date.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -155,7 +152,7 @@ def _review_alert(version, today, thresholds):
         weeks_overdue = (-days_left - 1) // 7
         return (
             f"review-overdue:{version.pk}:{due}:{weeks_overdue}",
-            f"The review of the {policy} is overdue (due {_date_words(due)})",
+            f"The review of the {policy} is overdue (due {day(due)})",
         )
     reached = [days for days in thresholds if days >= days_left]
     if not reached:
@@ -165,7 +162,7 @@ def _review_alert(version, today, thresholds):
     when = "today" if days_left == 0 else f"in {days_left} day{'' if days_left == 1 else 's'}"
     return (
         f"review-alert:{version.pk}:{due}:{threshold}",
-        f"The review of the {policy} is due {when}, on {_date_words(due)}",
+        f"The review of the {policy} is due {when}, on {day(due)}",
     )
 
 

@@ -1,0 +1,18 @@
+"""How dates and free text read in timelines and notifications, the same in every app."""
+
+import datetime
+
+from django.utils import dateformat, timezone
+
+
+def day(value):
+    """E.g. 3 March 2026, for a date or (in local time) a datetime."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, "j F Y")
+
+
+def one_line(text, limit=160):
+    """Free text on one line, cut at `limit` characters with an ellipsis: for a timeline entry."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
