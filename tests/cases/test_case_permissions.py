@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from cases.models import CaseEvent
-from people.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +25,9 @@ RELATIONS = [
 
 
 @pytest.fixture
-def people(staff, other_staff, supervisor, other_supervisor, head_of_service, governance, hr, outsider):
+def people(
+    staff, other_staff, supervisor, other_supervisor, head_of_service, governance, hr, comms, outsider
+):
     return {
         "reporter": staff,
         "subject": other_staff,
@@ -36,7 +36,7 @@ def people(staff, other_staff, supervisor, other_supervisor, head_of_service, go
         "head_of_service": head_of_service,
         "governance": governance,
         "hr": hr,
-        "comms": UserFactory(username="comms", roles=[Role.COMMS]),
+        "comms": comms,
         "outsider": outsider,
     }
 

@@ -9,17 +9,10 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from cases import selectors
 from cases.models import Case, DisciplinaryReferral, Platform, Stage, SubjectKind
-from people.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["cases:my_reports", "cases:triage_queue", "cases:governance_queue", "cases:all", "cases:referrals"]
-
-
-@pytest.fixture
-def comms(db):
-    return UserFactory(username="comms", roles=[Role.COMMS])
 
 
 @pytest.fixture

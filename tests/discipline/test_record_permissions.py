@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from discipline.models import DisciplinaryRecord, Step
-from people.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +30,9 @@ KEEPERS = {"hr"}
 
 
 @pytest.fixture
-def hr_officer(db):
+def hr_officer(other_hr):
     """A second HR officer: the employee of one of the records."""
-    return UserFactory(username="hr2", roles=[Role.HR])
+    return other_hr
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from people.roles import Role
 from tests.exports.read_back import csv_rows, xlsx_rows
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +37,9 @@ ALLOWED = {
 
 
 @pytest.fixture
-def hr_about_themselves(db):
+def hr_about_themselves(other_hr):
     """An HR officer who is themselves the subject of a disciplinary record."""
-    return UserFactory(username="hr2", roles=[Role.HR])
+    return other_hr
 
 
 @pytest.fixture
