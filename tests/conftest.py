@@ -6,7 +6,6 @@ import functools
 import pytest
 from django.db import transaction
 
-from cases.models import SubjectKind
 from tests.factories import (
     OTHER_TEAM,
     SEED,
@@ -14,6 +13,7 @@ from tests.factories import (
     TeamFactory,
     case_moved_to,
     case_raised,
+    concern_about_colleague,
     make_administrator,
     make_comms,
     make_draft_v2,
@@ -132,21 +132,20 @@ def move_to(governance):
 
 
 @pytest.fixture
-def case_about_colleague(raise_case, staff, other_staff, governance):
+def case_about_colleague(policy, staff, other_staff, governance):
     """`staff` reports `staff2`'s posting; it goes to staff's supervisor."""
-    return raise_case(
-        staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=other_staff, subject_description=""
-    )
+    return concern_about_colleague(policy, staff, other_staff)
 
 
-# --- Data sets built once for a module.
+# --- Data sets built once for a module or a class of tests.
 
 
 @pytest.fixture(scope="session")
 def build_once(django_db_setup, django_db_blocker):
-    """For a module-scoped fixture: `yield from build_once(make)` calls make() once, inside a transaction that
-    is rolled back when the module is done, and yields what it returns. Each test runs in a savepoint within
-    that transaction (pytest.mark.django_db), so what a test changes is undone before the next."""
+    """For a module- or class-scoped fixture: `yield from build_once(make)` calls make() once, inside a
+    transaction that is rolled back when the module (or class) is done, and yields what it returns. Each test
+    runs in a savepoint within that transaction (pytest.mark.django_db), so what a test changes is undone
+    before the next."""
 
     def _build(make):
         with django_db_blocker.unblock():

@@ -191,6 +191,13 @@ def case_raised(policy, reporter, **fields):
     return services.case_raise(reporter=reporter, policy_version=version, **defaults)
 
 
+def concern_about_colleague(policy, reporter, colleague):
+    """`reporter` reports `colleague`'s posting; it goes to the reporter's supervisor."""
+    return case_raised(
+        policy, reporter, subject_kind=SubjectKind.COLLEAGUE, subject_person=colleague, subject_description=""
+    )
+
+
 def case_moved_to(case, stage, *, governance):
     """The moves that take `case` to `stage`, each made by the person allowed (its handler, or
     `governance`)."""
