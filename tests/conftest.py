@@ -23,6 +23,7 @@ from tests.factories import (
     make_infosec,
     make_outsider,
     make_policy,
+    make_second_governance_head,
     make_staff,
     make_supervisor,
 )
@@ -77,6 +78,12 @@ def hr(db):
 def other_hr(db):
     """A second HR officer."""
     return make_hr(username="hr2")
+
+
+@pytest.fixture
+def second_governance_head(db):
+    """A second Head of Business and Governance: told, as the first is, of what every governance head is."""
+    return make_second_governance_head()
 
 
 @pytest.fixture

@@ -68,6 +68,11 @@ def make_governance():
     )
 
 
+def make_second_governance_head():
+    """A second Head of Business and Governance, besides the one of the base set."""
+    return UserFactory(username="governance2", roles=[Role.GOVERNANCE])
+
+
 def make_supervisor(team, head_of_service, username="supervisor"):
     return UserFactory(username=username, roles=[Role.SUPERVISOR], team=team, line_manager=head_of_service)
 
@@ -97,6 +102,13 @@ def make_comms():
 def make_infosec():
     """The Head of Information & Security."""
     return UserFactory(username="infosec", roles=[Role.INFOSEC], first_name="Iris", last_name="Sec")
+
+
+def make_agency_worker():
+    """A member of agency staff, in the Bank Staff team."""
+    return UserFactory(
+        username="agency", team=TeamFactory(name="Bank Staff"), employment_type=User.EmploymentType.AGENCY
+    )
 
 
 def base_people():

@@ -15,7 +15,13 @@ from discipline.filters import RecordFilter
 from discipline.models import Outcome
 from people.models import User
 from tests.api.conftest import cases_made, record_maker, warning
-from tests.factories import TeamFactory, UserFactory, base_people, case_moved_to, case_raised, make_policy
+from tests.factories import (
+    base_people,
+    case_moved_to,
+    case_raised,
+    make_agency_worker,
+    make_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,9 +169,7 @@ def record_world_made():
     everyone = base_people()
     staff, other_staff, hr = everyone["staff"], everyone["other_staff"], everyone["hr"]
     make_record = record_maker(make_policy(everyone["governance"]), hr)
-    agency = UserFactory(
-        username="agency", team=TeamFactory(name="Bank Staff"), employment_type=User.EmploymentType.AGENCY
-    )
+    agency = make_agency_worker()
     varied_records = [
         make_record(other_staff, opened_on=days(-100), **warning(days(-90), days(275))),
         make_record(staff, opened_on=days(-500), **warning(days(-490), days(-125))),
