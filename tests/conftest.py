@@ -1,85 +1,112 @@
-"""The base set of people every test can ask for, by their part in the policy."""
+"""The base set of people every test can ask for, by their part in the policy (each made by its recipe in
+tests/factories.py), the policy, and cases."""
 
-import datetime
+import functools
 
 import pytest
-from django.conf import settings
-from django.utils import timezone
+from django.db import transaction
 
-from cases import services
-from cases.models import Outcome, Platform, Stage, SubjectKind
-from people.roles import Role
-from policies import services as policy_services
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import (
+    OTHER_TEAM,
+    SEED,
+    TEAM,
+    TeamFactory,
+    case_moved_to,
+    case_raised,
+    concern_about_colleague,
+    make_administrator,
+    make_comms,
+    make_draft_v2,
+    make_governance,
+    make_head_of_service,
+    make_hr,
+    make_infosec,
+    make_outsider,
+    make_policy,
+    make_second_governance_head,
+    make_staff,
+    make_supervisor,
+)
 
 
 @pytest.fixture
 def team():
-    return TeamFactory(name="Community Support")
+    return TeamFactory(name=TEAM)
 
 
 @pytest.fixture
 def other_team():
-    return TeamFactory(name="Supported Living")
+    return TeamFactory(name=OTHER_TEAM)
 
 
 @pytest.fixture
 def head_of_service(db, team, other_team):
-    person = UserFactory(username="headofservice", roles=[Role.HEAD_OF_SERVICE], team=team)
-    for t in (team, other_team):
-        t.head_of_service = person
-        t.save()
-    return person
+    return make_head_of_service([team, other_team])
 
 
 @pytest.fixture
 def governance(db):
-    return UserFactory(
-        username="governance", roles=[Role.GOVERNANCE], job_title="Head of Business and Governance"
-    )
+    return make_governance()
 
 
 @pytest.fixture
 def supervisor(db, team, head_of_service):
-    return UserFactory(
-        username="supervisor", roles=[Role.SUPERVISOR], team=team, line_manager=head_of_service
-    )
+    return make_supervisor(team, head_of_service)
 
 
 @pytest.fixture
 def other_supervisor(db, other_team, head_of_service):
-    return UserFactory(
-        username="supervisor2", roles=[Role.SUPERVISOR], team=other_team, line_manager=head_of_service
-    )
+    return make_supervisor(other_team, head_of_service, username="supervisor2")
 
 
 @pytest.fixture
 def staff(db, team, supervisor):
-    return UserFactory(username="staff", team=team, line_manager=supervisor)
+    return make_staff(team, supervisor)
 
 
 @pytest.fixture
 def other_staff(db, other_team, other_supervisor):
-    return UserFactory(username="staff2", team=other_team, line_manager=other_supervisor)
+    return make_staff(other_team, other_supervisor, username="staff2")
 
 
 @pytest.fixture
 def hr(db):
-    return UserFactory(username="hr", roles=[Role.HR])
+    return make_hr()
+
+
+@pytest.fixture
+def other_hr(db):
+    """A second HR officer."""
+    return make_hr(username="hr2")
+
+
+@pytest.fixture
+def second_governance_head(db):
+    """A second Head of Business and Governance: told, as the first is, of what every governance head is."""
+    return make_second_governance_head()
 
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True)
+    return make_administrator()
 
 
 @pytest.fixture
 def outsider(db):
     """Staff with no relation to anything under test."""
-    return UserFactory(username="outsider")
+    return make_outsider()
 
 
-SEED = settings.BASE_DIR / "data" / "social-media-policy.txt"
+@pytest.fixture
+def comms(db):
+    """The Central Business Unit Digital Information Team (CBUCP)."""
+    return make_comms()
+
+
+@pytest.fixture
+def infosec(db):
+    """The Head of Information & Security."""
+    return make_infosec()
 
 
 @pytest.fixture
@@ -90,90 +117,58 @@ def policy_text():
 @pytest.fixture
 def policy(db, governance, policy_text):
     """The Social Media Policy, imported and approved, owned by the Head of Business and Governance."""
-    version = policy_services.policy_import(text=policy_text, title="Social Media Policy").version
-    version.policy.owner = governance
-    version.policy.save()
-    policy_services.version_approve(version=version, by=governance)
-    return version.policy
+    return make_policy(governance, policy_text)
 
 
 @pytest.fixture
 def draft_v2(policy, policy_text):
     """A second text of the policy, still a draft: 5.3 reworded and a new clause 10.3."""
-    text = policy_text.replace(
-        "Staff should therefore avoid making controversial comments",
-        "Staff must therefore avoid making controversial or unkind comments",
-    ).replace(
-        "by contacting the Head of Business and Governance.",
-        "by contacting the Head of Business and Governance.\n- 10.3 Comments can be made in focuspolicy.",
-    )
-    return policy_services.policy_import(text=text, title="Social Media Policy").version
-
-
-# --- Cases: Cases for tests: raised through the service, then moved along the workflow as people would.
-
-# The moves, and who makes them, that take a newly raised case to each stage.
-PATH = {
-    Stage.SUBMITTED: [],
-    Stage.IN_TRIAGE: [("start_triage", "handler")],
-    Stage.CLOSED_AT_TRIAGE: [("close_at_triage", "handler")],
-    Stage.REFERRED: [("start_triage", "handler"), ("refer", "handler")],
-    Stage.UNDER_REVIEW: [("start_triage", "handler"), ("refer", "handler"), ("start_review", "governance")],
-    Stage.ACTION_IN_PROGRESS: [
-        ("start_triage", "handler"),
-        ("refer", "handler"),
-        ("start_review", "governance"),
-        ("start_action", "governance"),
-    ],
-    Stage.CLOSED: [
-        ("start_triage", "handler"),
-        ("refer", "handler"),
-        ("start_review", "governance"),
-        ("close", "governance"),
-    ],
-}
+    return make_draft_v2(policy_text)
 
 
 @pytest.fixture
 def raise_case(policy):
     """raise_case(reporter, **fields): a concern raised through the service, as the form would."""
-
-    def _raise(reporter, **fields):
-        version = policy.current_version()
-        defaults = {
-            "subject_kind": SubjectKind.PUBLIC,
-            "subject_description": "A Facebook account called 'Concerned Neighbour'",
-            "platform": Platform.FACEBOOK,
-            "links": "https://facebook.example/posts/1",
-            "seen_at": timezone.now() - datetime.timedelta(hours=3),
-            "description": "A post naming a service user and describing their care.",
-            "clauses": [version.clauses().get(number="5.2")],
-        }
-        defaults.update(fields)
-        return services.case_raise(reporter=reporter, policy_version=version, **defaults)
-
-    return _raise
+    return functools.partial(case_raised, policy)
 
 
 @pytest.fixture
 def move_to(governance):
     """move_to(case, stage): make the moves that take the case there, each by the person allowed."""
-
-    def _move(case, stage):
-        for name, who in PATH[stage]:
-            by = case.handler if who == "handler" else governance
-            extra = {"reason": "Recorded for the test."}
-            if name == "close":
-                extra["outcome"] = Outcome.NO_BREACH
-            case = services.case_move(case=case, by=by, move=name, **extra)
-        return case
-
-    return _move
+    return functools.partial(case_moved_to, governance=governance)
 
 
 @pytest.fixture
-def case_about_colleague(raise_case, staff, other_staff, governance):
+def case_about_colleague(policy, staff, other_staff, governance):
     """`staff` reports `staff2`'s posting; it goes to staff's supervisor."""
-    return raise_case(
-        staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=other_staff, subject_description=""
-    )
+    return concern_about_colleague(policy, staff, other_staff)
+
+
+# --- Data sets built once for a module or a class of tests.
+
+
+@pytest.fixture(scope="session")
+def build_once(django_db_setup, django_db_blocker):
+    """For a module- or class-scoped fixture: `yield from build_once(make)` calls make() once, inside a
+    transaction that is rolled back when the module (or class) is done, and yields what it returns. Each test
+    runs in a savepoint within that transaction (pytest.mark.django_db), so what a test changes is undone
+    before the next."""
+
+    def _build(make):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                made = make()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield made
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return _build

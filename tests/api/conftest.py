@@ -14,7 +14,14 @@ from django.utils import timezone
 from cases.models import Platform, Stage, SubjectKind
 from discipline.models import DisciplinaryRecord, Outcome, RecordClause, Severity, Step
 from people.roles import Role
-from tests.factories import UserFactory
+from tests.factories import (
+    UserFactory,
+    base_people,
+    case_moved_to,
+    case_raised,
+    make_draft_v2,
+    make_policy,
+)
 
 ROLES = [
     "reporter",
@@ -31,15 +38,10 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def infosec(db):
-    return UserFactory(username="infosec", roles=[Role.INFOSEC], first_name="Iris", last_name="Sec")
-
-
-@pytest.fixture
-def cases(raise_case, move_to, staff, other_staff, supervisor, other_supervisor, governance, infosec):
-    """The three cases of the world, by name."""
-    breach = raise_case(
+def cases_made(policy, staff, other_staff, governance):
+    """The three cases of the world, by name (the Head of Information & Security must exist already)."""
+    breach = case_raised(
+        policy,
         staff,
         subject_kind=SubjectKind.COLLEAGUE,
         subject_person=other_staff,
@@ -47,49 +49,39 @@ def cases(raise_case, move_to, staff, other_staff, supervisor, other_supervisor,
         identifies_service_user_or_carer=True,
         discloses_personal_data=True,
     )
-    public = move_to(
-        raise_case(other_staff, platform=Platform.TWITTER, links="https://x.example/1\nhttps://x.example/2"),
+    public = case_moved_to(
+        case_raised(
+            policy, other_staff, platform=Platform.TWITTER, links="https://x.example/1\nhttps://x.example/2"
+        ),
         Stage.CLOSED,
+        governance=governance,
     )
-    about_governance = raise_case(
-        staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=governance, subject_description=""
+    about_governance = case_raised(
+        policy, staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=governance, subject_description=""
     )
     return {"breach": breach, "public": public, "about_governance": about_governance}
 
 
-@pytest.fixture
-def people(
-    cases,
-    staff,
-    other_staff,
-    supervisor,
-    other_supervisor,
-    head_of_service,
-    governance,
-    infosec,
-    hr,
-    administrator,
-    outsider,
-):
-    """Everyone, by their part. The second Head of Information & Security took up the role after the breach
-    was flagged, so holds no grant on it."""
+def people_by_part(everyone):
+    """Everyone, by their part, from the base set of people (by fixture name), once the cases are raised.
+    The second Head of Information & Security took up the role after the breach was flagged, so holds no
+    grant on it."""
     return {
-        "reporter": staff,
-        "subject": other_staff,
-        "handler": supervisor,
-        "other_supervisor": other_supervisor,
-        "head_of_service": head_of_service,
-        "governance": governance,
-        "infosec": infosec,
+        "reporter": everyone["staff"],
+        "subject": everyone["other_staff"],
+        "handler": everyone["supervisor"],
+        "other_supervisor": everyone["other_supervisor"],
+        "head_of_service": everyone["head_of_service"],
+        "governance": everyone["governance"],
+        "infosec": everyone["infosec"],
         "infosec_without_grant": UserFactory(username="infosec2", roles=[Role.INFOSEC]),
-        "hr": hr,
-        "administrator": administrator,
-        "outsider": outsider,
+        "hr": everyone["hr"],
+        "administrator": everyone["administrator"],
+        "outsider": everyone["outsider"],
     }
 
 
-@pytest.fixture
-def make_record(policy, hr):
+def record_maker(policy, hr):
     """make_record(employee, **fields): a disciplinary record kept by HR, alleging a breach of 5.2."""
     numbers = iter(range(1, 10_000))
 
@@ -115,6 +107,93 @@ def make_record(policy, hr):
     return _make
 
 
+def records_made(make_record, other_staff, hr, cases):
+    today = timezone.localdate()
+    return {
+        "about_staff2": make_record(
+            other_staff,
+            case=cases["breach"],
+            **warning(today - datetime.timedelta(days=30), today + datetime.timedelta(days=300)),
+        ),
+        "about_hr": make_record(hr),
+    }
+
+
+@pytest.fixture
+def cases(policy, staff, other_staff, supervisor, other_supervisor, governance, infosec):
+    return cases_made(policy, staff, other_staff, governance)
+
+
+@pytest.fixture
+def people(
+    cases,
+    staff,
+    other_staff,
+    supervisor,
+    other_supervisor,
+    head_of_service,
+    governance,
+    infosec,
+    hr,
+    administrator,
+    outsider,
+):
+    everyone = {
+        "staff": staff,
+        "other_staff": other_staff,
+        "supervisor": supervisor,
+        "other_supervisor": other_supervisor,
+        "head_of_service": head_of_service,
+        "governance": governance,
+        "infosec": infosec,
+        "hr": hr,
+        "administrator": administrator,
+        "outsider": outsider,
+    }
+    return people_by_part(everyone)
+
+
+@pytest.fixture
+def make_record(policy, hr):
+    return record_maker(policy, hr)
+
+
+@pytest.fixture
+def records(make_record, other_staff, hr, cases):
+    return records_made(make_record, other_staff, hr, cases)
+
+
+def world_made():
+    """The whole world, as the fixtures above make it, by part: people, cases, records, and the draft."""
+    everyone = base_people()
+    policy = make_policy(everyone["governance"])
+    cases = cases_made(policy, everyone["staff"], everyone["other_staff"], everyone["governance"])
+    people = people_by_part(everyone)
+    hr = everyone["hr"]
+    records = records_made(record_maker(policy, hr), everyone["other_staff"], hr, cases)
+    return {"people": people, "cases": cases, "records": records, "draft_v2": make_draft_v2()}
+
+
+@pytest.fixture(scope="module")
+def world_built_once(build_once):
+    """The world, built once for the module that asks for it (see build_once)."""
+    yield from build_once(world_made)
+
+
+@pytest.fixture
+def world(world_built_once):
+    """The world built once for the module, read again for each test: a change one test makes to an object
+    in memory does not reach the next."""
+
+    def fresh(obj):
+        return type(obj).objects.get(pk=obj.pk)
+
+    return {
+        part: {name: fresh(obj) for name, obj in made.items()} if isinstance(made, dict) else fresh(made)
+        for part, made in world_built_once.items()
+    }
+
+
 def warning(decided_on, expires_on, outcome=Outcome.FIRST_WRITTEN_WARNING):
     """The fields of a record decided with a written warning."""
     return {
@@ -125,17 +204,4 @@ def warning(decided_on, expires_on, outcome=Outcome.FIRST_WRITTEN_WARNING):
         "decided_on": decided_on,
         "outcome_in_force": outcome,
         "warning_expires_on": expires_on,
-    }
-
-
-@pytest.fixture
-def records(make_record, other_staff, hr, cases):
-    today = timezone.localdate()
-    return {
-        "about_staff2": make_record(
-            other_staff,
-            case=cases["breach"],
-            **warning(today - datetime.timedelta(days=30), today + datetime.timedelta(days=300)),
-        ),
-        "about_hr": make_record(hr),
     }

@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from discipline.models import AppealOutcome, Outcome, Step
 from people.models import User
 from tests.api.conftest import warning
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import make_agency_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -106,9 +106,7 @@ def test_lists_and_refusals_are_not_audited(client, hr, governance, records):
 @pytest.fixture
 def filed(make_record, hr, staff, other_staff):
     """Records about several people, opened on different days, with different outcomes."""
-    agency = UserFactory(
-        username="agency", team=TeamFactory(name="Bank Staff"), employment_type=User.EmploymentType.AGENCY
-    )
+    agency = make_agency_worker()
     return {
         "live": make_record(other_staff, opened_on=days(-100), **warning(days(-90), days(275))),
         "expired": make_record(staff, opened_on=days(-500), **warning(days(-490), days(-125))),

@@ -14,8 +14,14 @@ from cases.models import Case, Platform, Stage, SubjectKind
 from discipline.filters import RecordFilter
 from discipline.models import Outcome
 from people.models import User
-from tests.api.conftest import warning
-from tests.factories import TeamFactory, UserFactory
+from tests.api.conftest import cases_made, record_maker, warning
+from tests.factories import (
+    base_people,
+    case_moved_to,
+    case_raised,
+    make_agency_worker,
+    make_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,24 +70,42 @@ def assert_refused_by_both(client, page_url, api_url, query, named, everything):
 CASES_PAGE, CASES_API = reverse("cases:all"), reverse("api:case-list")
 
 
-@pytest.fixture
-def varied_cases(raise_case, move_to, policy, staff, other_staff, cases):
-    """The API's world, and more cases that differ in every filtered field, raised on different days."""
+def varied_cases_made(policy, staff, other_staff, governance, cases):
+    """More cases than the API's world, that differ in every filtered field; all raised on different days."""
     clause = policy.current_version().clauses().get
     more = [
-        raise_case(other_staff, platform=Platform.LINKEDIN, clauses=[clause(number="6.4")]),
-        move_to(
-            raise_case(
-                staff, subject_kind=SubjectKind.CARER, clauses=[clause(number="5.2"), clause(number="6.4")]
+        case_raised(policy, other_staff, platform=Platform.LINKEDIN, clauses=[clause(number="6.4")]),
+        case_moved_to(
+            case_raised(
+                policy,
+                staff,
+                subject_kind=SubjectKind.CARER,
+                clauses=[clause(number="5.2"), clause(number="6.4")],
             ),
             Stage.REFERRED,
+            governance=governance,
         ),
-        raise_case(staff, platform=Platform.BLOG, subject_kind=SubjectKind.SERVICE_USER, clauses=[]),
+        case_raised(policy, staff, platform=Platform.BLOG, subject_kind=SubjectKind.SERVICE_USER, clauses=[]),
     ]
     now = timezone.now()
     for age, case in enumerate([*cases.values(), *more]):
         Case.objects.filter(pk=case.pk).update(created_at=now - datetime.timedelta(days=age * 20 + 1))
     return more
+
+
+def case_world_made():
+    """The people, the API's world of cases and the varied cases (by fixture name)."""
+    everyone = base_people()
+    staff, other_staff, governance = everyone["staff"], everyone["other_staff"], everyone["governance"]
+    policy = make_policy(governance)
+    cases = cases_made(policy, staff, other_staff, governance)
+    varied_cases = varied_cases_made(policy, staff, other_staff, governance, cases)
+    return {"governance": governance, "other_staff": other_staff, "varied_cases": varied_cases}
+
+
+@pytest.fixture(scope="class")
+def case_world(build_once):
+    yield from build_once(case_world_made)
 
 
 def case_filters(other_staff, varied_cases):
@@ -101,39 +125,38 @@ def case_filters(other_staff, varied_cases):
     }
 
 
-def test_every_case_filter_is_tested_here(other_staff, varied_cases):
-    assert set(case_filters(other_staff, varied_cases)) == set(CaseFilter.base_filters)
+class TestCaseFilters:
+    """Over one set of cases built once for the class."""
 
+    def test_every_case_filter_is_tested_here(self, case_world):
+        other_staff, varied_cases = case_world["other_staff"], case_world["varied_cases"]
+        assert set(case_filters(other_staff, varied_cases)) == set(CaseFilter.base_filters)
 
-@pytest.mark.parametrize("name", list(CaseFilter.base_filters))
-def test_the_page_and_the_api_list_the_same_cases(client, governance, other_staff, varied_cases, name):
-    narrowing, _ = case_filters(other_staff, varied_cases)[name]
-    client.force_login(governance)
-    everything = set(on_page(client, CASES_PAGE, {})[1])
-    listed = assert_same_answers(client, CASES_PAGE, CASES_API, narrowing, ordered=name == "sort")
-    if name != "sort":
-        assert listed and set(listed) < everything, "the value chosen for the test should narrow the list"
+    @pytest.mark.parametrize("name", list(CaseFilter.base_filters))
+    def test_the_page_and_the_api_list_the_same_cases(self, client, case_world, name):
+        narrowing, _ = case_filters(case_world["other_staff"], case_world["varied_cases"])[name]
+        client.force_login(case_world["governance"])
+        everything = set(on_page(client, CASES_PAGE, {})[1])
+        listed = assert_same_answers(client, CASES_PAGE, CASES_API, narrowing, ordered=name == "sort")
+        if name != "sort":
+            assert listed and set(listed) < everything, "the value chosen for the test should narrow the list"
 
+    @pytest.mark.parametrize("name", list(CaseFilter.base_filters))
+    def test_a_case_filter_that_does_not_fit_is_refused_by_both(self, client, case_world, name):
+        _, bad = case_filters(case_world["other_staff"], case_world["varied_cases"])[name]
+        client.force_login(case_world["governance"])
+        everything = set(on_page(client, CASES_PAGE, {})[1])
+        assert_refused_by_both(client, CASES_PAGE, CASES_API, bad, name, everything)
 
-@pytest.mark.parametrize("name", list(CaseFilter.base_filters))
-def test_a_case_filter_that_does_not_fit_is_refused_by_both(
-    client, governance, other_staff, varied_cases, name
-):
-    _, bad = case_filters(other_staff, varied_cases)[name]
-    client.force_login(governance)
-    everything = set(on_page(client, CASES_PAGE, {})[1])
-    assert_refused_by_both(client, CASES_PAGE, CASES_API, bad, name, everything)
-
-
-def test_two_case_filters_together_and_a_range_the_wrong_way_round(client, governance, varied_cases):
-    client.force_login(governance)
-    both = {"platform": Platform.FACEBOOK, "clause": "5.2", "sort": "-reference"}
-    assert assert_same_answers(client, CASES_PAGE, CASES_API, both, ordered=True)
-    backwards = {"raised_from": days(-10).isoformat(), "raised_to": days(-50).isoformat()}
-    page, _ = on_page(client, CASES_PAGE, backwards)
-    assert "The end of the range must not be before its start." in page.text
-    api, _ = from_api(client, CASES_API, backwards)
-    assert api.status_code == 400 and list(api.json()) == ["raised_to"]
+    def test_two_case_filters_together_and_a_range_the_wrong_way_round(self, client, case_world):
+        client.force_login(case_world["governance"])
+        both = {"platform": Platform.FACEBOOK, "clause": "5.2", "sort": "-reference"}
+        assert assert_same_answers(client, CASES_PAGE, CASES_API, both, ordered=True)
+        backwards = {"raised_from": days(-10).isoformat(), "raised_to": days(-50).isoformat()}
+        page, _ = on_page(client, CASES_PAGE, backwards)
+        assert "The end of the range must not be before its start." in page.text
+        api, _ = from_api(client, CASES_API, backwards)
+        assert api.status_code == 400 and list(api.json()) == ["raised_to"]
 
 
 # --- Disciplinary records --------------------------------------------------------------------------------
@@ -141,12 +164,13 @@ def test_two_case_filters_together_and_a_range_the_wrong_way_round(client, gover
 RECORDS_PAGE, RECORDS_API = reverse("discipline:list"), reverse("api:disciplinary-record-list")
 
 
-@pytest.fixture
-def varied_records(make_record, staff, other_staff):
-    agency = UserFactory(
-        username="agency", team=TeamFactory(name="Bank Staff"), employment_type=User.EmploymentType.AGENCY
-    )
-    return [
+def record_world_made():
+    """The people, and records that differ in every filtered field (by fixture name)."""
+    everyone = base_people()
+    staff, other_staff, hr = everyone["staff"], everyone["other_staff"], everyone["hr"]
+    make_record = record_maker(make_policy(everyone["governance"]), hr)
+    agency = make_agency_worker()
+    varied_records = [
         make_record(other_staff, opened_on=days(-100), **warning(days(-90), days(275))),
         make_record(staff, opened_on=days(-500), **warning(days(-490), days(-125))),
         make_record(agency, clauses=("5.3",), opened_on=days(-5)),
@@ -154,6 +178,12 @@ def varied_records(make_record, staff, other_staff):
             staff, opened_on=days(-40), **warning(days(-30), days(700), Outcome.FINAL_WRITTEN_WARNING)
         ),
     ]
+    return {"hr": hr, "other_staff": other_staff, "varied_records": varied_records}
+
+
+@pytest.fixture(scope="class")
+def record_world(build_once):
+    yield from build_once(record_world_made)
 
 
 def record_filters(other_staff):
@@ -172,32 +202,32 @@ def record_filters(other_staff):
     }
 
 
-def test_every_record_filter_is_tested_here(other_staff):
-    assert set(record_filters(other_staff)) == set(RecordFilter.base_filters)
+class TestRecordFilters:
+    """Over one set of records built once for the class."""
 
+    def test_every_record_filter_is_tested_here(self, record_world):
+        assert set(record_filters(record_world["other_staff"])) == set(RecordFilter.base_filters)
 
-@pytest.mark.parametrize("name", list(RecordFilter.base_filters))
-def test_the_page_and_the_api_list_the_same_records(client, hr, other_staff, varied_records, name):
-    narrowing, _ = record_filters(other_staff)[name]
-    client.force_login(hr)
-    everything = set(on_page(client, RECORDS_PAGE, {})[1])
-    listed = assert_same_answers(client, RECORDS_PAGE, RECORDS_API, narrowing, ordered=True)
-    assert listed and set(listed) < everything, "the value chosen for the test should narrow the list"
+    @pytest.mark.parametrize("name", list(RecordFilter.base_filters))
+    def test_the_page_and_the_api_list_the_same_records(self, client, record_world, name):
+        narrowing, _ = record_filters(record_world["other_staff"])[name]
+        client.force_login(record_world["hr"])
+        everything = set(on_page(client, RECORDS_PAGE, {})[1])
+        listed = assert_same_answers(client, RECORDS_PAGE, RECORDS_API, narrowing, ordered=True)
+        assert listed and set(listed) < everything, "the value chosen for the test should narrow the list"
 
+    @pytest.mark.parametrize("name", list(RecordFilter.base_filters))
+    def test_a_record_filter_that_does_not_fit_is_refused_by_both(self, client, record_world, name):
+        _, bad = record_filters(record_world["other_staff"])[name]
+        client.force_login(record_world["hr"])
+        everything = set(on_page(client, RECORDS_PAGE, {})[1])
+        assert_refused_by_both(client, RECORDS_PAGE, RECORDS_API, bad, name, everything)
 
-@pytest.mark.parametrize("name", list(RecordFilter.base_filters))
-def test_a_record_filter_that_does_not_fit_is_refused_by_both(client, hr, other_staff, varied_records, name):
-    _, bad = record_filters(other_staff)[name]
-    client.force_login(hr)
-    everything = set(on_page(client, RECORDS_PAGE, {})[1])
-    assert_refused_by_both(client, RECORDS_PAGE, RECORDS_API, bad, name, everything)
-
-
-def test_a_record_range_the_wrong_way_round_is_refused_by_both(client, hr, varied_records):
-    client.force_login(hr)
-    backwards = {"opened_from": days(-10).isoformat(), "opened_to": days(-200).isoformat()}
-    page, listed = on_page(client, RECORDS_PAGE, backwards)
-    assert "The end of the range must not be before its start." in page.text
-    assert len(listed) == 1  # The start is still used.
-    api, _ = from_api(client, RECORDS_API, backwards)
-    assert api.status_code == 400 and list(api.json()) == ["opened_to"]
+    def test_a_record_range_the_wrong_way_round_is_refused_by_both(self, client, record_world):
+        client.force_login(record_world["hr"])
+        backwards = {"opened_from": days(-10).isoformat(), "opened_to": days(-200).isoformat()}
+        page, listed = on_page(client, RECORDS_PAGE, backwards)
+        assert "The end of the range must not be before its start." in page.text
+        assert len(listed) == 1  # The start is still used.
+        api, _ = from_api(client, RECORDS_API, backwards)
+        assert api.status_code == 400 and list(api.json()) == ["opened_to"]

@@ -11,6 +11,28 @@ from tests.api.conftest import ROLES
 pytestmark = pytest.mark.django_db
 
 
+# Every test here reads the world of tests/api/conftest.py, built once for the module and read again for
+# each test.
+@pytest.fixture
+def people(world):
+    return world["people"]
+
+
+@pytest.fixture
+def cases(world):
+    return world["cases"]
+
+
+@pytest.fixture
+def records(world):
+    return world["records"]
+
+
+@pytest.fixture
+def draft_v2(world):
+    return world["draft_v2"]
+
+
 def endpoints(cases, records, draft):
     """name → URL of every API endpoint, lists and one object of each kind."""
     return {

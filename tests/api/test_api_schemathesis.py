@@ -32,10 +32,10 @@ def keep_the_test_connection():
 
 
 @pytest.fixture
-def caller(people, records, draft_v2):
+def caller(world):
     """One person who sees the most of every operation, so that each runs once: the Head of Business and
     Governance (every case, the draft they own) who for this test is in HR too (every record)."""
-    governance = people["governance"]
+    governance = world["people"]["governance"]
     governance.groups.add(Group.objects.get(name=Role.HR))
     return governance
 
@@ -73,7 +73,8 @@ schema.config.operations.operations.append(
     deadline=None,
     database=None,
     derandomize=True,
-    # The data fixtures are set up once per operation, not per example: that is intended.
+    # The caller and their token are set up once per operation, not per example (the world of
+    # tests/api/conftest.py once for the module): that is intended.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_keeps_to_its_schema(case, token):
@@ -83,8 +84,8 @@ def test_the_api_keeps_to_its_schema(case, token):
 # Generated references rarely name a real case or record: ask for real ones too, and check the answers.
 DETAILS = [
     ("/api/v1/policies/{slug}/", "slug", lambda world: "social-media-policy"),
-    ("/api/v1/versions/{id}/", "id", lambda world: str(world["draft"].pk)),
-    ("/api/v1/clauses/{id}/", "id", lambda world: str(world["draft"].clauses().first().pk)),
+    ("/api/v1/versions/{id}/", "id", lambda world: str(world["draft_v2"].pk)),
+    ("/api/v1/clauses/{id}/", "id", lambda world: str(world["draft_v2"].clauses().first().pk)),
     ("/api/v1/cases/{reference}/", "reference", lambda world: world["cases"]["breach"].reference),
     ("/api/v1/cases/{reference}/", "reference", lambda world: world["cases"]["public"].reference),
     (
@@ -96,8 +97,8 @@ DETAILS = [
 
 
 @pytest.mark.parametrize(("path", "name", "value"), DETAILS)
-def test_real_objects_keep_to_the_schema(path, name, value, people, cases, records, draft_v2):
-    world = {"cases": cases, "records": records, "draft": draft_v2}
+def test_real_objects_keep_to_the_schema(path, name, value, world):
+    people = world["people"]
     caller = people["hr"] if "disciplinary" in path else people["governance"]
     case = schema[path]["GET"].Case(path_parameters={name: value(world)})
     response = case.call_and_validate(

@@ -11,8 +11,6 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases.models import SubjectKind
-from people.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +67,8 @@ def test_others_get_404(client, request, who, case):
     assert case.reference not in response.text
 
 
-def test_comms_get_404(client, case):
-    assert read_log(client, UserFactory(username="comms", roles=[Role.COMMS])).status_code == 404
+def test_comms_get_404(client, case, comms):
+    assert read_log(client, comms).status_code == 404
 
 
 def test_login_required(client):

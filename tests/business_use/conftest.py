@@ -10,8 +10,6 @@ import pytest
 
 from business_use import services
 from business_use.models import Account, Kind, Purpose, State, Topic
-from people.roles import Role
-from tests.factories import UserFactory
 
 FIELDS = {
     Kind.OFFICIAL_POST: {
@@ -69,12 +67,6 @@ PATHS = {
 }
 
 KIND_STATES = [(kind, state) for kind, states in PATHS.items() for state in states]
-
-
-@pytest.fixture
-def comms(db):
-    """The Central Business Unit Digital Information Team (CBUCP)."""
-    return UserFactory(username="comms", roles=[Role.COMMS])
 
 
 @pytest.fixture

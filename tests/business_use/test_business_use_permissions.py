@@ -2,13 +2,10 @@
 different states. Anyone without the right gets a 404, never a 403 that confirms the request exists."""
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from business_use.models import BusinessUseRequest, Kind, State
-from people.models import Team
-from people.roles import Role
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import base_people
 
 pytestmark = pytest.mark.django_db
 
@@ -79,50 +76,43 @@ REQUESTS = {
 }
 
 
+# The relations of RELATIONS, by the name of each person in base_people().
+PEOPLE = {
+    "requester": "staff",
+    "supervisor": "supervisor",
+    "other_supervisor": "other_supervisor",
+    "comms": "comms",
+    "governance": "governance",
+    "head_of_service": "head_of_service",
+    "staff": "other_staff",
+    "outsider": "outsider",
+    "hr": "hr",
+    "administrator": "administrator",
+    "infosec": "infosec",
+}
+
+
+def build_world(build_request):
+    everyone = base_people()
+    people = {relation: everyone[name] for relation, name in PEOPLE.items()}
+    actors = {
+        "requester": people["requester"],
+        "approver": people["supervisor"],
+        "communications": people["comms"],
+        "adviser": people["head_of_service"],
+    }
+    requests = {
+        name: build_request(actors, kind, state, **fields).pk
+        for name, (kind, state, fields, *_) in REQUESTS.items()
+    }
+    return people, requests
+
+
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, build_request):
+def world(build_once, build_request):
     """The people of tests/conftest.py and one request of each kind in REQUESTS, built once for the
-    module inside a transaction that is rolled back after it. Each test runs in a savepoint within it
-    (pytest.mark.django_db), so what a test moves is undone before the next."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        team, other_team = TeamFactory(name="Community Support"), TeamFactory(name="Supported Living")
-        head = UserFactory(username="headofservice", roles=[Role.HEAD_OF_SERVICE], team=team)
-        Team.objects.filter(pk__in=[team.pk, other_team.pk]).update(head_of_service=head)
-        supervisor = UserFactory(username="supervisor", roles=[Role.SUPERVISOR], team=team, line_manager=head)
-        other_supervisor = UserFactory(
-            username="supervisor2", roles=[Role.SUPERVISOR], team=other_team, line_manager=head
-        )
-        people = {
-            "requester": UserFactory(username="staff", team=team, line_manager=supervisor),
-            "supervisor": supervisor,
-            "other_supervisor": other_supervisor,
-            "comms": UserFactory(username="comms", roles=[Role.COMMS]),
-            "governance": UserFactory(
-                username="governance", roles=[Role.GOVERNANCE], job_title="Head of Business and Governance"
-            ),
-            "head_of_service": head,
-            "staff": UserFactory(username="staff2", team=other_team, line_manager=other_supervisor),
-            "outsider": UserFactory(username="outsider"),
-            "hr": UserFactory(username="hr", roles=[Role.HR]),
-            "administrator": UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True),
-            "infosec": UserFactory(username="infosec", roles=[Role.INFOSEC]),
-        }
-        actors = {
-            "requester": people["requester"],
-            "approver": supervisor,
-            "communications": people["comms"],
-            "adviser": head,
-        }
-        requests = {
-            name: build_request(actors, kind, state, **fields)
-            for name, (kind, state, fields, *_) in REQUESTS.items()
-        }
-    yield people, {name: request.pk for name, request in requests.items()}
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    module (build_once: what a test moves is undone before the next)."""
+    yield from build_once(lambda: build_world(build_request))
 
 
 @pytest.mark.parametrize("relation", RELATIONS)

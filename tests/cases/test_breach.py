@@ -41,11 +41,6 @@ def clock():
 
 
 @pytest.fixture
-def infosec(db):
-    return UserFactory(username="infosec", roles=[Role.INFOSEC], first_name="Iris", last_name="Sec")
-
-
-@pytest.fixture
 def raise_case(raise_case):
     """The shared raise_case, with the posting these tests look for and no clause."""
 

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from cases.models import CaseEvent
-from people.roles import Role
-from tests.factories import UserFactory
+from cases.models import Case, CaseEvent
+from tests.factories import base_people, concern_about_colleague, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +23,6 @@ RELATIONS = [
     "comms",
     "outsider",
 ]
-
-
-@pytest.fixture
-def people(staff, other_staff, supervisor, other_supervisor, head_of_service, governance, hr, outsider):
-    return {
-        "reporter": staff,
-        "subject": other_staff,
-        "assigned_supervisor": supervisor,
-        "other_supervisor": other_supervisor,
-        "head_of_service": head_of_service,
-        "governance": governance,
-        "hr": hr,
-        "comms": UserFactory(username="comms", roles=[Role.COMMS]),
-        "outsider": outsider,
-    }
 
 
 def pages(case):
@@ -66,25 +50,58 @@ def pages(case):
     ]
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
-@pytest.mark.parametrize("page", ["view", "move", "note", "message", "reassign"])
-def test_case_pages_by_relation(client, people, case_about_colleague, head_of_service, relation, page):
-    case = case_about_colleague
-    name, method, url, data, allowed = next(p for p in pages(case) if p[0] == page)
-    if data and data.get("to") == "HEAD":
-        data = {**data, "to": head_of_service.pk}
-    person = people[relation]
-    client.force_login(person)
-    events = case.events.count()
-    response = getattr(client, method)(url, data)
-    if relation in allowed:
-        assert response.status_code in (200, 302), (relation, page, response.status_code)
-        if method == "post":
-            assert case.events.count() == events + 1
-    else:
-        assert response.status_code == 404, (relation, page, response.status_code)
-        assert case.events.count() == events
-        assert case.reference not in response.text
+# The relations of RELATIONS, by the name of each person in base_people().
+PEOPLE = {
+    "reporter": "staff",
+    "subject": "other_staff",
+    "assigned_supervisor": "supervisor",
+    "other_supervisor": "other_supervisor",
+    "head_of_service": "head_of_service",
+    "governance": "governance",
+    "hr": "hr",
+    "comms": "comms",
+    "outsider": "outsider",
+}
+
+
+def matrix_world_made():
+    everyone = base_people()
+    case = concern_about_colleague(
+        make_policy(everyone["governance"]), everyone["staff"], everyone["other_staff"]
+    )
+    return {relation: everyone[name] for relation, name in PEOPLE.items()}, case.pk
+
+
+@pytest.fixture(scope="class")
+def matrix_world(build_once):
+    yield from build_once(matrix_world_made)
+
+
+class TestEveryRelationAndPage:
+    """Every relation × every page of staff's concern about staff2, built once for the class (what a test
+    changes is undone before the next)."""
+
+    @pytest.mark.parametrize("relation", RELATIONS)
+    @pytest.mark.parametrize("page", ["view", "move", "note", "message", "reassign"])
+    def test_case_pages_by_relation(self, client, matrix_world, relation, page):
+        people, case_pk = matrix_world
+        case = Case.objects.get(pk=case_pk)
+        head_of_service = people["head_of_service"]
+        name, method, url, data, allowed = next(p for p in pages(case) if p[0] == page)
+        if data and data.get("to") == "HEAD":
+            data = {**data, "to": head_of_service.pk}
+        person = people[relation]
+        client.force_login(person)
+        events = case.events.count()
+        response = getattr(client, method)(url, data)
+        if relation in allowed:
+            assert response.status_code in (200, 302), (relation, page, response.status_code)
+            if method == "post":
+                assert case.events.count() == events + 1
+        else:
+            assert response.status_code == 404, (relation, page, response.status_code)
+            assert case.events.count() == events
+            assert case.reference not in response.text
 
 
 @pytest.mark.parametrize("page", ["view", "move", "note", "message", "reassign"])

@@ -18,10 +18,8 @@ from cases import access, actions, services
 from cases.models import Case, CaseEvent, Outcome, RemovalRequest, Route, Stage, SubjectKind
 from cases.timers import CaseTimer, timers_of_case
 from notifications.models import Kind, Notification
-from people.roles import Role
 from reminders.models import Limits
 from reminders.sweep import sweep_timers
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -371,9 +369,9 @@ def test_a_decision_stops_the_governance_reminder(raise_at, supervisor, governan
 
 
 def test_the_governance_reminder_goes_to_every_governance_head_but_the_subject(
-    raise_case, staff, supervisor, governance
+    raise_case, staff, supervisor, governance, second_governance_head
 ):
-    second_head = UserFactory(username="governance2", roles=[Role.GOVERNANCE])
+    second_head = second_governance_head
     with time_machine.travel(at(2026, 3, 2, 9), tick=False):
         case = raise_case(
             staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=second_head, subject_description=""

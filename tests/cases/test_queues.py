@@ -9,17 +9,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from cases import selectors
 from cases.models import Case, DisciplinaryReferral, Platform, Stage, SubjectKind
-from people.roles import Role
-from tests.factories import UserFactory
+from tests.factories import base_people, case_moved_to, concern_about_colleague, make_policy
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["cases:my_reports", "cases:triage_queue", "cases:governance_queue", "cases:all", "cases:referrals"]
-
-
-@pytest.fixture
-def comms(db):
-    return UserFactory(username="comms", roles=[Role.COMMS])
 
 
 @pytest.fixture
@@ -28,13 +22,10 @@ def triage_case(case_about_colleague):
     return case_about_colleague
 
 
-@pytest.fixture
-def referred_case(raise_case, move_to, staff, other_staff, governance):
+def referred_case_made(policy, staff, other_staff, governance):
     """A second concern by staff about staff2, referred to governance and then to HR."""
-    case = raise_case(
-        staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=other_staff, subject_description=""
-    )
-    case = move_to(case, Stage.REFERRED)
+    case = concern_about_colleague(policy, staff, other_staff)
+    case = case_moved_to(case, Stage.REFERRED, governance=governance)
     referral = DisciplinaryReferral.objects.create(
         case=case,
         recorded_by=governance,
@@ -44,6 +35,11 @@ def referred_case(raise_case, move_to, staff, other_staff, governance):
     )
     referral.clauses_breached.add(case.clauses.first())
     return case
+
+
+@pytest.fixture
+def referred_case(policy, staff, other_staff, governance):
+    return referred_case_made(policy, staff, other_staff, governance)
 
 
 def listed(client, user, name):
@@ -88,22 +84,43 @@ PEOPLE = {
 }
 
 
-@pytest.mark.parametrize("who", list(MATRIX))
-@pytest.mark.parametrize("page", LISTS)
-def test_permission_matrix(client, request, who, page, triage_case, referred_case):
-    assert triage_case.handler.username == "supervisor"
-    user = request.getfixturevalue(PEOPLE[who])
-    response = listed(client, user, page)
-    allowed = MATRIX[who]
-    if page not in allowed:
-        assert response.status_code == 404
-        assert triage_case.reference not in response.text
-        assert referred_case.reference not in response.text
-        return
-    assert response.status_code == 200
-    cases = {"triage": triage_case, "referred": referred_case}
-    shown = {label for label, case in cases.items() if case.reference in response.text}
-    assert shown == allowed[page]
+def matrix_world_made():
+    """The people of tests/conftest.py and the two cases of the matrix, by label."""
+    people = base_people()
+    policy = make_policy(people["governance"])
+    cases = {
+        "triage": concern_about_colleague(policy, people["staff"], people["other_staff"]),
+        "referred": referred_case_made(policy, people["staff"], people["other_staff"], people["governance"]),
+    }
+    return people, cases
+
+
+@pytest.fixture(scope="class")
+def world(build_once):
+    """The matrix's people and cases, built once for the class that asks for them."""
+    yield from build_once(matrix_world_made)
+
+
+class TestPermissionMatrix:
+    """Every person × every list, over one set of people and cases built once for the class."""
+
+    @pytest.mark.parametrize("who", list(MATRIX))
+    @pytest.mark.parametrize("page", LISTS)
+    def test_permission_matrix(self, client, world, who, page):
+        people, cases = world
+        triage_case, referred_case = cases["triage"], cases["referred"]
+        assert triage_case.handler.username == "supervisor"
+        user = people[PEOPLE[who]]
+        response = listed(client, user, page)
+        allowed = MATRIX[who]
+        if page not in allowed:
+            assert response.status_code == 404
+            assert triage_case.reference not in response.text
+            assert referred_case.reference not in response.text
+            return
+        assert response.status_code == 200
+        shown = {label for label, case in cases.items() if case.reference in response.text}
+        assert shown == allowed[page]
 
 
 @pytest.mark.parametrize("page", LISTS)

@@ -8,8 +8,6 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases import selectors
 from cases.models import DisciplinaryReferral, Stage, SubjectKind
-from people.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +114,8 @@ def test_others_get_404(client, request, who, referral):
     assert referral.allegation not in response.text
 
 
-def test_comms_get_404(client, referral):
-    client.force_login(UserFactory(username="comms", roles=[Role.COMMS]))
+def test_comms_get_404(client, referral, comms):
+    client.force_login(comms)
     assert client.get(reverse("cases:referrals")).status_code == 404
     assert client.get(reverse("cases:referral", args=[referral.pk])).status_code == 404
 
@@ -135,7 +133,7 @@ def test_login_required(client, referral):
 
 
 def test_hr_never_see_a_referral_about_themselves(
-    client, raise_case, move_to, staff, governance, hr, referral
+    client, raise_case, move_to, staff, governance, hr, other_hr, referral
 ):
     """A member of HR who is referred, or is the subject of the case, sees neither list entry nor page."""
     about_hr = move_to(
@@ -143,14 +141,13 @@ def test_hr_never_see_a_referral_about_themselves(
         Stage.UNDER_REVIEW,
     )
     own = refer(about_hr, by=governance, person=hr)
-    colleague_of_hr = UserFactory(username="hr2", roles=[Role.HR])
     client.force_login(hr)
     response = client.get(reverse("cases:referrals"))
     assert about_hr.reference not in response.text
     assert referral.case.reference in response.text
     assert client.get(reverse("cases:referral", args=[own.pk])).status_code == 404
     assert list(selectors.referrals_to_hr(user=hr)) == [referral]
-    assert set(selectors.referrals_to_hr(user=colleague_of_hr)) == {referral, own}
+    assert set(selectors.referrals_to_hr(user=other_hr)) == {referral, own}
 
 
 def test_newest_first(hr, governance, referred, other_staff, staff):

@@ -14,6 +14,7 @@ from cases import actions
 from cases.models import Stage
 from discipline import services
 from discipline.models import AppealOutcome, Outcome, Severity, Step
+from tests.factories import case_moved_to
 
 # The services that take a record through each step, and the record fields each one fills, named as on
 # the model: {service keyword: record field}.
@@ -87,10 +88,10 @@ def clause_5_2(policy):
     return policy.current_version().clauses().get(number="5.2")
 
 
-@pytest.fixture
-def referral(case_about_colleague, move_to, governance):
-    """A disciplinary referral of staff2 (the subject of `case_about_colleague`) for misconduct under 5.2."""
-    case = move_to(case_about_colleague, Stage.UNDER_REVIEW)
+def referral_made(case, governance):
+    """A disciplinary referral of the subject of `case` (a concern about a colleague) for misconduct under the
+    case's clauses, once the case is under review."""
+    case = case_moved_to(case, Stage.UNDER_REVIEW, governance=governance)
     return actions.disciplinary_referral_record(
         case=case,
         by=governance,
@@ -102,7 +103,24 @@ def referral(case_about_colleague, move_to, governance):
 
 
 @pytest.fixture
+def referral(case_about_colleague, governance):
+    """A disciplinary referral of staff2 (the subject of `case_about_colleague`) for misconduct under 5.2."""
+    return referral_made(case_about_colleague, governance)
+
+
+@pytest.fixture
 def make_record(hr, other_staff, supervisor, head_of_service, governance, clause_5_2):
+    return record_maker(
+        hr=hr,
+        other_staff=other_staff,
+        supervisor=supervisor,
+        head_of_service=head_of_service,
+        governance=governance,
+        clause_5_2=clause_5_2,
+    )
+
+
+def record_maker(*, hr, other_staff, supervisor, head_of_service, governance, clause_5_2):
     """make_record(step=Step.OPENED, *, outcome=..., appeal_outcome=..., referral=None, by=hr, start=None,
     **fields): a record taken through every step up to `step` by the services.
 

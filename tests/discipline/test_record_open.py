@@ -10,7 +10,6 @@ from cases.models import CaseClause
 from core.errors import DomainError
 from discipline import services
 from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
-from people.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +169,7 @@ def test_a_direct_record_uses_clauses_of_the_current_policy_only(hr, staff, draf
         )
 
 
-def test_an_hr_officer_may_be_the_employee_of_a_record_another_opens(hr, clause_5_2):
-    other_hr = UserFactory(username="hr2", roles=[Role.HR])
+def test_an_hr_officer_may_be_the_employee_of_a_record_another_opens(hr, other_hr, clause_5_2):
     record = services.record_open(
         by=other_hr, employee=hr, allegation="A post.", severity="misconduct", clauses=[clause_5_2]
     )

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from discipline.models import DisciplinaryRecord, Step
-from people.roles import Role
-from tests.factories import UserFactory
+from tests.discipline.conftest import record_maker, referral_made
+from tests.factories import base_people, concern_about_colleague, make_hr, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ KEEPERS = {"hr"}
 
 
 @pytest.fixture
-def hr_officer(db):
+def hr_officer(other_hr):
     """A second HR officer: the employee of one of the records."""
-    return UserFactory(username="hr2", roles=[Role.HR])
+    return other_hr
 
 
 @pytest.fixture
@@ -59,19 +59,6 @@ def person(role, record, people):
     return people[role]
 
 
-@pytest.fixture
-def people(hr, governance, other_supervisor, supervisor, head_of_service, staff, outsider, administrator):
-    return {
-        "hr": hr,
-        "governance": governance,
-        "supervisor": supervisor,
-        "head_of_service": head_of_service,
-        "staff": staff,
-        "outsider": outsider,
-        "administrator": administrator,
-    }
-
-
 def pages(record):
     """(name, method, url, data, who may use it) for every page of one record."""
     today = timezone.localdate().isoformat()
@@ -93,57 +80,103 @@ def pages(record):
     }
 
 
-@pytest.mark.parametrize("which", ["about staff2", "about an HR officer"])
-@pytest.mark.parametrize("page", ["detail", "step form", "record a step"])
-@pytest.mark.parametrize("role", ROLES)
-def test_record_pages_by_role(client, record_about, people, which, page, role):
-    record = record_about(which)
-    method, url, data, allowed = pages(record)[page]
-    user = person(role, record, people)
-    client.force_login(user)
-    views_before = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count()
-    response = getattr(client, method)(url, data)
-    record.refresh_from_db()
-    # The employee never sees their own record, whatever their role.
-    if role in allowed and user != record.employee:
-        assert response.status_code in (200, 302), (role, page, response.status_code)
-        if method == "post":
-            assert record.step == Step.INVITED
+def world_made(*, with_records):
+    """The base set of people by role, the policy and the referral about staff2; `with_records`, the two
+    records of record_about as well (by name, their primary keys)."""
+    everyone = base_people()
+    hr_officer = make_hr(username="hr2")
+    governance = everyone["governance"]
+    policy = make_policy(governance)
+    case = concern_about_colleague(policy, everyone["staff"], everyone["other_staff"])
+    referral = referral_made(case, governance)
+    people = {role: everyone[role] for role in ROLES if role in everyone}
+    if not with_records:
+        return {"people": people, "policy": policy, "referral": referral}
+    make_record = record_maker(
+        hr=everyone["hr"],
+        other_staff=everyone["other_staff"],
+        supervisor=everyone["supervisor"],
+        head_of_service=everyone["head_of_service"],
+        governance=governance,
+        clause_5_2=policy.current_version().clauses().get(number="5.2"),
+    )
+    start = timezone.localdate() - datetime.timedelta(days=5)
+    records = {
+        "about staff2": make_record(Step.INVESTIGATED, referral=referral),
+        "about an HR officer": make_record(Step.INVESTIGATED, employee=hr_officer, start=start),
+    }
+    return {"people": people, "records": {which: record.pk for which, record in records.items()}}
+
+
+@pytest.fixture(scope="class")
+def records_world(build_once):
+    yield from build_once(lambda: world_made(with_records=True))
+
+
+@pytest.fixture(scope="class")
+def opening_world(build_once):
+    yield from build_once(lambda: world_made(with_records=False))
+
+
+class TestRecordPages:
+    """Every role × every page × both records, built once for the class (what a test changes is undone)."""
+
+    @pytest.mark.parametrize("which", ["about staff2", "about an HR officer"])
+    @pytest.mark.parametrize("page", ["detail", "step form", "record a step"])
+    @pytest.mark.parametrize("role", ROLES)
+    def test_record_pages_by_role(self, client, records_world, which, page, role):
+        people = records_world["people"]
+        record = DisciplinaryRecord.objects.get(pk=records_world["records"][which])
+        method, url, data, allowed = pages(record)[page]
+        user = person(role, record, people)
+        client.force_login(user)
+        views_before = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count()
+        response = getattr(client, method)(url, data)
+        record.refresh_from_db()
+        # The employee never sees their own record, whatever their role.
+        if role in allowed and user != record.employee:
+            assert response.status_code in (200, 302), (role, page, response.status_code)
+            if method == "post":
+                assert record.step == Step.INVITED
+            else:
+                entry = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).latest("pk")
+                assert (entry.actor, entry.details) == (user, {"record": record.reference})
         else:
-            entry = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).latest("pk")
-            assert (entry.actor, entry.details) == (user, {"record": record.reference})
-    else:
-        assert response.status_code == 404, (role, page, response.status_code)
-        assert record.reference not in response.text
-        assert record.step == Step.INVESTIGATED
-        assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == views_before
+            assert response.status_code == 404, (role, page, response.status_code)
+            assert record.reference not in response.text
+            assert record.step == Step.INVESTIGATED
+            assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == views_before
 
 
-@pytest.mark.parametrize("page", ["open", "open from referral"])
-@pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("role", ROLES)
-def test_opening_records_by_role(client, referral, people, policy, role, page, method):
-    user = referral.person if role == "employee" else people[role]
-    if page == "open":
-        url = reverse("discipline:open")
-        clause = policy.current_version().clauses().get(number="5.2")
-        data = {
-            "employee": referral.person.pk,
-            "allegation": "A post.",
-            "severity": "misconduct",
-            "clauses": [clause.pk],
-            "opened_on": timezone.localdate().isoformat(),
-        }
-    else:
-        url, data = reverse("discipline:open_from_referral", args=[referral.pk]), {}
-    client.force_login(user)
-    response = getattr(client, method)(url, data if method == "post" else None)
-    if role in KEEPERS:
-        assert response.status_code == (302 if method == "post" else 200), (role, page, method)
-        assert DisciplinaryRecord.objects.count() == (1 if method == "post" else 0)
-    else:
-        assert response.status_code == 404, (role, page, method, response.status_code)
-        assert not DisciplinaryRecord.objects.exists()
+class TestOpeningRecords:
+    """Every role × both ways of opening × GET and POST, over one referral built once for the class."""
+
+    @pytest.mark.parametrize("page", ["open", "open from referral"])
+    @pytest.mark.parametrize("method", ["get", "post"])
+    @pytest.mark.parametrize("role", ROLES)
+    def test_opening_records_by_role(self, client, opening_world, role, page, method):
+        referral, people, policy = (opening_world[part] for part in ("referral", "people", "policy"))
+        user = referral.person if role == "employee" else people[role]
+        if page == "open":
+            url = reverse("discipline:open")
+            clause = policy.current_version().clauses().get(number="5.2")
+            data = {
+                "employee": referral.person.pk,
+                "allegation": "A post.",
+                "severity": "misconduct",
+                "clauses": [clause.pk],
+                "opened_on": timezone.localdate().isoformat(),
+            }
+        else:
+            url, data = reverse("discipline:open_from_referral", args=[referral.pk]), {}
+        client.force_login(user)
+        response = getattr(client, method)(url, data if method == "post" else None)
+        if role in KEEPERS:
+            assert response.status_code == (302 if method == "post" else 200), (role, page, method)
+            assert DisciplinaryRecord.objects.count() == (1 if method == "post" else 0)
+        else:
+            assert response.status_code == 404, (role, page, method, response.status_code)
+            assert not DisciplinaryRecord.objects.exists()
 
 
 @pytest.mark.parametrize(

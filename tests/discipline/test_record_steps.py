@@ -135,11 +135,7 @@ def test_the_governance_head_reads_but_cannot_change_a_record(make_record, gover
     assert record.step == Step.OPENED
 
 
-def test_hr_cannot_change_a_record_about_themselves(make_record, hr, arguments):
-    from people.roles import Role
-    from tests.factories import UserFactory
-
-    other_hr = UserFactory(username="hr2", roles=[Role.HR])
+def test_hr_cannot_change_a_record_about_themselves(make_record, hr, other_hr, arguments):
     record = make_record(Step.OPENED, employee=hr, by=other_hr)
     with pytest.raises(DomainError, match="cannot change this disciplinary record"):
         services.record_investigation(record=record, by=hr, **arguments(Step.INVESTIGATED))

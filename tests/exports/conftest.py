@@ -14,14 +14,24 @@ from django.utils import timezone
 from discipline.models import WARNINGS, DisciplinaryRecord, RecordClause, Severity, Step
 
 
-@pytest.fixture
-def clauses(policy):
-    """The clauses of the current Social Media Policy, by number."""
+def clauses_of(policy):
+    """The clauses of the current version of `policy`, by number."""
     return {clause.number: clause for clause in policy.current_version().clauses()}
 
 
 @pytest.fixture
+def clauses(policy):
+    """The clauses of the current Social Media Policy, by number."""
+    return clauses_of(policy)
+
+
+@pytest.fixture
 def make_record(hr, clauses):
+    return record_maker(hr, clauses)
+
+
+def record_maker(hr, clauses):
+    """make_record(employee, ...), for records opened by `hr` under `clauses` (by number)."""
     references = itertools.count(1)
 
     def _make(employee, *, clause_numbers=("5.2",), decided=None, expires_on=None, **fields):

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from people.roles import Role
+from tests.exports.conftest import clauses_of, record_maker
 from tests.exports.read_back import csv_rows, xlsx_rows
-from tests.factories import UserFactory
+from tests.factories import base_people, concern_about_colleague, make_hr, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ ALLOWED = {
 
 
 @pytest.fixture
-def hr_about_themselves(db):
+def hr_about_themselves(other_hr):
     """An HR officer who is themselves the subject of a disciplinary record."""
-    return UserFactory(username="hr2", roles=[Role.HR])
+    return other_hr
 
 
 @pytest.fixture
@@ -69,21 +69,44 @@ def url(endpoint, records):
     }[endpoint]
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("endpoint", list(ALLOWED))
-def test_who_may_use_each_list_and_export(client, people, records, case_about_colleague, role, endpoint):
-    client.force_login(people[role])
-    response = client.get(url(endpoint, records))
-    exports = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, actor=people[role])
-    if role not in ALLOWED[endpoint]:
-        assert response.status_code == 404
-        assert not exports.exists()
-        return
-    assert response.status_code == 200
-    if endpoint == "list":
-        assert not exports.exists()  # Reading the list is not an export.
-    else:
-        assert exports.count() == 1
+def matrix_world_made():
+    """The people by role, their two records, and staff's concern about staff2, as the fixtures make them."""
+    everyone = {**base_people(), "hr_about_themselves": make_hr(username="hr2")}
+    people = {role: everyone[role] for role in ROLES}
+    policy = make_policy(everyone["governance"])
+    make_record = record_maker(everyone["hr"], clauses_of(policy))
+    records = {
+        "other": make_record(everyone["other_staff"], allegation="Shared a service user's photograph."),
+        "own": make_record(everyone["hr_about_themselves"], allegation="Posted about a colleague."),
+    }
+    concern_about_colleague(policy, everyone["staff"], everyone["other_staff"])
+    return people, records
+
+
+@pytest.fixture(scope="class")
+def matrix_world(build_once):
+    yield from build_once(matrix_world_made)
+
+
+class TestEveryRoleAndEndpoint:
+    """Every role × every list, export and summary, over people and records built once for the class."""
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("endpoint", list(ALLOWED))
+    def test_who_may_use_each_list_and_export(self, client, matrix_world, role, endpoint):
+        people, records = matrix_world
+        client.force_login(people[role])
+        response = client.get(url(endpoint, records))
+        exports = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, actor=people[role])
+        if role not in ALLOWED[endpoint]:
+            assert response.status_code == 404
+            assert not exports.exists()
+            return
+        assert response.status_code == 200
+        if endpoint == "list":
+            assert not exports.exists()  # Reading the list is not an export.
+        else:
+            assert exports.count() == 1
 
 
 @pytest.mark.parametrize("role", ["hr", "governance", "hr_about_themselves"])

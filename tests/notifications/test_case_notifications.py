@@ -75,9 +75,14 @@ def test_taking_a_case_on_yourself_tells_nobody(case_about_colleague, governance
 
 
 def test_every_active_governance_head_is_told_of_a_referral(
-    case_about_colleague, move_to, governance, other_staff, django_capture_on_commit_callbacks
+    case_about_colleague,
+    move_to,
+    governance,
+    second_governance_head,
+    other_staff,
+    django_capture_on_commit_callbacks,
 ):
-    second = UserFactory(username="governance2", roles=[Role.GOVERNANCE])
+    second = second_governance_head
     departed = UserFactory(username="governance3", roles=[Role.GOVERNANCE], is_active=False)
     case = move_to(case_about_colleague, "in_triage")
     mail.outbox.clear()
@@ -95,9 +100,9 @@ def test_every_active_governance_head_is_told_of_a_referral(
 
 
 def test_a_governance_head_who_is_the_subject_is_not_told_of_the_referral(
-    raise_case, staff, supervisor, governance
+    raise_case, staff, supervisor, governance, second_governance_head
 ):
-    subject = UserFactory(username="governance2", roles=[Role.GOVERNANCE])
+    subject = second_governance_head
     case = raise_case(
         staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=subject, subject_description=""
     )

@@ -328,11 +328,6 @@ def test_summary_email_and_report_show_the_team_to_the_supervisor_only(
 
 
 @pytest.fixture
-def second_governance_head(db):
-    return UserFactory(username="governance2", roles=[Role.GOVERNANCE])
-
-
-@pytest.fixture
 def review_policy(policy, governance, second_governance_head, outsider):
     assert policy.current_version().next_review_date == REVIEW_DUE
     return policy

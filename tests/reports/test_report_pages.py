@@ -6,8 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from people.roles import Role
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory
 from tests.reports.moments import NOW, PERIOD, at
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +184,7 @@ def test_the_query_count_does_not_grow_with_the_cases(
 
 
 @pytest.fixture
-def people(staff, supervisor, head_of_service, governance, hr, administrator, outsider):
+def people(staff, supervisor, head_of_service, governance, hr, administrator, outsider, infosec, comms):
     return {
         "governance": governance,
         "hr": hr,
@@ -194,8 +193,8 @@ def people(staff, supervisor, head_of_service, governance, hr, administrator, ou
         "staff": staff,
         "outsider": outsider,
         "administrator": administrator,
-        "infosec": UserFactory(username="infosec", roles=[Role.INFOSEC]),
-        "comms": UserFactory(username="comms", roles=[Role.COMMS]),
+        "infosec": infosec,
+        "comms": comms,
     }
 
 
