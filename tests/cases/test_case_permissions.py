@@ -23,11 +23,14 @@ RELATIONS = [
     "hr",
     "comms",
     "outsider",
+    "administrator",
 ]
 
 
 @pytest.fixture
-def people(staff, other_staff, supervisor, other_supervisor, head_of_service, governance, hr, outsider):
+def people(
+    staff, other_staff, supervisor, other_supervisor, head_of_service, governance, hr, outsider, administrator
+):
     return {
         "reporter": staff,
         "subject": other_staff,
@@ -38,6 +41,9 @@ def people(staff, other_staff, supervisor, other_supervisor, head_of_service, go
         "hr": hr,
         "comms": UserFactory(username="comms", roles=[Role.COMMS]),
         "outsider": outsider,
+        # The Administrator role keeps staff records, and reads no case: not here, nor in the admin
+        # (tests/people/test_admin_content.py).
+        "administrator": administrator,
     }
 
 
