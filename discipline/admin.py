@@ -1,17 +1,13 @@
-"""Disciplinary records in the Django admin.
+"""The warning periods in the Django admin: the defaults HR's outcomes use.
 
-The warning periods are the one thing changed here: they are the defaults HR's outcomes use. Records are
-read-only (every change goes through discipline.services, which writes the timeline and the audit log)
-and come through the same door as the pages: nobody sees a record about themselves. Their clauses and
-events are shown only inside their record, never listed on their own, for the same reason.
+Disciplinary records, their clauses and their events are not in the admin at all: they are read only on
+HR's pages, through discipline.selectors.record_for_user, whose pages write the audit entry of each
+reading.
 """
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdminMixin
-
-from .models import DisciplinaryRecord, RecordClause, RecordEvent, WarningPeriods
-from .selectors import records_visible_to
+from .models import WarningPeriods
 
 MANAGE = "discipline.manage_disciplinary_records"
 
@@ -38,30 +34,3 @@ class WarningPeriodsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnly(ReadOnlyAdminMixin):
-    view_permission = "discipline.view_disciplinary_records"
-
-
-class RecordClauseInline(ReadOnly, admin.TabularInline):
-    model = RecordClause
-    fields = ["number", "text"]
-    extra = 0
-
-
-class RecordEventInline(ReadOnly, admin.TabularInline):
-    model = RecordEvent
-    fields = ["at", "step", "actor", "text"]
-    extra = 0
-
-
-@admin.register(DisciplinaryRecord)
-class DisciplinaryRecordAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["reference", "employee", "severity", "step", "outcome_in_force", "warning_expires_on"]
-    list_filter = ["step", "severity", "outcome_in_force"]
-    search_fields = ["reference"]
-    inlines = [RecordClauseInline, RecordEventInline]
-
-    def get_queryset(self, request):
-        return records_visible_to(request.user).select_related("employee")

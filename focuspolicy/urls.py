@@ -29,6 +29,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("business-use/", include("business_use.urls")),
     path("api/", include("api.urls")),
+    # Before the admin's own URLs, so that its sign-in is the site's (see views.admin_login).
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

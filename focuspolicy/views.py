@@ -1,5 +1,11 @@
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases import selectors as case_selectors
 from cases.models import CLOSED_STAGES
@@ -20,3 +26,21 @@ def home(request):
             "governance_count": case_selectors.governance_queue(user=user).count(),
         },
     )
+
+
+def admin_login(request):
+    """The admin has no sign-in form of its own: everyone signs in on the site's page, with its checks.
+
+    A visitor is sent there and comes back to the admin; someone signed in without access to the admin is
+    refused, rather than sent round between the two pages."""
+    admin_index = reverse("admin:index")
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = admin_index
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url)
+    if admin.site.has_permission(request):
+        return redirect(next_url)
+    raise PermissionDenied

@@ -1,7 +1,9 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+"""Teams in the admin. Staff and their roles are in focuspolicy/admin.py: a change of someone's rights is
+written to the audit log, which sits above this app."""
 
-from .models import Team, User
+from django.contrib import admin
+
+from .models import Team
 
 
 @admin.register(Team)
@@ -9,53 +11,3 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "head_of_service"]
     search_fields = ["name"]
     autocomplete_fields = ["head_of_service"]
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = [
-        "username",
-        "get_full_name",
-        "job_title",
-        "employment_type",
-        "team",
-        "line_manager",
-        "is_active",
-    ]
-    list_filter = ["is_active", "employment_type", "team", "groups", "professional_body"]
-    search_fields = ["username", "first_name", "last_name", "email", "job_title"]
-    autocomplete_fields = ["team", "line_manager"]
-    fieldsets = [
-        *DjangoUserAdmin.fieldsets,
-        (
-            "Staff record",
-            {
-                "fields": [
-                    "job_title",
-                    "employment_type",
-                    "team",
-                    "line_manager",
-                    "left_on",
-                    "professional_body",
-                    "registration_number",
-                ]
-            },
-        ),
-    ]
-    add_fieldsets = [
-        *DjangoUserAdmin.add_fieldsets,
-        (
-            "Staff record",
-            {
-                "fields": [
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "job_title",
-                    "employment_type",
-                    "team",
-                    "line_manager",
-                ]
-            },
-        ),
-    ]

@@ -50,22 +50,19 @@ ROLE_PERMISSIONS = {
         *_OVERSIGHT,
         "policies.view_all_acknowledgements",
         "policies.manage_policy",
-        # Everything needed to manage staff, teams, roles and policies in the Django admin.
+        # Staff records, teams and policies in the Django admin. Roles only to read: only a superuser
+        # changes anyone's rights (focuspolicy/admin.py), and nobody makes an API token for someone else.
         *[
             f"{app}.{action}_{model}"
             for app, model in [
                 ("people", "user"),
                 ("people", "team"),
-                ("auth", "group"),
                 ("policies", "policy"),
                 ("policies", "policyversion"),
             ]
             for action in ("add", "change", "view")
         ],
-        # API tokens for other systems (Django REST framework's admin lists them as token proxies).
-        "authtoken.add_tokenproxy",
-        "authtoken.view_tokenproxy",
-        "authtoken.delete_tokenproxy",
+        "auth.view_group",
         "policies.view_section",
         "policies.view_clause",
         "policies.view_acknowledgement",

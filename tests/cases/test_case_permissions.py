@@ -22,6 +22,7 @@ RELATIONS = [
     "hr",
     "comms",
     "outsider",
+    "administrator",
 ]
 
 
@@ -61,6 +62,9 @@ PEOPLE = {
     "hr": "hr",
     "comms": "comms",
     "outsider": "outsider",
+    # The Administrator role keeps staff records and reads no case: not here, nor in the admin
+    # (tests/people/test_admin_content.py).
+    "administrator": "administrator",
 }
 
 
