@@ -310,6 +310,10 @@ def test_summary_queries_do_not_grow_with_the_number_of_staff(
 def test_summary_email_and_report_show_the_team_to_the_supervisor_only(
     clock, everyone, client, supervisor, staff, other_staff, django_capture_on_commit_callbacks
 ):
+    # Surnames no e-mail could contain by chance (random ones such as "May" or "Long" can).
+    for person, surname in ((staff, "Quillfeather"), (other_staff, "Brackenwold")):
+        person.last_name = surname
+        person.save(update_fields=["last_name"])
     go_to(clock, NEXT_MONDAY, hour=8)
     with django_capture_on_commit_callbacks(execute=True):
         acknowledgement_summaries_send()
