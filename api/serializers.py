@@ -1,7 +1,10 @@
 """What the API shows of each thing: no more than the page that shows it to the same person.
 
-People appear by name only (their display name), as on the pages; the disciplinary record also gives the
-employee's id, which HR need to match records to their own systems.
+Lists of cases and disciplinary records give a summary of each (reference, stage, dates, clause numbers,
+who handles it, where to read more): what they are about comes only from the detail endpoint, which is
+audited like the page (UK GDPR data minimisation). People appear by name only (their display name), as on
+the pages; the disciplinary record gives the employee's id, which HR need to match records to their own
+systems, and its detail the name too.
 """
 
 from django.urls import reverse
@@ -150,7 +153,61 @@ class PolicyVersionDetailSerializer(PolicyVersionSerializer):
         fields = [*PolicyVersionSerializer.Meta.fields, "sections"]
 
 
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
 # --- Cases ---------------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiDetailLinkField(serializers.Field):
+    """The address of the object's detail in the API."""
+
+    def __init__(self, view_name, **kwargs):
+        self.view_name = view_name
+        kwargs.update(source="reference", read_only=True)
+        kwargs.setdefault("help_text", "Its detail in the API: the content, and each read is audited.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return _absolute(self.context.get("request"), reverse(self.view_name, args=[value]))
+
+
+class ClauseNumbersField(serializers.ListField):
+    def __init__(self, **kwargs):
+        kwargs.update(source="clauses.all", read_only=True, child=serializers.CharField())
+        kwargs.setdefault("help_text", "The numbers of the clauses cited, in the policy's order.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, clauses):
+        return [clause.number for clause in clauses]
+
+
+class CaseSummarySerializer(ReadSerializer):
+    """A case in the list: where it stands and who handles it, never what it is about."""
+
+    stage_label = serializers.CharField(source="get_stage_display")
+    raised_at = serializers.DateTimeField(source="created_at")
+    clauses = ClauseNumbersField()
+    handler = PersonSerializer(allow_null=True)
+    detail = ApiDetailLinkField("api:case-detail")
+    url = PageLinkField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "stage",
+            "stage_label",
+            "raised_at",
+            "stage_changed_at",
+            "clauses",
+            "handler",
+            "detail",
+            "url",
+        ]
 
 
 class CaseClauseSerializer(ReadSerializer):
@@ -289,11 +346,6 @@ class MyConcernSerializer(ReadSerializer):
 # --- Disciplinary records ------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-
-
 class TeamSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -349,6 +401,48 @@ class AppealSerializer(ReadSerializer):
     class Meta:
         model = DisciplinaryRecord
         fields = ["lodged_on", "grounds", "heard_on", "heard_by", "outcome", "outcome_label", "reasons"]
+
+
+class DisciplinaryRecordSummarySerializer(ReadSerializer):
+    """A record in the list: its step and outcome, dates and clause numbers, never the allegation, the
+    findings or the employee's name."""
+
+    employee = serializers.IntegerField(source="employee_id", help_text="The employee's id.")
+    step_label = serializers.CharField(source="get_step_display")
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    outcome_in_force_label = serializers.CharField(source="get_outcome_in_force_display")
+    warning_status = serializers.SerializerMethodField(
+        help_text="live or expired for a written warning in force; empty for any other outcome."
+    )
+    clauses = ClauseNumbersField(help_text="The numbers of the clauses, in the policy's order.")
+    opened_by = PersonSerializer()
+    detail = ApiDetailLinkField("api:disciplinary-record-detail")
+    url = PageLinkField()
+
+    class Meta:
+        model = DisciplinaryRecord
+        fields = [
+            "reference",
+            "employee",
+            "step",
+            "step_label",
+            "outcome",
+            "outcome_label",
+            "outcome_in_force",
+            "outcome_in_force_label",
+            "warning_status",
+            "opened_on",
+            "decided_on",
+            "warning_expires_on",
+            "clauses",
+            "opened_by",
+            "detail",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=WARNING_STATES, allow_blank=True))
+    def get_warning_status(self, record):
+        return record.warning_status(self.context.get("today"))
 
 
 class DisciplinaryRecordSerializer(ReadSerializer):

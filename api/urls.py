@@ -1,5 +1,10 @@
-"""The API, version 1, with its OpenAPI schema and documentation pages (served from our own static files)."""
+"""The API, version 1, with its OpenAPI schema and documentation pages (served from our own static files).
 
+All of it is for people signed in: the schema answers 401 without credentials, and the documentation pages
+send the browser to sign in first.
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -19,10 +24,10 @@ router.register("disciplinary-records", views.DisciplinaryRecordViewSet, basenam
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        login_required(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
         name="redoc",
     ),
     # Last: addresses ending in a slash that nothing above matches. (Without the slash, Django first

@@ -1,6 +1,7 @@
 """The API's views: read-only, and each list starts from the same selector as the page that shows it.
 
-Opening one case or one disciplinary record is audited, like the page; lists are not, like the pages.
+Lists of cases and disciplinary records give a summary of each, never what it is about, and are not
+audited, like the pages' lists; the content comes from opening one, which is audited like its page.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -17,7 +18,6 @@ from cases.filters import CaseFilter
 from cases.models import CaseClause, CaseEvent, Evidence
 from discipline import selectors as discipline_selectors
 from discipline.filters import RecordFilter
-from discipline.models import RecordClause
 from policies import selectors as policy_selectors
 from policies.filters import ClauseFilter, PolicyVersionFilter
 from policies.models import Clause, ClauseItem, Policy, PolicyVersion
@@ -134,8 +134,9 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Cases you handle",
         description="The cases whose handler's page you may open: those assigned to you, every case for the "
         "Head of Business and Governance, and the cases flagged as a possible personal data breach for the "
-        "Head of Information & Security. Newest first. Never a case about yourself.",
-        responses=list_responses(serializers.CaseSerializer),
+        "Head of Information & Security. Newest first. Never a case about yourself. Each case is a summary: "
+        "its content comes from opening it.",
+        responses=list_responses(serializers.CaseSummarySerializer),
     ),
     retrieve=extend_schema(
         summary="One case, with its timeline and evidence",
@@ -149,19 +150,18 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = REFERENCE
 
     def get_queryset(self):
+        numbers = CaseClause.objects.only("id", "case_id", "number")
         return (
             access.cases_open_to(self.request.user)
-            .select_related("handler", "reporter", "reporter_team", "subject_person")
-            .prefetch_related(
-                Prefetch("clauses", queryset=_clauses_in_policy_order(CaseClause.objects.all()))
-            )
+            .select_related("handler")
+            .prefetch_related(Prefetch("clauses", queryset=_clauses_in_policy_order(numbers)))
             .order_by("-created_at", "-pk")
         )
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.CaseDetailSerializer
-        return serializers.CaseSerializer
+        return serializers.CaseSummarySerializer
 
     def get_object(self):
         # The pages' door, so that a case the page would refuse is a 404 here too.
@@ -207,8 +207,9 @@ class MyConcernViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Disciplinary records (HR)",
-        description="For HR only. Never a record about yourself. Newest first.",
-        responses=list_responses(serializers.DisciplinaryRecordSerializer, refused=True),
+        description="For HR only. Never a record about yourself. Newest first. Each record is a summary: "
+        "the allegation, findings and the employee's name come from opening it.",
+        responses=list_responses(serializers.DisciplinaryRecordSummarySerializer, refused=True),
     ),
     retrieve=extend_schema(
         summary="One disciplinary record (HR)",
@@ -217,7 +218,6 @@ class MyConcernViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ),
 )
 class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.DisciplinaryRecordSerializer
     permission_classes = [*viewsets.ReadOnlyModelViewSet.permission_classes, KeepsDisciplinaryRecords]
     filterset_class = RecordFilter
     lookup_field = "reference"
@@ -227,11 +227,10 @@ class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
         # RecordFilter hands its values to discipline.selectors.filter_records, the one door for records.
         return discipline_selectors.records_visible_to(self.request.user)
 
-    def filter_queryset(self, queryset):
-        records = super().filter_queryset(queryset)
-        # The list shows each clause's text as well as its number.
-        clauses = _clauses_in_policy_order(RecordClause.objects.only("id", "record_id", "number", "text"))
-        return records.prefetch_related(None).prefetch_related(Prefetch("clauses", queryset=clauses))
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.DisciplinaryRecordSerializer
+        return serializers.DisciplinaryRecordSummarySerializer
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
@@ -242,9 +241,11 @@ class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if record is None:
             raise Http404("No disciplinary record found.")
+        # As the record's page: the case it draws on, and the record in the details.
         audit_record(
             actor=self.request.user,
             action=AuditEntry.Action.VIEW,
+            case=record.case,
             what=f"viewed disciplinary record {record.reference} through the API",
             details={"record": record.reference, "via": "api"},
         )

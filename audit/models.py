@@ -13,6 +13,8 @@ class AuditEntry(models.Model):
         CHANGE = "change", "Changed"
         DOWNLOAD = "download", "Downloaded evidence"
         EXPORT = "export", "Exported"
+        # A step refused because the person had lost their right to the case or record meanwhile.
+        REFUSED = "refused", "Refused"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -14,6 +14,7 @@ from .. import access
 from ..action_forms import ACTION_KINDS
 from ..actions import action_refusal, removal_request_resolve
 from ..models import RemovalRequest
+from .case import still_open_after_refusal
 
 
 @login_required
@@ -28,6 +29,9 @@ def record(request, reference, kind):
         if form.is_valid() and form_submit(form, service, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, f"{label}: recorded on {case.reference}.")
             return redirect(case)
+        case, _ = still_open_after_refusal(
+            request, case, relations=(access.GOVERNANCE,), attempted=f"recording {label.lower()}"
+        )
         status = 400
     else:
         # Links may pre-fill the form, e.g. ?removal_request=<pk> after a request was not complied with.
@@ -50,6 +54,9 @@ def resolve_removal_request(request, reference, pk):
         request, removal_request_resolve, removal_request=removal_request, by=request.user, status=status
     )
     if removal_request is None:
+        still_open_after_refusal(
+            request, case, relations=(access.GOVERNANCE,), attempted="resolving a removal request"
+        )
         return redirect(case)
     done = f"The removal request to {removal_request.requested_from} is marked as"
     if removal_request.is_referable():

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.views import form_submit, message_submit
 
 from .. import access, breach
-from .case import _handler_context
+from .case import _handler_context, still_open_after_refusal
 
 
 class BreachDecisionForm(forms.Form):
@@ -46,6 +46,13 @@ def flag(request, reference):
             f"{case.reference} is flagged as a possible personal data breach. "
             "The Head of Information & Security has been told.",
         )
+    else:
+        still_open_after_refusal(
+            request,
+            case,
+            relations=(access.HANDLER, access.GOVERNANCE),
+            attempted="flagging a possible personal data breach",
+        )
     return _to_panel(case)
 
 
@@ -60,7 +67,12 @@ def decision(request, reference):
         if form_submit(form, breach.breach_decision_record, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, "The decision on the possible personal data breach is recorded.")
             return _to_panel(case)
-    case.refresh_from_db()
+    case, relation = still_open_after_refusal(
+        request,
+        case,
+        relations=(access.INFOSEC, access.GOVERNANCE),
+        attempted="recording the breach decision",
+    )
     context = _handler_context(request, case, relation)
     context["breach_form"] = form
     context["page_error"] = " ".join(form.non_field_errors()) or "Check the breach decision and try again."

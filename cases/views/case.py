@@ -105,8 +105,31 @@ def _handler_context(request, case, relation, **forms):
     return context
 
 
-def _rerender(request, case, relation, **forms):
-    """Show the case again with the form that failed and its errors, keeping what was typed."""
+def still_open_after_refusal(request, case, *, relations, attempted):
+    """After a step was refused: the case as it is now and the person's relation to it, through the door.
+
+    If they lost their right to it meanwhile (someone reassigned it while they were acting, their role was
+    taken away), the refusal is a 404 that shows nothing of the case, like any case they may not open,
+    and the audit log records the refused attempt.
+    """
+    try:
+        return access.get_case_for_user(request.user, case.reference, relations=relations)
+    except Http404:
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.REFUSED,
+            case=case,
+            what=f"was refused {attempted} on {case.reference}: no longer open to them",
+        )
+        raise
+
+
+def _rerender(request, case, attempted, **forms):
+    """Show the case again with the form that failed and its errors, keeping what was typed: only to
+    someone who may still handle it."""
+    case, relation = still_open_after_refusal(
+        request, case, relations=(access.HANDLER, access.GOVERNANCE), attempted=attempted
+    )
     return render(
         request, "cases/detail.html", _handler_context(request, case, relation, **forms), status=400
     )
@@ -115,12 +138,10 @@ def _rerender(request, case, relation, **forms):
 @login_required
 @require_POST
 def move(request, reference):
-    case, relation = access.get_case_for_user(
-        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
-    )
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
     spec = MOVES.get(request.POST.get("move", ""))
     if spec is None:
-        return _rerender(request, case, relation, page_error="That is not a step of the workflow.")
+        return _rerender(request, case, "a move", page_error="That is not a step of the workflow.")
     form = MoveForm(request.POST, move=spec)
     if form.is_valid():
         moved = form_submit(
@@ -129,17 +150,14 @@ def move(request, reference):
         if moved is not None:
             messages.success(request, f"{moved.reference} is now “{moved.get_stage_display()}”.")
             return redirect(moved)
-    case.refresh_from_db()
     errors = " ".join(form.non_field_errors()) or "Check the step below and try again."
-    return _rerender(request, case, relation, page_error=errors, **{spec.name: form})
+    return _rerender(request, case, f"the move “{spec.label}”", page_error=errors, **{spec.name: form})
 
 
 @login_required
 @require_POST
 def reassign(request, reference):
-    case, relation = access.get_case_for_user(
-        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
-    )
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
     form = ReassignForm(request.POST, candidates=services.reassign_candidates(case=case))
     if form.is_valid():
         if form_submit(form, services.case_reassign, case=case, by=request.user, **form.cleaned_data):
@@ -148,19 +166,17 @@ def reassign(request, reference):
             if access.case_relation(request.user, case) is None:
                 return redirect("home")
             return redirect(case)
-    return _rerender(request, case, relation, reassign=form)
+    return _rerender(request, case, "reassigning", reassign=form)
 
 
 def _post_text(request, reference, form_class, service, form_key, done):
-    case, relation = access.get_case_for_user(
-        request.user, reference, relations=(access.HANDLER, access.GOVERNANCE)
-    )
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
     form = form_class(request.POST)
     if form.is_valid():
         if form_submit(form, service, case=case, by=request.user, text=form.cleaned_data["text"]):
             messages.success(request, done)
             return redirect(case)
-    return _rerender(request, case, relation, **{form_key: form})
+    return _rerender(request, case, f"adding a {form_key}", **{form_key: form})
 
 
 @login_required

@@ -13,6 +13,7 @@ from core.views import message_submit
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
 from ..models import Evidence
+from .case import still_open_after_refusal
 
 
 def _back_to_evidence(case):
@@ -33,6 +34,10 @@ def add(request, reference):
     )
     if added:
         messages.success(request, f"Evidence added: {', '.join(e.original_name for e in added)}.")
+    else:
+        still_open_after_refusal(
+            request, case, relations=(access.HANDLER, access.GOVERNANCE), attempted="adding evidence"
+        )
     return _back_to_evidence(case)
 
 

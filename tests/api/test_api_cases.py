@@ -75,11 +75,15 @@ def test_the_head_of_information_security_reads_the_breach_decision(client, info
     )
 
 
-def test_the_list_shows_the_case_without_the_timeline(client, supervisor, noted):
+def test_the_list_shows_a_summary_of_the_case_and_the_detail_its_content(client, supervisor, noted):
     client.force_login(supervisor)
-    row = next(r for r in client.get(LIST).json()["results"] if r["reference"] == noted.reference)
-    assert "events" not in row and "evidence" not in row
-    assert row["handler"] == str(supervisor)
+    response = client.get(LIST)
+    row = next(r for r in response.json()["results"] if r["reference"] == noted.reference)
+    assert "events" not in row and "evidence" not in row and "description" not in row
+    assert row["handler"] == {"id": supervisor.pk, "name": str(supervisor)}
+    # What the case is about is on its detail only (tests/api/test_api_summaries.py says more).
+    assert noted.description not in response.text
+    assert noted.description in client.get(row["detail"]).text
 
 
 def test_evidence_is_listed_with_its_audited_download_address(client, supervisor, staff, raise_case):

@@ -31,7 +31,8 @@ OPERATIONS = {
 
 
 @pytest.fixture
-def served_schema(client):
+def served_schema(client, outsider):
+    client.force_login(outsider)
     response = client.get(reverse("api:schema"), {"format": "json"})
     assert response.status_code == 200
     return json.loads(response.content)
@@ -71,7 +72,8 @@ def local_addresses(html):
 
 
 @pytest.mark.parametrize("page", ["api:docs", "api:redoc"])
-def test_the_docs_load_only_our_own_static_files(client, page):
+def test_the_docs_load_only_our_own_static_files(client, outsider, page):
+    client.force_login(outsider)
     response = client.get(reverse(page))
     assert response.status_code == 200
     html = response.content.decode()
@@ -85,6 +87,7 @@ def test_the_docs_load_only_our_own_static_files(client, page):
         assert finders.find(address.removeprefix("/static/")), address
 
 
-def test_swagger_ui_does_not_send_the_schema_to_its_online_validator(client):
+def test_swagger_ui_does_not_send_the_schema_to_its_online_validator(client, outsider):
+    client.force_login(outsider)
     html = client.get(reverse("api:docs")).content.decode()
     assert '"validatorUrl": null' in html
