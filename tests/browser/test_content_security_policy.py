@@ -32,7 +32,8 @@ def test_redoc_runs_under_the_policy(page):
     page.goto("/api/redoc/")
 
     expect(page.get_by_role("heading", name="focuspolicy API")).to_be_visible()
-    assert refused == []
+    # Redoc's menu shows its makers' logo from their CDN: the policy keeps it out, as it should.
+    assert [text for text in refused if "https://cdn.redoc.ly/" not in text] == []
 
 
 def test_the_case_pages_run_under_the_policy(page, demo, log_in):
