@@ -86,12 +86,76 @@ def test_production_starts_with_the_required_settings(tmp_path):
 
 def test_production_passes_the_deploy_checks(tmp_path):
     result = run_python(
-        ["manage.py", "check", "--deploy"],
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         settings_module="focuspolicy.settings.production",
         **production_environment(tmp_path),
     )
 
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+PRINT_HEADER_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name) for name in (
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+)}))
+"""
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+def header_settings(settings_module, **environment):
+    result = run_python(["-c", PRINT_HEADER_SETTINGS], settings_module=settings_module, **environment)
     assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_sends_hsts_for_a_year_by_default(tmp_path):
+    settings = header_settings("focuspolicy.settings.production", **production_environment(tmp_path))
+
+    assert settings == {
+        "SECURE_HSTS_SECONDS": ONE_YEAR,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
+    }
+
+
+@pytest.mark.parametrize("module", ["local", "test"])
+def test_development_and_tests_send_no_hsts_unless_set(module):
+    settings = header_settings(f"focuspolicy.settings.{module}")
+
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert settings["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert settings["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+
+
+@pytest.mark.parametrize("module", ["local", "test", "production"])
+def test_every_header_setting_comes_from_the_environment(tmp_path, module):
+    environment = production_environment(tmp_path) if module == "production" else {}
+    environment.update(
+        SECURE_HSTS_SECONDS="600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="false",
+        SECURE_HSTS_PRELOAD="false",
+        SECURE_CONTENT_TYPE_NOSNIFF="false",
+        SECURE_REFERRER_POLICY="strict-origin-when-cross-origin",
+        SECURE_CROSS_ORIGIN_OPENER_POLICY="same-origin-allow-popups",
+    )
+
+    settings = header_settings(f"focuspolicy.settings.{module}", **environment)
+
+    assert settings == {
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_CONTENT_TYPE_NOSNIFF": False,
+        "SECURE_REFERRER_POLICY": "strict-origin-when-cross-origin",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin-allow-popups",
+    }
 
 
 def local_settings(**environment):

@@ -495,7 +495,7 @@ def test_downloads_are_never_shown_as_a_web_page(
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == disposition
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
     assert response["Cache-Control"] == "private, no-store"
 
 
