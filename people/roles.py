@@ -66,6 +66,10 @@ ROLE_PERMISSIONS = {
         "authtoken.add_tokenproxy",
         "authtoken.view_tokenproxy",
         "authtoken.delete_tokenproxy",
+        # Sign-in lockouts (django-axes): see them and lift them by deleting the attempt.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
         "policies.view_section",
         "policies.view_clause",
         "policies.view_acknowledgement",

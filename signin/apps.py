@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SigninConfig(AppConfig):
+    """Sign-in protections that write the audit log: lockout after repeated failures (django-axes) and
+    two-factor sign-in (django-otp). Passwords and session limits live in people."""
+
+    name = "signin"
+    verbose_name = "Sign-in"
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from .lockout import lockout_record
+
+        user_locked_out.connect(lockout_record, dispatch_uid="signin.lockout_record")
