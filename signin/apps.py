@@ -10,7 +10,10 @@ class SigninConfig(AppConfig):
 
     def ready(self):
         from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
 
         from .lockout import lockout_record
+        from .twofactor import session_note_enrolment
 
         user_locked_out.connect(lockout_record, dispatch_uid="signin.lockout_record")
+        user_logged_in.connect(session_note_enrolment, dispatch_uid="signin.session_note_enrolment")

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "people",
     "policies",
     "cases",
@@ -52,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.sessions.SessionLimitsMiddleware",
+    "signin.twofactor.SecondFactorMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
@@ -123,6 +128,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Two-factor sign-in (django-otp): when on, everyone holding a role above Staff must give a code from an
+# authenticator app (or a backup code) after their password. Off in local development and tests.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "focuspolicy"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
