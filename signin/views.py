@@ -2,7 +2,7 @@
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,6 +62,8 @@ def enrol(request):
 @never_cache
 def qr_code(request):
     """The QR code of the authenticator device being set up, as SVG (a file, so no inline data)."""
+    if user_has_device(request.user) and not request.user.is_verified():
+        raise Http404  # a new device is set up only after giving a code from the present one
     device = totp_device_for_enrolment(request.user)
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
     response = HttpResponse(svg, content_type="image/svg+xml")

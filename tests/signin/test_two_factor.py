@@ -175,3 +175,12 @@ def test_the_reset_2fa_command_resets_and_is_audited(governance):
     entry = AuditEntry.objects.get(details__event="two-factor reset")
     assert entry.actor is None
     assert entry.details["reason"] == "lost phone"
+
+
+def test_a_password_alone_cannot_set_up_a_new_device_over_an_enrolled_one(client, governance):
+    TOTPDevice.objects.create(user=governance, name="Authenticator app", confirmed=True)
+    sign_in(client, "governance")
+
+    assert client.get(reverse("signin:enrol")).url == reverse("signin:verify")
+    assert client.get(reverse("signin:qr_code")).status_code == 404
+    assert TOTPDevice.objects.filter(user=governance).count() == 1
