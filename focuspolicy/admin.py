@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import TokenProxy
 from audit.models import AuditEntry
 from audit.services import audit_record
 from people.models import User
+from signin.admin import reset_two_factor
 
 # Nobody makes or reads a token for someone else: a person's API tokens are theirs alone.
 if admin.site.is_registered(TokenProxy):
@@ -77,6 +78,7 @@ def _in_words(changes):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    actions = [reset_two_factor]
     list_display = [
         "username",
         "get_full_name",

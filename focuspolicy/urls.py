@@ -20,6 +20,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
+    path("accounts/two-factor/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),

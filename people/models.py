@@ -54,6 +54,8 @@ class User(AbstractUser):
     left_on = models.DateField(null=True, blank=True, help_text="The date the person left focus.")
     professional_body = models.CharField(max_length=10, choices=ProfessionalBody.choices, blank=True)
     registration_number = models.CharField(max_length=40, blank=True)
+    # Set when the person signs out: every session they signed in to before then has ended.
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -63,6 +63,10 @@ ROLE_PERMISSIONS = {
             for action in ("add", "change", "view")
         ],
         "auth.view_group",
+        # Sign-in lockouts (django-axes): see them and lift them by deleting the attempt.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
         "policies.view_section",
         "policies.view_clause",
         "policies.view_acknowledgement",

@@ -1,5 +1,6 @@
 """Settings shared by every mode. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "people",
     "policies",
     "cases",
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "business_use",
     "api",
+    "signin",
     "focuspolicy",
     "csp",
 ]
@@ -56,9 +62,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "people.sessions.SessionLimitsMiddleware",
+    "signin.twofactor.SecondFactorMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "focuspolicy.urls"
@@ -90,15 +101,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "signin.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# At least 12 characters, not like the person's name, not all digits, and not one of the 20,000 common and
+# breached passwords that ship with Django (checked locally, no network call).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first; the others only read older hashes, which are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "people.hashers.FocusArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins with one username, that username is
+# refused for LOGIN_COOLOFF_MINUTES, counted from the lockout. Administrators lift it in the admin.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Two-factor sign-in (django-otp): when on, everyone holding a role above Staff must give a code from an
+# authenticator app (or a backup code) after their password. Off in local development and tests.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "focuspolicy"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,6 +237,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request, and in any case this long after signing in.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=1800)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=36000)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 X_FRAME_OPTIONS = "DENY"
 
 # Security headers (django.middleware.security). HSTS is off unless set; production turns it on.

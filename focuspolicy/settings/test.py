@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -22,3 +23,6 @@ CELERY_BROKER_URL = "memory://"
 
 # Uploaded evidence from tests goes to a throwaway folder, never into the project.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="focuspolicy-test-media-"))
+
+# Two-factor sign-in is off unless a test turns it on (tests/signin/test_two_factor.py).
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=False)

@@ -208,6 +208,7 @@ def test_a_new_infosec_head_is_included_at_the_next_reminder(clock, client, flag
     clock.move_to(at(24))
     sweep_timers()
     assert breach_notes(newcomer).count() == 1
+    client.force_login(newcomer)  # a day on, the earlier session has ended (SESSION_IDLE_SECONDS)
     assert client.get(flagged.get_absolute_url()).status_code == 200
 
 
