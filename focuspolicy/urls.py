@@ -21,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),

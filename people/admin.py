@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Team, User
+from core.admin import ReadOnlyAdminMixin
+
+from .models import LoginSession, Team, User
 
 
 @admin.register(Team)
@@ -59,3 +61,14 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(LoginSession)
+class LoginSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The sessions people signed in with, ended when they leave (people.services.person_leave)."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    view_permission = "people.view_loginsession"
+    exclude = ["session_key"]  # A live session's key signs its holder in: never shown.

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -11,3 +12,12 @@ class PeopleConfig(AppConfig):
 
         # After every migrate (and test-database flush) the role groups and their permissions exist.
         post_migrate.connect(ensure_role_groups, sender=self)
+        # Each login's session is remembered, so that leaving can end it (people.services.person_leave).
+        user_logged_in.connect(_record_login_session, dispatch_uid="people.login_session")
+
+
+def _record_login_session(sender, request, user, **kwargs):
+    from .services import login_session_record
+
+    session = getattr(request, "session", None)
+    login_session_record(user=user, session_key=session.session_key if session is not None else None)
