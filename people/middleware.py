@@ -4,13 +4,20 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
-from .services import person_leave
+from .services import login_session_record, person_leave
+
+# The session key last recorded for this session: Django gives a session a new key at a password change
+# (update_session_auth_hash), and the new one must be known too, for leaving to end it.
+RECORDED_KEY = "people_recorded_session_key"
 
 
 class LeaverMiddleware:
     """After AuthenticationMiddleware (and MessageMiddleware): if the signed-in person has left, carry out
     their leaving (once) and sign them out. Someone already unticked as active is never signed in: Django's
-    ModelBackend refuses inactive users."""
+    ModelBackend refuses inactive users.
+
+    It also records the session's key when it has changed since it was last recorded, so that leaving ends
+    every session of the person (a change costs one write; an unchanged key, none)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,4 +29,9 @@ class LeaverMiddleware:
             logout(request)
             messages.info(request, "Your access has ended because you have left focus.")
             return redirect("login")
+        if user.is_authenticated:
+            session = request.session
+            if session.session_key and session.get(RECORDED_KEY) != session.session_key:
+                login_session_record(user=user, session_key=session.session_key)
+                session[RECORDED_KEY] = session.session_key
         return self.get_response(request)

@@ -15,6 +15,7 @@ from audit.models import AuditEntry
 from cases.models import CaseUserObjectPermission
 from people.tasks import leavers_sweep
 from reminders.schedule import SCHEDULE
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,19 @@ def test_someone_unticked_as_active_is_swept_too(leaver):
 
 def test_the_sweep_is_on_the_beat_schedule():
     assert "people.tasks.leavers_sweep" in {job.task for job in SCHEDULE}
+
+
+def test_a_session_renewed_by_a_password_change_ends_too(leaver):
+    browser = leaver.browsers[0]
+    before = browser.session.session_key
+    new = "a-much-longer-pass-2026"
+    fields = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    browser.post(reverse("password_change"), fields)
+    renewed = browser.session.session_key
+    assert renewed != before
+    assert browser.get(reverse("home")).wsgi_request.user == leaver
+    leaver.refresh_from_db()
+    leaver.left_on = yesterday()
+    leaver.save()
+    assert leavers_sweep() == 1
+    assert not Session.objects.filter(session_key=renewed).exists()
