@@ -17,7 +17,8 @@ class PeopleConfig(AppConfig):
 
 
 def _record_login_session(sender, request, user, **kwargs):
-    from .services import login_session_record
+    from .services import login_session_remember
 
     session = getattr(request, "session", None)
-    login_session_record(user=user, session_key=session.session_key if session is not None else None)
+    if session is not None:
+        login_session_remember(user=user, session=session)

@@ -4,11 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
-from .services import login_session_record, person_leave
-
-# The session key last recorded for this session: Django gives a session a new key at a password change
-# (update_session_auth_hash), and the new one must be known too, for leaving to end it.
-RECORDED_KEY = "people_recorded_session_key"
+from .services import login_session_remember, person_leave
 
 
 class LeaverMiddleware:
@@ -30,8 +26,5 @@ class LeaverMiddleware:
             messages.info(request, "Your access has ended because you have left focus.")
             return redirect("login")
         if user.is_authenticated:
-            session = request.session
-            if session.session_key and session.get(RECORDED_KEY) != session.session_key:
-                login_session_record(user=user, session_key=session.session_key)
-                session[RECORDED_KEY] = session.session_key
+            login_session_remember(user=user, session=request.session)
         return self.get_response(request)

@@ -18,14 +18,22 @@ def when_person_leaves(handler):
     return handler
 
 
-def login_session_record(*, user, session_key):
-    """Remember a session the person signed in with; forget their sessions that no longer exist."""
-    if not session_key:
+# The key under which a session notes the key it was last remembered by: Django gives a session a new key
+# at login and at a password change (update_session_auth_hash), and leaving must know the new one.
+REMEMBERED_KEY = "people_remembered_session_key"
+
+
+def login_session_remember(*, user, session):
+    """Remember the session a person is signed in with, unless it is already remembered under its
+    current key (then it costs nothing); forget their sessions that no longer exist."""
+    key = session.session_key
+    if not key or session.get(REMEMBERED_KEY) == key:
         return
     LoginSession.objects.filter(user=user).exclude(
         session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     ).delete()
-    LoginSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+    LoginSession.objects.get_or_create(session_key=key, defaults={"user": user})
+    session[REMEMBERED_KEY] = key
 
 
 @transaction.atomic

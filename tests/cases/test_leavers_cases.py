@@ -16,18 +16,22 @@ SECTION = "Open cases of people who have left: reassign"
 
 
 @pytest.fixture
-def left(supervisor):
+def handled(raise_case, move_to, staff, supervisor):
+    """Two cases the supervisor handles, one open and one closed."""
+    return {"open": raise_case(staff), "closed": move_to(raise_case(staff), Stage.CLOSED_AT_TRIAGE)}
+
+
+@pytest.fixture
+def left(supervisor, handled):
     supervisor.left_on = timezone.localdate() - datetime.timedelta(days=1)
     supervisor.save()
     leavers_sweep()
     return supervisor
 
 
-def test_the_governance_head_sees_the_open_cases_of_a_handler_who_left(
-    client, governance, raise_case, move_to, staff, left
-):
-    open_case = raise_case(staff)
-    closed = move_to(raise_case(staff), Stage.CLOSED_AT_TRIAGE)
+def test_the_governance_head_sees_the_open_cases_of_a_handler_who_left(client, governance, handled, left):
+    open_case, closed = handled["open"], handled["closed"]
+    assert open_case.handler == closed.handler == left
     client.force_login(governance)
     page = client.get(QUEUE).text
     assert SECTION in page
@@ -58,3 +62,8 @@ def test_the_governance_head_reassigns_a_leavers_case(
 def test_nobody_else_sees_the_list(client, staff, left):
     client.force_login(staff)
     assert client.get(QUEUE).status_code == 404
+
+
+def test_the_home_page_counts_them_for_the_governance_head(client, governance, left):
+    client.force_login(governance)
+    assert "Open cases of people who have left</a>: 1 to reassign" in client.get(reverse("home")).text
