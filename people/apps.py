@@ -21,4 +21,8 @@ def _record_login_session(sender, request, user, **kwargs):
 
     session = getattr(request, "session", None)
     if session is not None:
+        if session.session_key is None:
+            # Flushed by login (someone else was signed in in this browser): give it its key now, so that
+            # it is remembered here rather than on its first request.
+            session.save()
         login_session_remember(user=user, session=session)
