@@ -6,4 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Concerns and cases"
 
     def ready(self):
-        from . import breach, timers  # noqa: F401 - registers their timer handlers with the sweep
+        # Registers the timer handlers (breach, timers) with the sweep, and what a person's leaving means
+        # to their cases (leaving) with people.services.when_person_leaves.
+        from . import breach, leaving, timers  # noqa: F401

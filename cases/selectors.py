@@ -2,10 +2,19 @@
 may see what is decided in the database in one place; the subject of a concern is in none of them."""
 
 from django.db import models
-from django.db.models import F, Prefetch, Value, When
+from django.db.models import F, Prefetch, Q, Value, When
+from django.utils import timezone
 
 from . import access
-from .models import GOVERNANCE_STAGES, TRIAGE_STAGES, Case, CaseClause, DisciplinaryReferral, Stage
+from .models import (
+    CLOSED_STAGES,
+    GOVERNANCE_STAGES,
+    TRIAGE_STAGES,
+    Case,
+    CaseClause,
+    DisciplinaryReferral,
+    Stage,
+)
 
 # The columns the full list may be sorted by, and what each means in the database. `stage` sorts in
 # workflow order, `age` from the youngest case to the oldest.
@@ -57,6 +66,21 @@ def governance_queue(*, user):
         .filter(stage__in=GOVERNANCE_STAGES)
         .select_related("handler", "reporter_team")
         .order_by("stage_changed_at", "pk")
+    )
+
+
+def leavers_open_cases(*, user):
+    """Open cases whose handler has left, for the Head of Business and Governance to reassign; the oldest
+    first. A handler whose leaving date has come counts before the sweep has carried it out."""
+    if not user.has_perm("cases.manage_all_cases"):
+        return Case.objects.none()
+    left = Q(handler__is_active=False) | Q(handler__left_on__lte=timezone.localdate())
+    return (
+        access.cases_handled_by(user)
+        .exclude(stage__in=CLOSED_STAGES)
+        .filter(left)
+        .select_related("handler", "reporter_team")
+        .order_by("created_at", "pk")
     )
 
 

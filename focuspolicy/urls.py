@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),

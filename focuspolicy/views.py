@@ -24,6 +24,7 @@ def home(request):
             "open_reports": case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES).count(),
             "triage_count": case_selectors.triage_queue(user=user).count(),
             "governance_count": case_selectors.governance_queue(user=user).count(),
+            "leavers_cases_count": case_selectors.leavers_open_cases(user=user).count(),
         },
     )
 

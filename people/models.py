@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Team(models.Model):
@@ -52,6 +53,9 @@ class User(AbstractUser):
         help_text="The person's supervisor.",
     )
     left_on = models.DateField(null=True, blank=True, help_text="The date the person left focus.")
+    # Set once, when leaving has been carried out (people.services.person_leave): claimed with a
+    # conditional update, so that a request and the daily sweep never both do it.
+    access_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     professional_body = models.CharField(max_length=10, choices=ProfessionalBody.choices, blank=True)
     registration_number = models.CharField(max_length=40, blank=True)
     # Set when the person signs out: every session they signed in to before then has ended.
@@ -85,6 +89,11 @@ class User(AbstractUser):
             self._role_names = set(self.groups.values_list("name", flat=True))
         return self._role_names
 
+    def has_left(self, today=None):
+        """True once the person has left: unticked as active, or their leaving date has come."""
+        today = today or timezone.localdate()
+        return not self.is_active or (self.left_on is not None and self.left_on <= today)
+
     def has_role(self, role):
         return self.is_active and role in self.role_names()
 
@@ -93,3 +102,15 @@ class User(AbstractUser):
         return User.objects.filter(
             Q(line_manager=self) | Q(team__head_of_service=self), is_active=True
         ).exclude(pk=self.pk)
+
+
+class LoginSession(models.Model):
+    """A session a person signed in with, recorded at login, so that their sessions can be ended when they
+    leave without reading every session in the store."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

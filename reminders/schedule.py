@@ -44,6 +44,12 @@ SCHEDULE = [
         "review alerts",
     ),
     Job(
+        "End the access of people who have left",
+        "people.tasks.leavers_sweep",
+        {"crontab": {"minute": "5", "hour": "0", "day_of_week": "*"}},
+        "leavers whose access ended",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

@@ -74,6 +74,7 @@ ROUTE_VALUES = {
     ("business_use:new", "kind"): lambda d: next(iter(KINDS.values())).slug,
     ("business_use:move", "move"): lambda d: "approve-content",
     ("api:disciplinary-record-", "reference"): missing_reference,
+    ("api_tokens:revoke", "pk"): missing,
     ("api:version-", "pk"): lambda d: d["version"].pk,
     ("api:clause-", "pk"): lambda d: d["version"].clauses().get(number="5.2").pk,
     ("admin:view_on_site", "content_type_id"): lambda d: ContentType.objects.get_for_model(Case).pk,
@@ -104,6 +105,7 @@ MISSING_OBJECTS = {
     "business_use:edit": "a business-use request",
     "business_use:move": "a business-use request",
     "api:disciplinary-record-detail": "a disciplinary record",
+    "api_tokens:revoke": "an API token (a person's own; tests/api/test_api_tokens.py)",
 }
 
 # Open to anyone, and why.

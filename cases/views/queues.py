@@ -51,7 +51,8 @@ def governance_queue(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
     cases = selectors.governance_queue(user=request.user)
-    return render(request, "cases/governance_queue.html", {"cases": cases})
+    leavers_cases = selectors.leavers_open_cases(user=request.user)
+    return render(request, "cases/governance_queue.html", {"cases": cases, "leavers_cases": leavers_cases})
 
 
 @login_required

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: the leaving date is checked on every request, before anything else of the session.
+    "people.middleware.LeaverMiddleware",
     "people.sessions.SessionLimitsMiddleware",
     "signin.twofactor.SecondFactorMiddleware",
     "audit.context.AuditContextMiddleware",
@@ -116,6 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses nothing: when a password changes, the person's API tokens are revoked.
+    {"NAME": "api.tokens.RevokeApiTokensOnPasswordChange"},
 ]
 # Argon2 first; the others only read older hashes, which are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
@@ -193,8 +197,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # The API (/api/v1/): session login for the browser, tokens for other systems; read-only, paginated.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: a request without credentials gets a 401 that says a token is wanted.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first: a request without credentials gets a 401 that says a token is wanted. Each person
+        # makes their own tokens (api.tokens); only their hash is kept.
+        "api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -203,13 +208,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API tokens last this many days unless their person chooses another length (at most 365).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "focuspolicy API",
     "DESCRIPTION": (
         "Policies, cases and disciplinary records, read-only, with the permission rules of the pages.\n\n"
         "Signed in to focuspolicy in this browser, you are signed in here too. Other systems send a token: "
-        "`Authorization: Token <key>`. An administrator makes a person's key with "
-        "`python manage.py drf_create_token <username>` or in the admin under Auth Token › Tokens."
+        "`Authorization: Token <key>`. Each person makes their own tokens on the API tokens page "
+        "(/accounts/api-tokens/); a token expires, and ends when its person changes their password or leaves."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

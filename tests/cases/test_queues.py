@@ -382,7 +382,7 @@ def more_cases(raise_case, move_to, reporter, n, stage=Stage.SUBMITTED):
     [
         ("cases:my_reports", "staff", Stage.SUBMITTED, 8),
         ("cases:triage_queue", "supervisor", Stage.SUBMITTED, 7),
-        ("cases:governance_queue", "governance", Stage.REFERRED, 8),
+        ("cases:governance_queue", "governance", Stage.REFERRED, 9),  # and the open cases of leavers
         ("cases:all", "governance", Stage.SUBMITTED, 12),
     ],
 )

@@ -39,6 +39,7 @@ def test_the_command_prints_what_it_did_and_sends_what_is_due(django_capture_on_
         "acknowledgement reminders",
         "acknowledgement summaries",
         "review alerts",
+        "leavers whose access ended",
         "deliveries sent",
     }
     assert all(count.isdigit() for count in counts.values())
