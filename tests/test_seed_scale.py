@@ -1,0 +1,94 @@
+"""manage.py seed_scale: generated teams, staff and cases on PostgreSQL, only on a database of its own."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Max
+
+from cases.models import Case, CaseClause, CaseEvent, CaseUserObjectPermission, ReferenceCounter, Stage
+from people.models import Team, User
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_scale needs PostgreSQL, as in CI"),
+    pytest.mark.django_db,
+]
+
+
+def seed(cases=300, staff=60):
+    out = StringIO()
+    call_command("seed_scale", cases=cases, staff=staff, seed=0.5, stdout=out)
+    return out.getvalue()
+
+
+def test_it_fills_the_database_with_a_realistic_spread():
+    output = seed()
+
+    assert "cases: 300 rows" in output
+    assert "Generated 2 teams, 60 staff and 300 cases" in output
+    assert User.objects.count() == 60
+    assert not User.objects.exclude(username__startswith="gen-").exists()
+    assert Team.objects.filter(head_of_service__isnull=False).count() == 2
+    assert set(Case.objects.values_list("stage", flat=True)) == set(Stage.values)
+    closed = Case.objects.filter(stage__in=[Stage.CLOSED, Stage.CLOSED_AT_TRIAGE]).count()
+    assert closed > 200
+    assert Case.objects.values("reference").distinct().count() == 300
+    assert not Case.objects.filter(handler__isnull=True).exists()
+    clauses = Case.objects.annotate(n=Count("clauses")).aggregate(low=Max("n"))
+    assert clauses["low"] <= 3
+    assert not Case.objects.annotate(n=Count("clauses")).filter(n=0).exists()
+    assert CaseClause.objects.exclude(text="").count() == CaseClause.objects.count()
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.RAISED).count() == 300
+
+
+def test_reference_counters_end_at_the_last_number_of_each_year():
+    seed()
+
+    for counter in ReferenceCounter.objects.all():
+        numbers = [
+            int(reference.rsplit("-", 1)[1])
+            for reference in Case.objects.filter(reference__startswith=f"SMP-{counter.year}-").values_list(
+                "reference", flat=True
+            )
+        ]
+        assert counter.last_number == max(numbers) == len(numbers)
+    assert sum(ReferenceCounter.objects.values_list("last_number", flat=True)) == 300
+
+
+def test_the_reporter_follows_and_the_handler_handles_each_case(client):
+    seed()
+    case = Case.objects.filter(subject_person__isnull=False).first()
+    related = {case.reporter_id, case.handler_id, case.subject_person_id}
+    outsider = (
+        User.objects.filter(job_title="Support Worker")
+        .exclude(pk__in=related)
+        .exclude(pk__in=CaseUserObjectPermission.objects.filter(content_object=case).values("user"))
+        .first()
+    )
+
+    client.force_login(case.handler)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    client.force_login(case.reporter)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    client.force_login(outsider)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert CaseUserObjectPermission.objects.count() == 600
+
+
+def test_a_second_run_refuses_and_writes_nothing():
+    seed()
+
+    with pytest.raises(CommandError, match="already holds generated data"):
+        seed()
+    assert Case.objects.count() == 300
+
+
+def test_it_refuses_a_database_with_people_it_did_not_generate():
+    User.objects.create(username="real.person")
+
+    with pytest.raises(CommandError, match="did not generate"):
+        seed()
+    assert User.objects.count() == 1
+    assert not Team.objects.exists()
+    assert not Case.objects.exists()
