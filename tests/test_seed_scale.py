@@ -6,8 +6,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max
+from django.urls import reverse
 
-from cases.models import Case, CaseClause, CaseEvent, CaseUserObjectPermission, ReferenceCounter, Stage
+from audit.models import AuditEntry
+from cases.models import (
+    Case,
+    CaseClause,
+    CaseEvent,
+    CaseUserObjectPermission,
+    Evidence,
+    ReferenceCounter,
+    Stage,
+)
+from notifications.models import Notification
 from people.models import Team, User
 
 pytestmark = [
@@ -40,6 +51,11 @@ def test_it_fills_the_database_with_a_realistic_spread():
     assert not Case.objects.annotate(n=Count("clauses")).filter(n=0).exists()
     assert CaseClause.objects.exclude(text="").count() == CaseClause.objects.count()
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.RAISED).count() == 300
+    # One case in five has an evidence row, one in three a notification to its handler, each an audit view.
+    assert Evidence.objects.count() == 60
+    assert Notification.objects.count() == 100
+    assert not Notification.objects.exclude(recipient__in=Case.objects.values("handler")).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == 300
 
 
 def test_reference_counters_end_at_the_last_number_of_each_year():
@@ -58,7 +74,7 @@ def test_reference_counters_end_at_the_last_number_of_each_year():
 
 def test_the_reporter_follows_and_the_handler_handles_each_case(client):
     seed()
-    case = Case.objects.filter(subject_person__isnull=False).first()
+    case = Case.objects.filter(subject_person__isnull=False, evidence__isnull=False).first()
     related = {case.reporter_id, case.handler_id, case.subject_person_id}
     outsider = (
         User.objects.filter(job_title="Support Worker")
@@ -92,3 +108,12 @@ def test_it_refuses_a_database_with_people_it_did_not_generate():
     assert User.objects.count() == 1
     assert not Team.objects.exists()
     assert not Case.objects.exists()
+
+
+def test_a_handler_opens_their_generated_notification(client):
+    seed()
+    notification = Notification.objects.first()
+
+    client.force_login(notification.recipient)
+    assert notification.title.encode() in client.get(reverse("notifications:list")).content
+    assert client.get(notification.link).status_code == 200

@@ -18,8 +18,18 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from cases.models import Case, CaseClause, CaseEvent, CaseUserObjectPermission, ReferenceCounter
+from audit.models import AuditEntry
+from cases.models import (
+    Case,
+    CaseClause,
+    CaseEvent,
+    CaseUserObjectPermission,
+    Evidence,
+    ReferenceCounter,
+    case_url,
+)
 from cases.services import clause_text
+from notifications.models import Kind, Notification
 from people.models import Team, User
 from people.roles import Role, ensure_role_groups
 from policies import services as policy_services
@@ -87,6 +97,9 @@ class Command(BaseCommand):
                 self.step("per-case rights", self.create_rights)
                 self.step("case clauses", lambda: self.create_clauses(version))
                 self.step("case events", self.create_events)
+                self.step("evidence (metadata, no files)", self.create_evidence)
+                self.step("notifications", self.create_notifications)
+                self.step("audit entries", self.create_audit)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {teams} teams, {staff} staff and {cases} cases "
@@ -269,7 +282,7 @@ class Command(BaseCommand):
                          WHEN created > now() - interval '180 days' AND r < 0.45
                          THEN (%(stages)s)[1 + (g %% 5)]
                          WHEN r < 0.8 THEN 'closed' ELSE 'closed_at_triage' END AS stage,
-                    (g * 7919) %% %(reporters)s AS rk,
+                    (g::bigint * 7919) %% %(reporters)s AS rk,
                     CASE WHEN r2 < 0.35 THEN 'colleague'
                          ELSE (ARRAY['service_user', 'carer', 'public', 'unknown'])[1 + (g %% 4)] END AS kind
                 FROM raw)
@@ -398,3 +411,55 @@ class Command(BaseCommand):
             [4],
         )
         return count
+
+    def create_evidence(self):
+        """A screenshot's record for one case in five: the row only, no file in storage."""
+        e, c = Evidence, Case
+        columns = ", ".join(
+            col(e, name)
+            for name in ["case", "file", "stored_name", "original_name", "content_type", "size", "sha256"]
+            + ["uploaded_by", "uploaded_at"]
+        )
+        return self.run(
+            f"""
+            INSERT INTO {table(e)} ({columns})
+            SELECT id, 'evidence/generated/' || md5(id::text) || '.png', md5(id::text) || '.png',
+                'screenshot-' || id || '.png', 'image/png', 20000 + id %% %s,
+                md5(id::text) || md5(reverse(id::text)), {col(c, "reporter")}, {col(c, "created_at")}
+            FROM {table(c)} WHERE id %% %s = 0
+            """,
+            [80000, 5],
+        )
+
+    def create_notifications(self):
+        """The handler's 'case routed to you' for one case in three, read unless the case is still open."""
+        n, c = Notification, Case
+        before, _, after = case_url("REFERENCE").partition("REFERENCE")
+        columns = ", ".join(
+            col(n, name) for name in ["recipient", "kind", "title", "link", "created_at", "read_at"]
+        )
+        return self.run(
+            f"""
+            INSERT INTO {table(n)} ({columns})
+            SELECT {col(c, "handler")}, %s, 'Case ' || {col(c, "reference")} || %s,
+                %s || {col(c, "reference")} || %s, {col(c, "created_at")},
+                CASE WHEN {col(c, "stage")} IN ('closed', 'closed_at_triage')
+                     THEN {col(c, "created_at")} + interval '1 day' END
+            FROM {table(c)} WHERE id %% %s = 0
+            """,
+            [Kind.CASE_ROUTED, " has been routed to you for triage", before, after, 3],
+        )
+
+    def create_audit(self):
+        """The handler's first look at each case."""
+        a, c = AuditEntry, Case
+        columns = ", ".join(col(a, name) for name in ["at", "actor", "action", "case", "what", "details"])
+        return self.run(
+            f"""
+            INSERT INTO {table(a)} ({columns})
+            SELECT {col(c, "created_at")} + interval '2 hours', {col(c, "handler")}, %s, id,
+                'viewed ' || {col(c, "reference")}, '{{}}'::jsonb
+            FROM {table(c)}
+            """,
+            [AuditEntry.Action.VIEW],
+        )
