@@ -18,6 +18,7 @@ from cases.models import (
     ReferenceCounter,
     Stage,
 )
+from discipline.models import DisciplinaryRecord, RecordClause
 from notifications.models import Notification
 from people.models import Team, User
 
@@ -56,12 +57,17 @@ def test_it_fills_the_database_with_a_realistic_spread():
     assert Notification.objects.count() == 100
     assert not Notification.objects.exclude(recipient__in=Case.objects.values("handler")).exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == 300
+    # HR records about the colleague in about 2% of cases, citing the case's clauses.
+    records = DisciplinaryRecord.objects.all()
+    assert 1 <= records.count() <= 15
+    assert all(record.employee_id == record.case.subject_person_id for record in records)
+    assert RecordClause.objects.count() == CaseClause.objects.filter(case__in=records.values("case")).count()
 
 
 def test_reference_counters_end_at_the_last_number_of_each_year():
     seed()
 
-    for counter in ReferenceCounter.objects.all():
+    for counter in ReferenceCounter.objects.filter(prefix="SMP"):
         numbers = [
             int(reference.rsplit("-", 1)[1])
             for reference in Case.objects.filter(reference__startswith=f"SMP-{counter.year}-").values_list(
@@ -69,7 +75,17 @@ def test_reference_counters_end_at_the_last_number_of_each_year():
             )
         ]
         assert counter.last_number == max(numbers) == len(numbers)
-    assert sum(ReferenceCounter.objects.values_list("last_number", flat=True)) == 300
+    assert sum(ReferenceCounter.objects.filter(prefix="SMP").values_list("last_number", flat=True)) == 300
+    for counter in ReferenceCounter.objects.filter(prefix="DR"):
+        assert counter.last_number == DisciplinaryRecord.objects.filter(opened_on__year=counter.year).count()
+
+
+def test_hr_opens_a_generated_disciplinary_record(client):
+    seed()
+    record = DisciplinaryRecord.objects.first()
+
+    client.force_login(record.opened_by)
+    assert client.get(record.get_absolute_url()).status_code == 200
 
 
 def test_the_reporter_follows_and_the_handler_handles_each_case(client):
