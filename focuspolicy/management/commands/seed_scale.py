@@ -104,6 +104,9 @@ class Command(BaseCommand):
                 self.step("audit entries", self.create_audit)
                 self.step("disciplinary records", self.create_records)
                 self.step("disciplinary record clauses", self.create_record_clauses)
+            # Django's foreign keys are checked at commit: at a million cases, a good part of the time.
+            self.stdout.write("committing: the database checks every foreign key now")
+            self.stdout.flush()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {teams} teams, {staff} staff and {cases} cases "
