@@ -403,7 +403,19 @@ class AppealSerializer(ReadSerializer):
         fields = ["lodged_on", "grounds", "heard_on", "heard_by", "outcome", "outcome_label", "reasons"]
 
 
-class DisciplinaryRecordSummarySerializer(ReadSerializer):
+class _RecordSerializer(ReadSerializer):
+    """What the list and the detail of a disciplinary record both say of its warning."""
+
+    warning_status = serializers.SerializerMethodField(
+        help_text="live or expired for a written warning in force; empty for any other outcome."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=WARNING_STATES, allow_blank=True))
+    def get_warning_status(self, record):
+        return record.warning_status(self.context.get("today"))
+
+
+class DisciplinaryRecordSummarySerializer(_RecordSerializer):
     """A record in the list: its step and outcome, dates and clause numbers, never the allegation, the
     findings or the employee's name."""
 
@@ -411,9 +423,6 @@ class DisciplinaryRecordSummarySerializer(ReadSerializer):
     step_label = serializers.CharField(source="get_step_display")
     outcome_label = serializers.CharField(source="get_outcome_display")
     outcome_in_force_label = serializers.CharField(source="get_outcome_in_force_display")
-    warning_status = serializers.SerializerMethodField(
-        help_text="live or expired for a written warning in force; empty for any other outcome."
-    )
     clauses = ClauseNumbersField(help_text="The numbers of the clauses, in the policy's order.")
     opened_by = PersonSerializer()
     detail = ApiDetailLinkField("api:disciplinary-record-detail")
@@ -440,12 +449,8 @@ class DisciplinaryRecordSummarySerializer(ReadSerializer):
             "url",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(choices=WARNING_STATES, allow_blank=True))
-    def get_warning_status(self, record):
-        return record.warning_status(self.context.get("today"))
 
-
-class DisciplinaryRecordSerializer(ReadSerializer):
+class DisciplinaryRecordSerializer(_RecordSerializer):
     employee = PersonSerializer()
     team = TeamSerializer(source="employee_team", allow_null=True, help_text="When the record was opened.")
     severity_label = serializers.CharField(source="get_severity_display")
@@ -456,9 +461,6 @@ class DisciplinaryRecordSerializer(ReadSerializer):
     outcome_label = serializers.CharField(source="get_outcome_display")
     reasons = serializers.CharField(source="outcome_reasons")
     outcome_in_force_label = serializers.CharField(source="get_outcome_in_force_display")
-    warning_status = serializers.SerializerMethodField(
-        help_text="live or expired for a written warning in force; empty for any other outcome."
-    )
     appeal = AppealSerializer(source="*")
     case = serializers.SlugRelatedField(
         slug_field="reference",
@@ -498,7 +500,3 @@ class DisciplinaryRecordSerializer(ReadSerializer):
             "opened_by",
             "url",
         ]
-
-    @extend_schema_field(serializers.ChoiceField(choices=WARNING_STATES, allow_blank=True))
-    def get_warning_status(self, record):
-        return record.warning_status(self.context.get("today"))
