@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from core.pagination import page_from_request
 
 from . import services
 from .forms import PreferencesForm
@@ -12,7 +13,7 @@ from .models import MANDATORY_KINDS, Kind, Notification, Preference
 @login_required
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user)
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    page = page_from_request(request, notifications, per_page=50)
     return render(request, "notifications/list.html", {"page": page})
 
 

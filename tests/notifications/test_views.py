@@ -163,3 +163,44 @@ def test_my_preferences_are_not_anyone_elses(client, supervisor, outsider):
     client.force_login(supervisor)
     form = client.get(reverse("notifications:preferences")).context["form"]
     assert form[Kind.CASE_ROUTED].value() == Preference.Mode.IMMEDIATE
+
+
+def _next_link(response):
+    page = response.context["page"]
+    return page.next_cursor if page.has_next else None
+
+
+def test_the_list_pages_by_cursor_through_every_notification_once_and_back(client, supervisor):
+    # Three pages of 50, a run of them at the same moment, so that the order rests on the id as well.
+    same_moment = timezone.now()
+    made = [notification(supervisor, title=f"Notification {n}") for n in range(120)]
+    Notification.objects.filter(pk__in=[n.pk for n in made[40:80]]).update(created_at=same_moment)
+    expected = list(Notification.objects.filter(recipient=supervisor).order_by("-created_at", "-pk"))
+    client.force_login(supervisor)
+
+    seen, pages, cursor = [], [], None
+    while True:
+        response = client.get(reverse("notifications:list"), {"cursor": cursor} if cursor else {})
+        assert response.status_code == 200
+        pages.append(response.context["page"])
+        seen += list(pages[-1].object_list)
+        cursor = _next_link(response)
+        if cursor is None:
+            break
+    assert seen == expected
+    assert [len(page.object_list) for page in pages] == [50, 50, 20]
+    assert 'rel="next"' not in response.text and 'rel="prev"' in response.text
+
+    back = client.get(reverse("notifications:list"), {"cursor": pages[-1].previous_cursor})
+    assert list(back.context["page"].object_list) == expected[50:100]
+    first = client.get(reverse("notifications:list"), {"cursor": back.context["page"].previous_cursor})
+    assert list(first.context["page"].object_list) == expected[:50]
+    assert not first.context["page"].has_previous
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "W10", "WyJuIiwgWzEsIDJdXQ", "WyJ4IixbIjIwMjYiLDFdXQ", "%00"])
+def test_a_cursor_that_does_not_fit_gives_the_first_page(client, supervisor, mine, cursor):
+    client.force_login(supervisor)
+    response = client.get(reverse("notifications:list"), {"cursor": cursor, "page": "999999999999"})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [mine[1], mine[0]]
