@@ -15,7 +15,7 @@ from django.http import Http404
 
 from people.roles import Role
 
-from .models import Case, CaseUserObjectPermission
+from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 REPORTER = "reporter"
 HANDLER = "handler"
@@ -29,17 +29,30 @@ def case_relation(user, case):
         return None
     if user.has_perm("cases.manage_all_cases"):
         return GOVERNANCE
-    if user.has_perm("cases.handle_case", case):
+    rights = _rights_on(user, case)
+    if "handle_case" in rights:
         return HANDLER
     if (
         case.personal_data_breach_at is not None
-        and user.has_perm("cases.decide_breach", case)
+        and "decide_breach" in rights
         and _holds_role(user, Role.INFOSEC)
     ):
         return INFOSEC
-    if user.has_perm("cases.follow_case", case):
+    if "follow_case" in rights:
         return REPORTER
     return None
+
+
+def _rights_on(user, case):
+    """The codenames of the per-case rights this person holds on this case, given to them or to one of
+    their groups (what guardian's has_perm reads), in one query rather than two for each right asked."""
+    own = CaseUserObjectPermission.objects.filter(user=user, content_object=case)
+    of_groups = CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case)
+    return set(
+        own.values_list("permission__codename", flat=True).union(
+            of_groups.values_list("permission__codename", flat=True)
+        )
+    )
 
 
 def get_case_for_user(

@@ -119,12 +119,22 @@ class MoveForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    to = forms.ModelChoiceField(label="Reassign to", queryset=User.objects.none())
+    """Hand the case to one of the people found by the search above it. Only the matches are offered as
+    choices (there may be hundreds who could take it); the choice is checked against every candidate."""
+
+    to = forms.ModelChoiceField(
+        label="Reassign to", queryset=User.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, shown=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = candidates
+        if self.is_bound and not shown:
+            # Shown again after a refusal: keep the person chosen, if they may take the case.
+            self.is_valid()
+            shown = [self.cleaned_data["to"]] if self.cleaned_data.get("to") else []
+        self.fields["to"].widget.choices = [(person.pk, person.display_name) for person in shown]
 
 
 class NoteForm(forms.Form):

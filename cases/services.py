@@ -8,10 +8,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.services import step_record
 from core.errors import DomainError
 from people.roles import Role
-from people.selectors import role_holders
+from people.selectors import people_matching, role_holders
 
 from . import access, notify, timers
 from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
+
+# The reassign field lists this many matches at most: type more of the name to find someone further down.
+REASSIGN_MATCHES = 20
 
 # --- Raising a concern ---------------------------------------------------------------------------------
 
@@ -169,9 +172,10 @@ def clause_text(clause):
 # --- The workflow ----------------------------------------------------------------------------------------
 
 
-def allowed_moves(*, case, user):
-    """The moves the table allows from the case's stage to this person."""
-    relation = access.case_relation(user, case)
+def allowed_moves(*, case, user, relation=None):
+    """The moves the table allows from the case's stage to this person (`relation`: what they are to the
+    case, when the caller has just found it through the door)."""
+    relation = relation or access.case_relation(user, case)
     return [move for move in case.moves_from_here() if relation in move.by]
 
 
@@ -260,6 +264,12 @@ def reassign_candidates(*, case):
     return role_holders([Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.GOVERNANCE]).exclude(
         pk__in=[case.reporter_id, case.subject_person_id or 0]
     )
+
+
+def reassign_matches(*, case, text):
+    """The people who may take the case (`reassign_candidates`) whose name matches what was typed: at
+    most REASSIGN_MATCHES, and whether there were more."""
+    return people_matching(reassign_candidates(case=case), text, limit=REASSIGN_MATCHES)
 
 
 @transaction.atomic

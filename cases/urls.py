@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:reference>/", case.detail, name="detail"),
     path("<str:reference>/move/", case.move, name="move"),
     path("<str:reference>/reassign/", case.reassign, name="reassign"),
+    path("<str:reference>/reassign/people/", case.reassign_people, name="reassign_people"),
     path("<str:reference>/notes/", case.add_note, name="add_note"),
     path("<str:reference>/messages/", case.message_reporter, name="message_reporter"),
     path("<str:reference>/breach/flag/", breach.flag, name="breach_flag"),

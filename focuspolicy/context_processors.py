@@ -1,9 +1,11 @@
 from cases.access import cases_handled_by
+from notifications.models import Notification
 from people.roles import Role
 
 
 def _handles_cases(user):
-    """Supervisors and Heads of Service, and anyone a concern has been routed to."""
+    """Supervisors and Heads of Service, and anyone a concern has been routed to (one probe of the
+    handler index, on every page)."""
     if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
         return True
     return cases_handled_by(user).filter(handler=user).exists()
@@ -26,6 +28,6 @@ def navigation(request):
             "audit": user.has_perm("audit.view_auditentry"),
             "discipline": user.has_perm("discipline.view_disciplinary_records"),
             "reports": user.has_perm("cases.view_reports"),
-            "unread": lambda: user.notifications.filter(read_at__isnull=True).count(),
+            "unread": lambda: Notification.unread_badge(user),
         }
     }

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
 
 # Escalations and breach clocks reach the person however they have set their preferences.
 MANDATORY_KINDS = frozenset({Kind.ESCALATION, Kind.PERSONAL_DATA_BREACH})
+UNREAD_BADGE_MAX = 99
 
 
 class Notification(models.Model):
@@ -54,6 +55,14 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+    @classmethod
+    def unread_badge(cls, recipient):
+        """The navigation's count of unread notifications, on every page: counted no further than
+        UNREAD_BADGE_MAX, then "99+", so that it reads at most that many entries of the unread index."""
+        unread = cls.objects.filter(recipient=recipient, read_at__isnull=True).order_by()
+        count = unread[: UNREAD_BADGE_MAX + 1].count()
+        return f"{UNREAD_BADGE_MAX}+" if count > UNREAD_BADGE_MAX else count
 
 
 class Delivery(models.Model):

@@ -1,7 +1,10 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
+
+# Marks a role's row among the permissions' rows of one query: no app's label is empty.
+_ROLE_ROW = ""
 
 
 class Team(models.Model):
@@ -84,10 +87,32 @@ class User(AbstractUser):
         return str(self)
 
     def role_names(self):
-        # Cached per request: navigation and permission checks ask repeatedly.
+        # Cached per request: navigation and permission checks ask repeatedly. Read with the role-wide
+        # permissions, in one query (people/backends.py); a superuser's permissions are every one there is.
         if not hasattr(self, "_role_names"):
-            self._role_names = set(self.groups.values_list("name", flat=True))
+            role_names, perms = self.roles_and_permissions()
+            if not self.is_superuser:
+                self._perm_cache = perms
+            self._role_names = role_names
         return self._role_names
+
+    def roles_and_permissions(self):
+        """({role names}, {"app_label.codename" of their role-wide permissions}), in one query."""
+        own = Permission.objects.filter(user=self).values("pk")
+        of_roles = Permission.objects.filter(group__user=self).values("pk")
+        permissions = (
+            Permission.objects.filter(Q(pk__in=own) | Q(pk__in=of_roles))
+            .order_by()
+            .values_list("content_type__app_label", "codename")
+        )
+        roles = Group.objects.filter(user=self).order_by().values_list(Value(_ROLE_ROW, CharField()), "name")
+        role_names, perms = set(), set()
+        for label, name in permissions.union(roles, all=True):
+            if label == _ROLE_ROW:
+                role_names.add(name)
+            else:
+                perms.add(f"{label}.{name}")
+        return role_names, perms
 
     def has_left(self, today=None):
         """True once the person has left: unticked as active, or their leaving date has come."""

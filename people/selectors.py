@@ -29,3 +29,17 @@ def role_holders(role, *, of=None):
         return people.filter(headed_teams=of.team_id) if of.team_id else people.none()
     roles = [role] if isinstance(role, str) else list(role)
     return people.filter(groups__name__in=roles).distinct().order_by("pk")
+
+
+def people_matching(people, text, *, limit):
+    """Up to `limit` of `people` whose first name, last name or username contains every word of `text`,
+    by name; and whether there were more. No words, nobody: a search field lists no one until typed in."""
+    words = text.split()[:5]
+    if not words:
+        return [], False
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(username__icontains=word)
+        )
+    found = list(people.order_by("last_name", "first_name", "pk")[: limit + 1])
+    return found[:limit], len(found) > limit

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.pagination import page_from_request
 from core.views import form_submit
 from policies.models import Policy
 from reminders.models import Limits
@@ -14,9 +16,21 @@ from reminders.models import Limits
 from .. import access, services
 from ..actions import action_refusal
 from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
-from ..models import MOVES
+from ..models import (
+    MOVES,
+    DisciplinaryReferral,
+    Evidence,
+    LegalAdvice,
+    PlatformNotice,
+    PoliceReferral,
+    RemovalRequest,
+)
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
+# A case page shows the latest events of its timeline; older ones are a link away (keyset pages), so a case
+# with a long history opens as fast as a new one.
+TIMELINE_EVENTS = 50
+REASSIGN_SEARCH = "reassign_q"
 
 
 def social_media_policy_version():
@@ -67,20 +81,56 @@ def detail(request, reference):
             "cases/detail_reporter.html",
             {
                 "case": case,
-                "events": case.events.filter(visible_to_reporter=True),
+                "events": _timeline(request, case.events.filter(visible_to_reporter=True)),
                 "evidence": case.evidence.filter(uploaded_by=request.user),
             },
         )
     return render(request, "cases/detail.html", _handler_context(request, case, relation))
 
 
+def _timeline(request, events):
+    """The page of the timeline the request names (the latest events first), oldest first within it."""
+    page = page_from_request(request, events.order_by("-at", "-pk"), per_page=TIMELINE_EVENTS)
+    page.object_list.reverse()
+    return page
+
+
+def _with_lists(case):
+    """The case with its evidence and actions loaded, with the people they name: a query per list,
+    however long each list is."""
+    by = "recorded_by"
+    prefetch_related_objects(
+        [case],
+        Prefetch("evidence", Evidence.objects.select_related("uploaded_by")),
+        Prefetch("legaladvices", LegalAdvice.objects.select_related(by)),
+        Prefetch("removalrequests", RemovalRequest.objects.select_related(by, "staff_member", "resolved_by")),
+        Prefetch("platformnotices", PlatformNotice.objects.select_related(by)),
+        Prefetch("policereferrals", PoliceReferral.objects.select_related(by)),
+        Prefetch(
+            "disciplinaryreferrals",
+            DisciplinaryReferral.objects.select_related(by, "person").prefetch_related("clauses_breached"),
+        ),
+    )
+    return case
+
+
+def _reassign_form(request, case, form):
+    """The reassign field: a search for the person (by name, without JavaScript a GET of the page), and
+    the people it found to choose from."""
+    text = request.GET.get(REASSIGN_SEARCH, "")[:100]
+    if form is not None:
+        return form, text, False
+    shown, more = services.reassign_matches(case=case, text=text)
+    return ReassignForm(candidates=services.reassign_candidates(case=case), shown=shown), text, more
+
+
 def _handler_context(request, case, relation, **forms):
-    moves = services.allowed_moves(case=case, user=request.user)
+    moves = services.allowed_moves(case=case, user=request.user, relation=relation)
     context = {
-        "case": case,
+        "case": _with_lists(case),
         "relation": relation,
         "clauses": case.clauses.all(),
-        "events": case.events.select_related("actor"),
+        "events": _timeline(request, case.events.select_related("actor")),
         "moves": [
             (move, forms.get(move.name) or MoveForm(move=move, initial={"expected_stage": case.stage}))
             for move in moves
@@ -92,17 +142,32 @@ def _handler_context(request, case, relation, **forms):
     }
     # The Head of Information & Security reads a flagged case to decide on the breach; they do not handle it.
     if relation in (access.HANDLER, access.GOVERNANCE):
+        if not case.is_closed:
+            form, text, more = _reassign_form(request, case, forms.get("reassign"))
+            context.update(reassign_form=form, reassign_search=text, reassign_more=more)
         context.update(
-            reassign_form=forms.get("reassign")
-            or (
-                ReassignForm(candidates=services.reassign_candidates(case=case))
-                if not case.is_closed
-                else None
-            ),
             note_form=forms.get("note") or NoteForm(),
             message_form=forms.get("message") or MessageForm(),
         )
     return context
+
+
+@login_required
+@require_GET
+def reassign_people(request, reference):
+    """The search of the reassign field, for its script: the people who may take the case whose name
+    matches `q`, as JSON. Names of staff are shown to the people who may reassign the case, and audited."""
+    case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
+    text = request.GET.get("q", "")[:100]
+    found, more = services.reassign_matches(case=case, text=text)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.VIEW,
+        case=case,
+        what=f"searched for someone to reassign {case.reference} to",
+        details={"search": text, "found": len(found)},
+    )
+    return JsonResponse({"people": [{"id": p.pk, "name": p.display_name} for p in found], "more": more})
 
 
 def still_open_after_refusal(request, case, *, relations, attempted):

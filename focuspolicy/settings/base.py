@@ -105,7 +105,8 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username before any password is checked.
     "signin.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading roles and permissions in one query (people/backends.py).
+    "people.backends.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # At least 12 characters, not like the person's name, not all digits, and not one of the 20,000 common and

@@ -204,3 +204,14 @@ def test_a_cursor_that_does_not_fit_gives_the_first_page(client, supervisor, min
     response = client.get(reverse("notifications:list"), {"cursor": cursor, "page": "999999999999"})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == [mine[1], mine[0]]
+
+
+def test_the_navigation_counts_unread_notifications_up_to_99_then_says_99_plus(client, supervisor):
+    Notification.objects.bulk_create(
+        Notification(recipient=supervisor, kind=Kind.CASE_ROUTED, title="Routed", link="/") for _ in range(99)
+    )
+    client.force_login(supervisor)
+    assert BADGE.format(99) in client.get(reverse("home")).text
+
+    notification(supervisor)
+    assert BADGE.format("99+") in client.get(reverse("home")).text
