@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from core.views import form_submit, message_submit
 from . import selectors, services
 from .comparison import compare_versions
 from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
-from .models import Clause, Policy
+from .models import Clause, Policy, PolicyVersion
 
 
 def _version_or_404(policy, number, user):
@@ -29,8 +30,14 @@ def _current_or_404(policy):
 
 @login_required
 def policy_list(request):
-    policies = Policy.objects.select_related("owner").order_by("title")
-    rows = [(policy, policy.current_version()) for policy in policies]
+    # Each policy's current (approved) version in one query for the list, not one per policy.
+    approved = PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
+    policies = (
+        Policy.objects.select_related("owner")
+        .prefetch_related(Prefetch("versions", approved, to_attr="approved_versions"))
+        .order_by("title")
+    )
+    rows = [(policy, next(iter(policy.approved_versions), None)) for policy in policies]
     return render(request, "policies/policy_list.html", {"rows": rows, "search_form": SearchForm()})
 
 

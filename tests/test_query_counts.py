@@ -1,0 +1,241 @@
+"""No page's number of queries grows with the number of rows it shows.
+
+Each page is opened with one row of what it lists (cases, events, records, notifications...) and again
+with fifty: the second visit may make no more queries than the first (django_assert_max_num_queries), and
+neither more than MAX_QUERIES. A query per row (an N+1) fails here long before it shows at a million cases.
+
+To cover a page, add one line to PAGES: who opens it, its address, and what to add `n` of.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from business_use import services as business_use_services
+from business_use.models import Kind, Topic
+from cases import services
+from cases.models import CaseEvent, DisciplinaryReferral, Evidence, LegalAdvice, RemovalRequest, Stage
+from discipline import services as discipline_services
+from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
+from notifications.models import Kind as NotificationKind
+from notifications.models import Notification
+from policies.models import Policy, PolicyVersion
+from tests.factories import case_moved_to, case_raised, concern_about_colleague
+
+pytestmark = pytest.mark.django_db
+
+# A page's own work plus what every page pays (session, user, roles, the navigation's badges, the audit
+# entry of a case page): well above any page today, low enough to notice a page that lost its way.
+MAX_QUERIES = 30
+
+
+# --- What the pages list, `n` more of each time.
+
+
+def cases_reported(world, n):
+    """Concerns raised by `staff`: routed to `supervisor`, listed in All cases, staff's own reports."""
+    for _ in range(n):
+        case_raised(world.policy, world.staff)
+
+
+def cases_referred(world, n):
+    """Cases referred to the governance head, in their queue."""
+    for _ in range(n):
+        case_moved_to(case_raised(world.policy, world.staff), Stage.REFERRED, governance=world.governance)
+
+
+def case_events(world, n):
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=world.case, kind=CaseEvent.Kind.NOTE, actor=world.supervisor, text="Checked.")
+        for _ in range(n)
+    )
+
+
+def case_messages(world, n):
+    """Messages to the reporter: the events the reporter's page shows."""
+    for _ in range(n):
+        services.case_message_reporter(case=world.case, by=world.supervisor, text="Thank you.")
+
+
+def case_evidence(world, n):
+    Evidence.objects.bulk_create(
+        Evidence(
+            case=world.case,
+            file=f"evidence/test-{world.counter()}.png",
+            stored_name=f"test-{world.counter()}.png",
+            original_name="screenshot.png",
+            content_type="image/png",
+            size=1000,
+            sha256="0" * 64,
+            uploaded_by=world.supervisor,
+        )
+        for _ in range(n)
+    )
+
+
+def case_actions(world, n):
+    """Removal requests (each naming a member of staff), legal advice and referrals with their clauses."""
+    today = timezone.localdate()
+    RemovalRequest.objects.bulk_create(
+        RemovalRequest(
+            case=world.case,
+            recorded_by=world.governance,
+            requested_from=str(world.other_staff),
+            staff_member=world.other_staff,
+            sent_on=today,
+            deadline=today + datetime.timedelta(days=2),
+        )
+        for _ in range(n)
+    )
+    LegalAdvice.objects.bulk_create(
+        LegalAdvice(case=world.case, recorded_by=world.governance, advised_on=today, summary="Advice.")
+        for _ in range(n)
+    )
+    referrals = DisciplinaryReferral.objects.bulk_create(
+        DisciplinaryReferral(
+            case=world.case,
+            recorded_by=world.governance,
+            person=world.other_staff,
+            allegation="Posted about a service user.",
+            severity=Severity.MISCONDUCT,
+        )
+        for _ in range(n)
+    )
+    for referral in referrals:
+        referral.clauses_breached.set(world.case.clauses.all())
+
+
+def referrals_to_hr(world, n):
+    """Disciplinary referrals, in the referrals list of HR and the governance head."""
+    if world.case.stage != Stage.UNDER_REVIEW:
+        world.case = case_moved_to(world.case, Stage.UNDER_REVIEW, governance=world.governance)
+    case_actions(world, n)
+
+
+def records(world, n):
+    clause = world.policy.current_version().clauses().get(number="5.2")
+    for _ in range(n):
+        discipline_services.record_open(
+            by=world.hr,
+            employee=world.other_staff,
+            allegation="Posted a photo of a service user.",
+            severity=Severity.MISCONDUCT,
+            clauses=[clause],
+        )
+
+
+def record_events(world, n):
+    if not hasattr(world, "record"):
+        records(world, 1)
+        world.record = DisciplinaryRecord.objects.get(employee=world.other_staff)
+    RecordEvent.objects.bulk_create(
+        RecordEvent(record=world.record, step=Step.OPENED, actor=world.hr, text="Noted.") for _ in range(n)
+    )
+
+
+def audit_entries(world, n):
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor=world.supervisor, action=AuditEntry.Action.VIEW, case=world.case, what="viewed")
+        for _ in range(n)
+    )
+
+
+def notifications(world, n):
+    Notification.objects.bulk_create(
+        Notification(recipient=world.supervisor, kind=NotificationKind.CASE_ROUTED, title="Routed", link="/")
+        for _ in range(n)
+    )
+
+
+def policies(world, n):
+    today = timezone.localdate()
+    for _ in range(n):
+        number = world.counter()
+        policy = Policy.objects.create(
+            title=f"Policy {number}", slug=f"policy-{number}", owner=world.governance
+        )
+        PolicyVersion.objects.create(
+            policy=policy,
+            number=1,
+            status=PolicyVersion.Status.APPROVED,
+            source_text="1. Purpose",
+            content_hash=f"{number:064}",
+            effective_date=today,
+            next_review_date=today,
+        )
+
+
+def business_use_requests(world, n):
+    for _ in range(n):
+        business_use_services.business_use_submit(
+            requester=world.staff, kind=Kind.ADVICE, topic=Topic.ACCEPTABLE_SITES, content="May I?"
+        )
+
+
+# --- The pages: (who opens it, its address given the data, what it lists).
+
+CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
+RECORD = lambda world: reverse("discipline:detail", args=[world.record.reference])  # noqa: E731
+PAGES = {
+    "home, supervisor": ("supervisor", lambda w: reverse("home"), cases_reported),
+    "home, governance head": ("governance", lambda w: reverse("home"), cases_referred),
+    "My concerns": ("staff", lambda w: reverse("cases:my_reports"), cases_reported),
+    "triage queue": ("supervisor", lambda w: reverse("cases:triage_queue"), cases_reported),
+    "governance queue": ("governance", lambda w: reverse("cases:governance_queue"), cases_referred),
+    "All cases": ("governance", lambda w: reverse("cases:all"), cases_reported),
+    "case page, events": ("supervisor", CASE, case_events),
+    "case page, evidence": ("supervisor", CASE, case_evidence),
+    "case page, actions": ("governance", CASE, case_actions),
+    "case page of the reporter, messages": ("staff", CASE, case_messages),
+    "referrals to HR, HR": ("hr", lambda w: reverse("cases:referrals"), referrals_to_hr),
+    "referrals to HR, governance head": ("governance", lambda w: reverse("cases:referrals"), referrals_to_hr),
+    "disciplinary records": ("hr", lambda w: reverse("discipline:list"), records),
+    "disciplinary record page": ("hr", RECORD, record_events),
+    "audit log": ("governance", lambda w: reverse("audit:log"), audit_entries),
+    "notifications": ("supervisor", lambda w: reverse("notifications:list"), notifications),
+    "policies": ("staff", lambda w: reverse("policies:list"), policies),
+    "business use": ("staff", lambda w: reverse("business_use:list"), business_use_requests),
+}
+
+
+@pytest.fixture
+def world(policy, staff, other_staff, supervisor, governance, hr):
+    numbers = iter(range(1, 10_000))
+    made = SimpleNamespace(
+        policy=policy,
+        staff=staff,
+        other_staff=other_staff,
+        supervisor=supervisor,
+        governance=governance,
+        hr=hr,
+        case=concern_about_colleague(policy, staff, other_staff),
+        counter=lambda: next(numbers),
+    )
+    return made
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_pages_queries_do_not_grow_with_its_rows(client, world, django_assert_max_num_queries, page):
+    who, url, add = PAGES[page]
+    client.force_login(getattr(world, who))
+    add(world, 1)
+    with_one = queries(client, url(world))
+    assert with_one <= MAX_QUERIES
+
+    add(world, 49)
+    with django_assert_max_num_queries(with_one):
+        response = client.get(url(world))
+    assert response.status_code == 200
