@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases import selectors as case_selectors
 from cases.models import CLOSED_STAGES
+from core.counts import capped_count
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
 
@@ -22,8 +23,9 @@ def home(request):
             "to_acknowledge": policies_awaiting_acknowledgement(user=user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
             "open_reports": case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES).count(),
-            "triage_count": case_selectors.triage_queue(user=user).count(),
-            "governance_count": case_selectors.governance_queue(user=user).count(),
+            # Up to 99, then "99+": the queues themselves list the cases.
+            "triage_count": capped_count(case_selectors.triage_queue(user=user)),
+            "governance_count": capped_count(case_selectors.governance_queue(user=user)),
             "leavers_cases_count": case_selectors.leavers_open_cases(user=user).count(),
         },
     )

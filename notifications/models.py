@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.counts import capped_count
+
 
 class Kind(models.TextChoices):
     CASE_ROUTED = "case_routed", "A case routed or reassigned to you"
@@ -25,7 +27,6 @@ class Kind(models.TextChoices):
 
 # Escalations and breach clocks reach the person however they have set their preferences.
 MANDATORY_KINDS = frozenset({Kind.ESCALATION, Kind.PERSONAL_DATA_BREACH})
-UNREAD_BADGE_MAX = 99
 
 
 class Notification(models.Model):
@@ -58,11 +59,9 @@ class Notification(models.Model):
 
     @classmethod
     def unread_badge(cls, recipient):
-        """The navigation's count of unread notifications, on every page: counted no further than
-        UNREAD_BADGE_MAX, then "99+", so that it reads at most that many entries of the unread index."""
-        unread = cls.objects.filter(recipient=recipient, read_at__isnull=True).order_by()
-        count = unread[: UNREAD_BADGE_MAX + 1].count()
-        return f"{UNREAD_BADGE_MAX}+" if count > UNREAD_BADGE_MAX else count
+        """The navigation's count of unread notifications, on every page: up to 99, then "99+", so that it
+        reads at most a hundred entries of the unread index."""
+        return capped_count(cls.objects.filter(recipient=recipient, read_at__isnull=True))
 
 
 class Delivery(models.Model):

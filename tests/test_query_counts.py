@@ -239,3 +239,14 @@ def test_a_pages_queries_do_not_grow_with_its_rows(client, world, django_assert_
     with django_assert_max_num_queries(with_one):
         response = client.get(url(world))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["staff", "supervisor", "governance", "hr"])
+@pytest.mark.parametrize("name", ["home", "policies:list", "notifications:list"])
+def test_a_page_reads_the_persons_roles_and_permissions_in_one_query(client, world, who, name):
+    client.force_login(getattr(world, who))
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse(name)).status_code == 200
+    # Every read of what the person's roles are or allow joins their memberships.
+    reads = [query["sql"] for query in context.captured_queries if '"people_user_groups"' in query["sql"]]
+    assert len(reads) == 1, reads
