@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from business_use import services as business_use_services
-from business_use.models import Kind, Topic
+from business_use.models import Account, Kind, Topic
 from cases import services
 from cases.models import CaseEvent, DisciplinaryReferral, Evidence, LegalAdvice, RemovalRequest, Stage
 from discipline import services as discipline_services
@@ -178,6 +178,17 @@ def business_use_requests(world, n):
         )
 
 
+def business_use_to_approve(world, n):
+    """Requests to post on the official pages, waiting for the requester's supervisor."""
+    for _ in range(n):
+        business_use_services.business_use_submit(
+            requester=world.staff,
+            kind=Kind.OFFICIAL_POST,
+            account=Account.FOCUS_FACEBOOK,
+            content="Our news.",
+        )
+
+
 # --- The pages: (who opens it, its address given the data, what it lists).
 
 CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
@@ -201,6 +212,11 @@ PAGES = {
     "notifications": ("supervisor", lambda w: reverse("notifications:list"), notifications),
     "policies": ("staff", lambda w: reverse("policies:list"), policies),
     "business use": ("staff", lambda w: reverse("business_use:list"), business_use_requests),
+    "business use, supervisor": (
+        "supervisor",
+        lambda w: reverse("business_use:list"),
+        business_use_to_approve,
+    ),
 }
 
 
