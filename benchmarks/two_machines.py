@@ -14,7 +14,8 @@ and evidence in the bucket. Each request carries the headers the TLS proxy of do
 1. signing in on web A gives a session that web B accepts: the same cookie opens the home page on B;
 2. a concern raised on web A with a screenshot stores the file in the bucket, not on the local disk;
 3. web B downloads that file byte for byte, and the audit log records the client's address that the
-   proxy passed on.
+   proxy passed on; someone without a right to the case gets a 404;
+4. once the person leaves, their session opens nothing on either server.
 
 It prints what it proved, exits 1 if anything did not hold, and always stops its servers and drops its
 database. tests/test_two_machines.py runs it on demand: pytest -m scaleout.
@@ -52,6 +53,13 @@ BUCKET = "focuspolicy-evidence"
 DEMO_PASSWORD = "focus-demo-2026"  # seed_demo's published password  # noqa: S105
 # What the TLS proxy would write in X-Forwarded-For: the address it received the request from.
 CLIENT_ADDRESS = "203.0.113.7"
+
+
+LEAVE = """
+from people.models import User
+from people.services import person_leave
+person_leave(person=User.objects.get(username="{username}"))
+"""
 
 
 class ProofFailed(Exception):
@@ -423,6 +431,12 @@ def prove(*, admin_url, redis_url):
         refused = web_b.get(f"/cases/{reference}/evidence/{links[0]}/", stranger)
         check(refused.status_code == 404, f"someone without a right got {refused.status_code} for the file")
         proved.append("someone without a right to the case gets a 404 for the file on web B")
+
+        # Leaving deletes the person's sessions from the database; a copy may stay in the Redis cache.
+        manage(env, "shell", "-c", LEAVE.format(username="staff"))
+        check(not signed_in_home(web_a, cookies), "web A still signs in a person who has left")
+        check(not signed_in_home(web_b, cookies), "web B still signs in a person who has left")
+        proved.append("once that person leaves, their session opens nothing on web A or web B")
         say("Stopping the servers, dropping the database, emptying Redis …")
     return proved
 

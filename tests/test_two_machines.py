@@ -23,4 +23,4 @@ def test_a_session_and_an_evidence_file_work_across_two_web_servers():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PROVED" in result.stdout
-    assert result.stdout.count("✓") == 4, result.stdout
+    assert result.stdout.count("✓") == 5, result.stdout
