@@ -15,7 +15,11 @@ and evidence in the bucket. Each request carries the headers the TLS proxy of do
 2. a concern raised on web A with a screenshot stores the file in the bucket, not on the local disk;
 3. web B downloads that file byte for byte, and the audit log records the client's address that the
    proxy passed on; someone without a right to the case gets a 404;
-4. once the person leaves, their session opens nothing on either server.
+4. if caddy is on PATH (Debian: apt-get install caddy): through deploy/Caddyfile itself, over HTTPS from
+   Caddy's local authority, one session is served by both servers in turn, the download streams whole,
+   and Caddy's X-Forwarded-For and -Proto replace forged ones (what TRUSTED_PROXY_COUNT=1 and
+   SECURE_PROXY_SSL_HEADER rely on);
+5. once the person leaves, their session opens nothing on either server.
 
 It prints what it proved, exits 1 if anything did not hold, and always stops its servers and drops its
 database. tests/test_two_machines.py runs it on demand: pytest -m scaleout.
@@ -53,6 +57,8 @@ BUCKET = "focuspolicy-evidence"
 DEMO_PASSWORD = "focus-demo-2026"  # seed_demo's published password  # noqa: S105
 # What the TLS proxy would write in X-Forwarded-For: the address it received the request from.
 CLIENT_ADDRESS = "203.0.113.7"
+# What a client might send to the real proxy to pass for someone else, or for a secure request.
+FORGED = {"X-Forwarded-For": "198.51.100.66", "X-Forwarded-Proto": "http"}
 
 
 LEAVE = """
@@ -158,6 +164,8 @@ def environment(*, database, redis_url, s3_endpoint, media_root):
         # Evidence must not land here: the proof checks that this folder stays empty.
         MEDIA_ROOT=str(media_root),
         LOG_LEVEL="WARNING",
+        # Access log lines reach the log file at once: the proxy step counts them.
+        PYTHONUNBUFFERED="1",
     )
     return env
 
@@ -171,6 +179,17 @@ def manage(env, *args, settings=None):
     if result.returncode != 0:
         raise ProofFailed(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def stop_process(process):
+    """Stop a process this script started, and its children (it leads a session of its own)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def start_web(stack, env, name, logs):
@@ -192,6 +211,9 @@ def start_web(stack, env, name, logs):
             "gthread",
             "--threads",
             "2",
+            # Each request it serves, in its log: the proxy step counts them.
+            "--access-logfile",
+            "-",
         ],
         cwd=ROOT,
         env=env,
@@ -200,16 +222,7 @@ def start_web(stack, env, name, logs):
         start_new_session=True,
     )
 
-    def stop():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-    stack.callback(stop)
+    stack.callback(stop_process, process)
     web = Browser(f"http://127.0.0.1:{port}", name)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -230,16 +243,17 @@ class Browser:
     the loopback's plain HTTP; the cookies are kept here and sent by hand instead.
     """
 
-    def __init__(self, base, name):
+    def __init__(self, base, name, forwarded=None, verify=True):
         self.base = base
         self.name = name
         self.host = urlsplit(base).netloc
+        self.forwarded = forwarded or {"X-Forwarded-Proto": "https", "X-Forwarded-For": CLIENT_ADDRESS}
+        self.verify = verify  # per request: a session's verify loses to REQUESTS_CA_BUNDLE
         self.http = requests.Session()
 
     def _headers(self, cookies, path):
         headers = {
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": CLIENT_ADDRESS,
+            **self.forwarded,
             "Origin": f"https://{self.host}",
             "Referer": f"https://{self.host}{path}",
         }
@@ -249,7 +263,11 @@ class Browser:
 
     def get(self, path, cookies=None):
         return self.http.get(
-            self.base + path, headers=self._headers(cookies, path), allow_redirects=False, timeout=60
+            self.base + path,
+            headers=self._headers(cookies, path),
+            allow_redirects=False,
+            timeout=60,
+            verify=self.verify,
         )
 
     def post(self, path, cookies, data, files=None):
@@ -260,6 +278,7 @@ class Browser:
             files=files,
             allow_redirects=False,
             timeout=60,
+            verify=self.verify,
         )
 
 
@@ -279,6 +298,77 @@ def csrf_token(response):
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
     check(match, f"no CSRF token on {response.url}")
     return match.group(1)
+
+
+def start_proxy(stack, web_a, web_b, work):
+    """Caddy with deploy/Caddyfile in front of both servers, on loopback ports, with a certificate from its
+    own local authority; None when there is no caddy on PATH (it is not a Python package)."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        return None
+    http_port, https_port = free_port(), free_port()
+    upstreams = "reverse_proxy web-a:8000 web-b:8000"
+    site = (ROOT / "deploy" / "Caddyfile").read_text()
+    check(upstreams in site, f"deploy/Caddyfile has no '{upstreams}' to point at the two servers")
+    config = work / "Caddyfile"
+    config.write_text(
+        f"{{\n\tadmin off\n\tskip_install_trust\n\tlocal_certs\n\thttp_port {http_port}\n"
+        f"\thttps_port {https_port}\n\tstorage file_system {{\n\t\troot {work / 'caddy'}\n\t}}\n}}\n\n"
+        + site.replace(upstreams, f"reverse_proxy {web_a.host} {web_b.host}")
+    )
+    log = open(work / "proxy.log", "w")  # noqa: SIM115 - closed by the stack
+    stack.callback(log.close)
+    env = {name: os.environ[name] for name in ("PATH", "LANG") if name in os.environ}
+    env.update(SITE_ADDRESS="127.0.0.1", HOME=str(work), XDG_DATA_HOME=str(work), XDG_CONFIG_HOME=str(work))
+    process = subprocess.Popen(  # noqa: S603 - caddy from PATH, our own config
+        [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    stack.callback(stop_process, process)
+    root = work / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    proxy = Browser(f"https://127.0.0.1:{https_port}", "the proxy", forwarded=FORGED, verify=str(root))
+    deadline = time.monotonic() + 60
+    last = "nothing"
+    while time.monotonic() < deadline:
+        check(process.poll() is None, f"Caddy exited:\n{(work / 'proxy.log').read_text()[-3000:]}")
+        try:
+            if root.exists():
+                last = proxy.get("/healthz/")
+                if last.status_code == 200:
+                    return proxy
+        except requests.ConnectionError as error:
+            last = error
+        time.sleep(0.5)
+    log_tail = (work / "proxy.log").read_text()[-2000:]
+    raise ProofFailed(f"Caddy did not answer within 60 s (last: {last}):\n{log_tail}")
+
+
+def homes_served(work, name):
+    return (work / f"{name}.log").read_text().count('"GET / HTTP/1.1" 200')
+
+
+def prove_through_proxy(proxy, work, database, download_path, evidence):
+    """Through Caddy: one session served by both servers in turn, HTTPS recognised, forged headers ignored."""
+    before = {name: homes_served(work, name) for name in ("web A", "web B")}
+    cookies = sign_in(proxy, "staff")
+    for _ in range(6):
+        check(signed_in_home(proxy, cookies), "a signed-in page through the proxy did not open")
+    served = {name: homes_served(work, name) - before[name] for name in before}
+    check(all(served.values()), f"the proxy did not send the session to both servers: {served}")
+    download = proxy.get(download_path, cookies)
+    check(download.status_code == 200, f"the download through the proxy answered {download.status_code}")
+    check(download.content == evidence, "the proxy served other bytes than were uploaded")
+    address = last_download_address(database)
+    check(address == "127.0.0.1", f"the audit log recorded {address}, not the address Caddy saw")
+    return (
+        f"through Caddy with deploy/Caddyfile over HTTPS, one session is served by web A ({served['web A']}) "
+        f"and web B ({served['web B']}) in turn, and the download streams whole; Caddy replaces a forged "
+        f"X-Forwarded-For ({FORGED['X-Forwarded-For']}) and X-Forwarded-Proto, so the audit log records "
+        "127.0.0.1 and the request counts as HTTPS"
+    )
 
 
 # --- What is proved ---------------------------------------------------------------------------------------
@@ -431,6 +521,13 @@ def prove(*, admin_url, redis_url):
         refused = web_b.get(f"/cases/{reference}/evidence/{links[0]}/", stranger)
         check(refused.status_code == 404, f"someone without a right got {refused.status_code} for the file")
         proved.append("someone without a right to the case gets a 404 for the file on web B")
+
+        proxy = start_proxy(stack, web_a, web_b, work)
+        if proxy is None:
+            say("  (no caddy on PATH: the step through the TLS proxy is left out)")
+        else:
+            download_path = f"/cases/{reference}/evidence/{links[0]}/"
+            proved.append(prove_through_proxy(proxy, work, database, download_path, evidence))
 
         # Leaving deletes the person's sessions from the database; a copy may stay in the Redis cache.
         manage(env, "shell", "-c", LEAVE.format(username="staff"))

@@ -23,4 +23,5 @@ def test_a_session_and_an_evidence_file_work_across_two_web_servers():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PROVED" in result.stdout
-    assert result.stdout.count("✓") == 5, result.stdout
+    # Six with caddy on PATH (the step through the TLS proxy), five without.
+    assert result.stdout.count("✓") >= 5, result.stdout
