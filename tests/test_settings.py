@@ -194,7 +194,7 @@ def test_with_redis_url_the_cache_is_redis_and_sessions_are_cached_in_front_of_t
 
     assert settings["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["cache"]["LOCATION"] == "redis://127.0.0.1:6379/3"
-    assert settings["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    assert settings["session_engine"] == "core.cached_sessions"
 
 
 def test_cache_url_puts_the_cache_in_another_redis_than_the_broker():

@@ -206,6 +206,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "focuspolicy",
+            # Give up on Redis quickly: a request must not hang on it (sessions then come from the database).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     # cached_db, not cache: sessions are read from Redis but kept in the database too. The compose Redis
@@ -213,7 +215,8 @@ if REDIS_URL:
     # Redis, a restart would sign everyone out, losing what they were typing. And a person's leaving
     # (people.services.person_leave) ends their sessions by deleting database rows. The price: one
     # database write when a session changes (at sign-in, and once a minute at most for the idle timeout).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # core.cached_sessions is Django's cached_db, carrying on from the database while Redis is down.
+    SESSION_ENGINE = "core.cached_sessions"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="focuspolicy <no-reply@focus.example>")
