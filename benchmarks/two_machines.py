@@ -356,6 +356,7 @@ def prove_through_proxy(proxy, work, database, download_path, evidence):
     cookies = sign_in(proxy, "staff")
     for _ in range(6):
         check(signed_in_home(proxy, cookies), "a signed-in page through the proxy did not open")
+    time.sleep(1)  # gunicorn logs a request just after answering it
     served = {name: homes_served(work, name) - before[name] for name in before}
     check(all(served.values()), f"the proxy did not send the session to both servers: {served}")
     download = proxy.get(download_path, cookies)
