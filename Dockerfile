@@ -25,8 +25,8 @@ RUN SECRET_KEY=collectstatic-build-only DATABASE_URL=sqlite:////tmp/build.sqlite
         python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 
-# Uploaded evidence (MEDIA_ROOT) lives in a volume mounted at /app/var/uploads; create it owned by the app
-# user so that a fresh named volume inherits that ownership.
+# Without an object store (AWS_STORAGE_BUCKET_NAME), uploaded evidence (MEDIA_ROOT) goes to /app/var/uploads:
+# mount a volume there. It is created owned by the app user so that a fresh named volume inherits that.
 RUN useradd --system --create-home --uid 1000 --user-group focuspolicy \
     && mkdir -p /app/var/uploads \
     && chown -R focuspolicy:focuspolicy /app/var
@@ -34,4 +34,5 @@ RUN useradd --system --create-home --uid 1000 --user-group focuspolicy \
 USER focuspolicy
 
 EXPOSE 8000
-CMD ["gunicorn", "focuspolicy.wsgi:application", "--bind", "0.0.0.0:8000"]
+# Threaded workers: a long streamed export is not killed at --timeout (see docker-compose.yml).
+CMD ["gunicorn", "focuspolicy.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4"]

@@ -172,3 +172,14 @@ def build_once(django_db_setup, django_db_blocker):
                 outer.__exit__(None, None, None)
 
     return _build
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked scaleout start servers and a database of their own: they run only when asked for by
+    name (pytest -m scaleout), never with the suite, whatever other -m expression bin/test is given."""
+    if "scaleout" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("scaleout") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

@@ -39,13 +39,13 @@ def test_docker_compose_yml_matches_the_compose_specification(compose):
 
 def test_the_schema_check_catches_a_broken_file(compose):
     broken = copy.deepcopy(compose)
-    broken["services"]["web"]["helthcheck"] = broken["services"]["web"].pop("healthcheck")
+    broken["services"]["web-a"]["helthcheck"] = broken["services"]["web-a"].pop("healthcheck")
     broken["services"]["redis"]["depends_on"] = {"postgres": {"condition": "when_ready"}}
-    broken["volumes"] = ["uploads"]
+    broken["volumes"] = ["postgres-data"]
 
     errors = schema_errors(broken)
 
-    assert any(error.startswith("services/web:") and "helthcheck" in error for error in errors), errors
+    assert any(error.startswith("services/web-a:") and "helthcheck" in error for error in errors), errors
     assert any(error.startswith("services/redis/depends_on") for error in errors), errors
     assert any(error.startswith("volumes:") for error in errors), errors
 
@@ -54,35 +54,104 @@ def test_it_has_no_obsolete_version_key(compose):
     assert "version" not in compose
 
 
-def test_it_runs_the_app_with_postgres_redis_and_celery(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis"}
-    assert "celery -A focuspolicy worker" in compose["services"]["worker"]["command"]
+APP_SERVICES = ["web-a", "web-b", "worker-a", "worker-b", "beat"]
+
+
+def test_it_runs_two_web_containers_behind_a_proxy_two_workers_one_beat_and_the_shared_services(compose):
+    assert set(compose["services"]) == {
+        "proxy",
+        "web-a",
+        "web-b",
+        "worker-a",
+        "worker-b",
+        "beat",
+        "migrate",
+        "postgres",
+        "redis",
+        "minio",
+        "minio-init",
+    }
+    for worker in ("worker-a", "worker-b"):
+        assert "celery -A focuspolicy worker" in compose["services"][worker]["command"]
     assert "django_celery_beat.schedulers:DatabaseScheduler" in compose["services"]["beat"]["command"]
-    assert "migrate --noinput" in " ".join(compose["services"]["web"]["command"])
 
 
-@pytest.mark.parametrize("service", ["postgres", "redis", "web", "worker"])
+def test_migrations_run_once_in_a_one_shot_service_that_the_app_waits_for(compose):
+    assert compose["services"]["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert compose["services"]["migrate"]["restart"] == "no"
+    for service in APP_SERVICES:
+        command = compose["services"][service]["command"]
+        assert "migrate" not in (command if isinstance(command, str) else " ".join(command))
+        assert compose["services"][service]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+
+
+@pytest.mark.parametrize("service", ["web-a", "web-b"])
+def test_web_containers_use_threaded_gunicorn_workers_and_publish_no_port(compose, service):
+    command = " ".join(compose["services"][service]["command"])
+    # A sync worker is killed mid-stream once a long export passes --timeout; a gthread worker is not.
+    assert "--worker-class gthread" in command
+    assert "ports" not in compose["services"][service]
+
+
+def test_the_proxy_is_the_only_way_in_and_sends_to_both_web_containers(compose):
+    proxy = compose["services"]["proxy"]
+    published = [services for name, services in compose["services"].items() if "ports" in services]
+    assert published == [proxy]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web-a:8000 web-b:8000" in caddyfile
+    assert "flush_interval -1" in caddyfile
+    assert set(proxy["depends_on"]) == {"web-a", "web-b"}
+
+
+@pytest.mark.parametrize("service", ["postgres", "redis", "minio", "web-a", "web-b", "worker-a", "worker-b"])
 def test_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
-def test_app_services_wait_for_healthy_dependencies(compose, service):
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_wait_for_a_migrated_database_the_bucket_and_redis(compose, service):
     depends_on = compose["services"][service]["depends_on"]
-    assert "redis" in depends_on
-    assert {dependency["condition"] for dependency in depends_on.values()} == {"service_healthy"}
+    assert depends_on["postgres"] == {"condition": "service_healthy"}
+    assert depends_on["redis"] == {"condition": "service_healthy"}
+    assert depends_on["minio-init"] == {"condition": "service_completed_successfully"}
 
 
-@pytest.mark.parametrize("service", ["web", "worker"])
-def test_uploads_volume_is_mounted_at_media_root(compose, service):
-    assert "uploads" in compose["volumes"]
-    assert "uploads:/app/var/uploads" in compose["services"][service]["volumes"]
+def test_the_bucket_is_made_private_before_the_app_starts(compose):
+    init = " ".join(compose["services"]["minio-init"]["command"])
+    assert 'mc mb --ignore-existing "store/$$BUCKET"' in init
+    assert 'mc anonymous set none "store/$$BUCKET"' in init
+    assert compose["services"]["minio-init"]["depends_on"] == {"minio": {"condition": "service_healthy"}}
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_no_app_service_keeps_files_of_its_own(compose):
+    for service in APP_SERVICES:
+        assert "volumes" not in compose["services"][service]
+    assert "uploads" not in compose["volumes"]
+
+
+@pytest.mark.parametrize("service", ["migrate", *APP_SERVICES])
 def test_app_services_use_production_settings_and_require_a_secret_key(compose, service):
     environment = compose["services"][service]["environment"]
     assert environment["DJANGO_SETTINGS_MODULE"] == "focuspolicy.settings.production"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_share_the_object_store_and_trust_exactly_the_one_proxy(compose, service):
+    environment = compose["services"][service]["environment"]
+    assert environment["AWS_STORAGE_BUCKET_NAME"] == "${S3_BUCKET:-focuspolicy-evidence}"
+    assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert environment["AWS_SECRET_ACCESS_KEY"].startswith("${S3_SECRET_KEY:?")
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_postgres_is_tuned_for_ssd_and_memory(compose):
+    settings = dict(item.split("=", 1) for item in compose["services"]["postgres"]["command"] if "=" in item)
+    assert settings["random_page_cost"] == "1.1"
+    for name in ("shared_buffers", "effective_cache_size", "work_mem", "max_connections"):
+        assert name in settings

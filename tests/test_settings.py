@@ -21,6 +21,9 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "broker_url": settings.CELERY_BROKER_URL,
     "always_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "storage": settings.STORAGES["default"],
+    "cache": settings.CACHES["default"],
+    "session_engine": settings.SESSION_ENGINE,
 }))
 """
 
@@ -158,8 +161,8 @@ def test_every_header_setting_comes_from_the_environment(tmp_path, module):
     }
 
 
-def local_settings(**environment):
-    result = run_python(["-c", PRINT_SETTINGS], settings_module="focuspolicy.settings.local", **environment)
+def local_settings(module="focuspolicy.settings.local", **environment):
+    result = run_python(["-c", PRINT_SETTINGS], settings_module=module, **environment)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -176,3 +179,67 @@ def test_development_with_redis_url_sends_tasks_to_the_broker():
 
     assert settings["broker_url"] == "redis://127.0.0.1:6379/0"
     assert settings["always_eager"] is False
+
+
+def test_development_keeps_evidence_on_disk_cache_in_process_and_sessions_in_the_database():
+    settings = local_settings()
+
+    assert settings["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert settings["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings["session_engine"] == "django.contrib.sessions.backends.db"
+
+
+def test_with_redis_url_the_cache_is_redis_and_sessions_are_cached_in_front_of_the_database():
+    settings = local_settings(REDIS_URL="redis://127.0.0.1:6379/3")
+
+    assert settings["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+    assert settings["session_engine"] == "core.cached_sessions"
+
+
+def test_cache_url_puts_the_cache_in_another_redis_than_the_broker():
+    settings = local_settings(REDIS_URL="redis://broker:6379/0", CACHE_URL="redis://cache:6379/1")
+
+    assert settings["broker_url"] == "redis://broker:6379/0"
+    assert settings["cache"]["LOCATION"] == "redis://cache:6379/1"
+
+
+def test_with_a_bucket_evidence_goes_to_a_private_s3_store():
+    settings = local_settings(
+        AWS_STORAGE_BUCKET_NAME="focuspolicy-evidence",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+        AWS_S3_ADDRESSING_STYLE="path",
+    )
+
+    assert settings["storage"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = settings["storage"]["OPTIONS"]
+    assert options["bucket_name"] == "focuspolicy-evidence"
+    assert options["endpoint_url"] == "http://minio:9000"
+    assert options["addressing_style"] == "path"
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    assert options["file_overwrite"] is False
+
+
+def test_an_s3_endpoint_without_a_bucket_stops_start_up_naming_the_bucket_setting():
+    result = run_python(
+        ["-c", "import django; django.setup()"],
+        settings_module="focuspolicy.settings.local",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in error_line(result)
+    assert "AWS_STORAGE_BUCKET_NAME" in error_line(result)
+
+
+def test_the_test_settings_need_neither_redis_nor_an_object_store_whatever_the_environment_says():
+    settings = local_settings(
+        "focuspolicy.settings.test",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        AWS_STORAGE_BUCKET_NAME="focuspolicy-evidence",
+    )
+
+    assert settings["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert settings["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings["session_engine"] == "django.contrib.sessions.backends.db"

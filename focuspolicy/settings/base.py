@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -170,6 +171,53 @@ EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES + 10
 # Uploaded evidence is personal data: it lives outside the static root and is never served directly.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
+# With a bucket named, evidence goes to an S3-compatible object store (AWS S3, MinIO…) instead, so that any
+# web container or machine serves any file. django-storages and boto3 read the keys themselves
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or the machine's role), so they never sit in settings.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if env("AWS_S3_ENDPOINT_URL", default="") and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("AWS_S3_ENDPOINT_URL is set without AWS_STORAGE_BUCKET_NAME: name the bucket.")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # "path" for MinIO and other endpoints that are not AWS (no bucket name in the host name).
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # No ACL on the objects: they are as private as the bucket, which must not be public. Files are
+            # only read through the audited download view; any URL made by mistake is signed and expires.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Stored names are random; never overwrite one, never rename one silently.
+            "file_overwrite": False,
+            # A download is fetched into a temporary file that spills to disk past 1 MB, so a web worker's
+            # memory does not grow with the size of the evidence.
+            "max_memory_size": 1024 * 1024,
+        },
+    }
+
+# Cache and sessions in Redis when there is one, so that every web container sees the same.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "focuspolicy",
+            # Give up on Redis quickly: a request must not hang on it (sessions then come from the database).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # cached_db, not cache: sessions are read from Redis but kept in the database too. The compose Redis
+    # keeps nothing on disk and a managed one may lose writes when it fails over: with sessions only in
+    # Redis, a restart would sign everyone out, losing what they were typing. And a person's leaving
+    # (people.services.person_leave) ends their sessions by deleting database rows. The price: one
+    # database write when a session changes (at sign-in, and once a minute at most for the idle timeout).
+    # core.cached_sessions is Django's cached_db, carrying on from the database while Redis is down.
+    SESSION_ENGINE = "core.cached_sessions"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="focuspolicy <no-reply@focus.example>")
@@ -180,7 +228,7 @@ NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # Celery. With no broker configured, tasks run in-process (eager) so the app needs no Redis.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:

@@ -16,6 +16,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# No Redis and no object store in tests, even when CI exports REDIS_URL: the cache is in-process and
+# sessions in the database (the two-machine proof, benchmarks/two_machines.py, runs with both).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Tasks run in-process in tests even when CI exports REDIS_URL; the Celery tests that need a real
 # broker and worker say so themselves.
 CELERY_TASK_ALWAYS_EAGER = True
