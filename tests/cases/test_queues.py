@@ -1,6 +1,8 @@
 """The case lists: who may open each, whose list holds which case, and the full list's filters."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -362,11 +364,20 @@ def test_all_cases_is_paginated_by_fifty(client, governance, varied):
         for n in range(60)
     )
     first = all_cases(client, governance)
-    assert "64 cases, page 1 of 2." in first.text
+    assert "50 cases on this page." in first.text
     assert first.text.count(">BULK-") == 46
-    second = all_cases(client, governance, page=2)
+    assert "Previous page" not in first.text
+    second = client.get(next_page_url(first))
+    assert "14 cases on this page." in second.text
     assert second.text.count(">BULK-") == 14
     assert "Previous page" in second.text
+    assert "Next page" not in second.text
+
+
+def next_page_url(response):
+    """The address of the page's Next page link (a query string, on the same path)."""
+    query = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', response.text).group(1))
+    return response.request["PATH_INFO"] + query
 
 
 # --- Queries: a list costs the same however many cases it shows -------------------------------------------
