@@ -243,6 +243,16 @@ class Case(models.Model):
         indexes = [
             # All cases sorted by stage (and filtered by a stage, newest first): an index range, no sort.
             models.Index(fields=["stage_order", "created_at", "id"], name="case_stage_order_idx"),
+            # The governance queue in its order: thousands of cases among a million, read a page at a time.
+            models.Index(
+                fields=["stage_changed_at", "id"],
+                condition=Q(stage__in=GOVERNANCE_STAGES),
+                name="case_governance_queue_idx",
+            ),
+            # The open cases of a handler (who has left): not every case they ever handled.
+            models.Index(
+                fields=["handler"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_handler_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,23 +36,24 @@ def _sort_headers(current, columns):
 
 @login_required
 def my_reports(request):
-    cases = selectors.my_reports(user=request.user)
-    return render(request, "cases/my_reports.html", {"cases": cases})
+    page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
+    return render(request, "cases/my_reports.html", {"page": page})
 
 
 @login_required
 def triage_queue(request):
-    cases = selectors.triage_queue(user=request.user)
-    return render(request, "cases/triage_queue.html", {"cases": cases})
+    page = page_from_request(request, selectors.triage_queue(user=request.user), per_page=PER_PAGE)
+    return render(request, "cases/triage_queue.html", {"page": page})
 
 
 @login_required
 def governance_queue(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    cases = selectors.governance_queue(user=request.user)
+    page = page_from_request(request, selectors.governance_queue(user=request.user), per_page=PER_PAGE)
+    # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
     leavers_cases = selectors.leavers_open_cases(user=request.user)
-    return render(request, "cases/governance_queue.html", {"cases": cases, "leavers_cases": leavers_cases})
+    return render(request, "cases/governance_queue.html", {"page": page, "leavers_cases": leavers_cases})
 
 
 @login_required
