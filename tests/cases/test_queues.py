@@ -432,3 +432,27 @@ def test_navigation_offers_triage_to_anyone_a_concern_was_routed_to(client, rais
     assert "Triage queue" not in client.get(reverse("home")).text
     raise_case(outsider)  # the outsider has no supervisor: it goes to the governance head
     assert "Triage queue" in client.get(reverse("home")).text
+
+
+@pytest.mark.parametrize(
+    ("page", "who"),
+    [
+        ("cases:my_reports", "staff"),
+        ("cases:triage_queue", "supervisor"),
+        ("cases:governance_queue", "governance"),
+        ("cases:all", "governance"),
+        ("cases:referrals", "hr"),
+    ],
+)
+@pytest.mark.parametrize(
+    "query", [{"page": "99999999999999999999"}, {"cursor": "garbage"}, {"cursor": "W10"}]
+)
+def test_bad_paging_gives_each_lists_first_page(
+    client, request, triage_case, referred_case, page, who, query
+):
+    client.force_login(request.getfixturevalue(who))
+    first = client.get(reverse(page))
+    response = client.get(reverse(page), query)
+    assert response.status_code == 200
+    shown = set(re.findall(r"SMP-\d+-\d+", response.text))
+    assert shown == set(re.findall(r"SMP-\d+-\d+", first.text)) and shown
