@@ -294,6 +294,7 @@ def test_reference_search(client, governance, varied):
         {"team": "999999"},
         {"age": "12"},
         {"age": "x"},
+        {"reference": "00"},  # too short to narrow a million references by their index
         {"sort": "password"},
         {"sort": "-handler__password"},
         {"page": "abc"},
