@@ -535,6 +535,8 @@ class DisciplinaryReferral(CaseAction):
 
     class Meta(CaseAction.Meta):
         permissions = [("view_referrals_to_hr", "Can see disciplinary referrals made to HR")]
+        # HR's list, newest first, a page at a time: without it each page joins every case.
+        indexes = [models.Index(fields=["recorded_at", "id"], name="referral_recorded_idx")]
 
     def __str__(self):
         return f"Disciplinary referral of {self.person} ({self.get_severity_display().lower()})"
