@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form
+from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
 from people.models import Team
 from policies.filters import ClauseNumberFilter
 from policies.models import Clause, clause_number_order
@@ -71,6 +71,7 @@ class CaseFilter(django_filters.FilterSet):
     team = ChosenIdFilter(
         field_name="reporter_team",
         queryset=Team.objects.all(),
+        widget=QuickSelect,
         label="Reporter's team",
         empty_label="All teams",
         help_text="The id of the reporter's team.",

@@ -207,3 +207,13 @@ def test_a_page_of_fifty_costs_the_queries_of_a_page_of_one(
     with django_assert_max_num_queries(one):
         response = client.get(ALL)
     assert len(listed(response)) == 50
+
+
+def test_the_team_filter_offers_every_team_and_keeps_the_chosen_one(client, governance, team, other_team):
+    other_team.name = "Care & <Support>"
+    other_team.save()
+    client.force_login(governance)
+    response = client.get(ALL, {"team": other_team.pk})
+    assert f'<option value="{other_team.pk}" selected>Care &amp; &lt;Support&gt;</option>' in response.text
+    assert f'<option value="{team.pk}">{team.name}</option>' in response.text
+    assert '<option value="">All teams</option>' in response.text
