@@ -23,6 +23,7 @@ from policies.filters import ClauseFilter, PolicyVersionFilter
 from policies.models import Clause, ClauseItem, Policy, PolicyVersion
 
 from . import serializers
+from .pagination import KeysetPagination
 from .permissions import KeepsDisciplinaryRecords
 from .schema import detail_responses, list_responses
 
@@ -134,8 +135,8 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Cases you handle",
         description="The cases whose handler's page you may open: those assigned to you, every case for the "
         "Head of Business and Governance, and the cases flagged as a possible personal data breach for the "
-        "Head of Information & Security. Newest first. Never a case about yourself. Each case is a summary: "
-        "its content comes from opening it.",
+        "Head of Information & Security. Newest first, or as `sort` says. Never a case about yourself. "
+        "Each case is a summary: its content comes from opening it. In pages of 50: follow `next`.",
         responses=list_responses(serializers.CaseSummarySerializer),
     ),
     retrieve=extend_schema(
@@ -146,6 +147,7 @@ class ClauseViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CaseFilter
+    pagination_class = KeysetPagination  # A million cases: never counted, no OFFSET.
     lookup_field = "reference"
     lookup_value_regex = REFERENCE
 

@@ -5,19 +5,32 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form
+from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
 from people.models import Team
-from policies.filters import ClauseNumberFilter, cited_numbers
+from policies.filters import ClauseNumberFilter
+from policies.models import Clause, clause_number_order
 
 from . import selectors
 from .models import Case, CaseClause, Platform, Stage, SubjectKind
 
 
 def _cited(cases):
-    return cited_numbers(CaseClause.objects.filter(case__in=cases))
+    """The numbers of the clauses that these cases cite, in reading order.
+
+    Asked of each of the policy's clauses (a few dozen), in the SELECT list: there PostgreSQL probes
+    case_clause_cited_idx once per clause, where in WHERE it would join every case's clauses (millions).
+    """
+    cases_citing = CaseClause.objects.filter(clause=OuterRef("pk"), case__in=cases.order_by().values("pk"))
+    clauses = Clause.objects.annotate(cited=Exists(cases_citing)).values_list("number", "cited")
+    return sorted({number for number, cited in clauses if cited}, key=clause_number_order)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -28,10 +41,18 @@ class CaseFilter(django_filters.FilterSet):
     API take the same parameters.
     """
 
+    # At least three characters: the trigram index (cases migration 0005) finds shorter parts only by
+    # reading every reference, and one or two characters of SMP-2026-0042 narrow nothing.
     reference = django_filters.CharFilter(
-        label="Reference contains", max_length=20, lookup_expr="icontains", help_text="Part of a reference."
+        label="Reference contains",
+        min_length=3,
+        max_length=20,
+        lookup_expr="icontains",
+        help_text="Part of a reference, at least three characters.",
     )
-    stage = django_filters.ChoiceFilter(choices=Stage.choices, label="Stage", empty_label="Any stage")
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, label="Stage", empty_label="Any stage", method="filter_stage"
+    )
     platform = django_filters.ChoiceFilter(
         choices=Platform.choices, label="Platform", empty_label="Any platform"
     )
@@ -50,6 +71,7 @@ class CaseFilter(django_filters.FilterSet):
     team = ChosenIdFilter(
         field_name="reporter_team",
         queryset=Team.objects.all(),
+        widget=QuickSelect,
         label="Reporter's team",
         empty_label="All teams",
         help_text="The id of the reporter's team.",
@@ -74,15 +96,13 @@ class CaseFilter(django_filters.FilterSet):
         )
     )
     raised_from = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
+        method="filter_raised_from",
         label="Raised from",
         widget=DATE_INPUT,
         help_text="Raised on or after this day.",
     )
     raised_to = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
+        method="filter_raised_to",
         label="Raised to",
         widget=DATE_INPUT,
         help_text="Raised on or before this day.",
@@ -100,8 +120,20 @@ class CaseFilter(django_filters.FilterSet):
         fields = []
         form = date_range_form("raised_from", "raised_to")
 
+    def filter_stage(self, queryset, name, value):
+        # By its place in the workflow, the same rule as stage, so that case_stage_order_idx serves it.
+        return queryset.filter(stage_order=Stage.values.index(value))
+
     def filter_clause(self, queryset, name, value):
-        return queryset.filter(pk__in=CaseClause.objects.filter(number=value).values("case_id"))
+        # EXISTS: the database probes each listed case's clauses by index, or finds the clause's cases first.
+        return queryset.filter(Exists(CaseClause.objects.filter(case=OuterRef("pk"), number=value)))
+
+    # The days as ranges of created_at, local midnight to midnight, which its index serves (not a date of it).
+    def filter_raised_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def filter_raised_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))

@@ -1,8 +1,7 @@
 """Reads for the case lists. Every list starts from a queryset of cases.access, the one door, so that who
 may see what is decided in the database in one place; the subject of a concern is in none of them."""
 
-from django.db import models
-from django.db.models import F, Prefetch, Q, Value, When
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from . import access
@@ -13,16 +12,17 @@ from .models import (
     Case,
     CaseClause,
     DisciplinaryReferral,
-    Stage,
 )
 
 # The columns the full list may be sorted by, and what each means in the database. `stage` sorts in
-# workflow order, `age` from the youngest case to the oldest.
+# workflow order (Case.stage_order), `age` from the youngest case to the oldest. Each ends with the primary
+# key, in the direction of the column before it, so that every row has one place (keyset pages) and the
+# order is that of an index: reference's unique one, created_at's, case_stage_order_idx.
 SORTS = {
     "reference": ["reference"],
     "stage": ["stage_order", "created_at"],
-    "raised": ["created_at", "reference"],
-    "age": ["-created_at", "-reference"],
+    "raised": ["created_at"],
+    "age": ["-created_at"],
 }
 DEFAULT_SORT = "-raised"
 AGE_CHOICES = (7, 30, 90)
@@ -84,27 +84,15 @@ def leavers_open_cases(*, user):
     )
 
 
-def _stage_order():
-    return models.Case(
-        *[When(stage=stage, then=Value(position)) for position, stage in enumerate(Stage.values)],
-        default=Value(len(Stage.values)),
-        output_field=models.IntegerField(),
-    )
-
-
 def sort_fields(*, sort):
     """The ORDER BY for a sort key such as "stage" or "-raised"; unknown keys give the default."""
     key = sort.removeprefix("-") if sort else ""
     if key not in SORTS:
         return sort_fields(sort=DEFAULT_SORT)
-    reverse = sort.startswith("-")
-    fields = []
-    for field in SORTS[key]:
-        name = field.removeprefix("-")
-        expression = _stage_order() if name == "stage_order" else F(name)
-        descending = field.startswith("-") != reverse
-        fields.append(expression.desc() if descending else expression.asc())
-    return [*fields, "pk"]
+    fields = SORTS[key]
+    if sort.startswith("-"):
+        fields = [field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields]
+    return [*fields, "-pk" if fields[-1].startswith("-") else "pk"]
 
 
 def all_cases(*, user, sort=DEFAULT_SORT):

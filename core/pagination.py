@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 CURSOR_PARAM = "cursor"
 _NEXT, _PREVIOUS = "n", "p"
@@ -85,13 +86,24 @@ def _decode(cursor, queryset, ordering):
         if direction not in (_NEXT, _PREVIOUS) or len(values) != len(ordering):
             return None
         fields = [queryset.model._meta.get_field(name) for name, _ in ordering]
-        return direction, [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+        # A generated column checks its values as the field it stores.
+        fields = [getattr(field, "output_field", None) or field for field in fields]
+        values = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+        for field, value in zip(fields, values, strict=True):
+            field.run_validators(value)  # A number beyond the column's range never reaches the database.
+        return direction, values
     except Exception:  # Whatever is wrong with a cursor (encoding, JSON, a value's type): the first page.
         return None
 
 
 def _beyond(ordering, values, *, forward):
     """The rows after (forward) or before the row with these sort values, in the given ordering."""
+    if len({descending for _, descending in ordering}) == 1:
+        # One direction: a row comparison, (a, b, pk) > (x, y, z), which the database reads as one range of
+        # an index on (a, b, pk), however few distinct values `a` has (a stage: seven).
+        greater = forward != ordering[0][1]
+        lookup = TupleGreaterThan if greater else TupleLessThan
+        return lookup(Tuple(*[F(name) for name, _ in ordering]), list(values))
     condition = Q()
     equal = Q()
     for (name, descending), value in zip(ordering, values, strict=True):
@@ -108,10 +120,19 @@ def _values(row, ordering):
     return [getattr(row, name) for name, _ in ordering]
 
 
-def keyset_page(queryset, cursor, *, per_page):
-    """One page of an ordered queryset, starting after (or ending before) the row named by `cursor`."""
+class InvalidCursor(ValueError):
+    """A cursor that no page of this list gave, refused rather than read as the first page (`strict`)."""
+
+
+def keyset_page(queryset, cursor, *, per_page, strict=False):
+    """One page of an ordered queryset, starting after (or ending before) the row named by `cursor`.
+
+    A cursor that does not fit gives the first page, or with `strict` (the API) raises InvalidCursor.
+    """
     ordering = _ordering(queryset)
     decoded = _decode(cursor, queryset, ordering) if cursor else None
+    if cursor and decoded is None and strict:
+        raise InvalidCursor(cursor)
     if decoded is None:
         rows = list(queryset[: per_page + 1])
         more = len(rows) > per_page

@@ -5,12 +5,12 @@ to everyone else, like a case they may not see. Lists are not audited; opening a
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.pagination import page_from_request
 
 from .. import access, selectors
 from ..filters import CaseFilter
@@ -36,23 +36,24 @@ def _sort_headers(current, columns):
 
 @login_required
 def my_reports(request):
-    cases = selectors.my_reports(user=request.user)
-    return render(request, "cases/my_reports.html", {"cases": cases})
+    page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
+    return render(request, "cases/my_reports.html", {"page": page})
 
 
 @login_required
 def triage_queue(request):
-    cases = selectors.triage_queue(user=request.user)
-    return render(request, "cases/triage_queue.html", {"cases": cases})
+    page = page_from_request(request, selectors.triage_queue(user=request.user), per_page=PER_PAGE)
+    return render(request, "cases/triage_queue.html", {"page": page})
 
 
 @login_required
 def governance_queue(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    cases = selectors.governance_queue(user=request.user)
+    page = page_from_request(request, selectors.governance_queue(user=request.user), per_page=PER_PAGE)
+    # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
     leavers_cases = selectors.leavers_open_cases(user=request.user)
-    return render(request, "cases/governance_queue.html", {"cases": cases, "leavers_cases": leavers_cases})
+    return render(request, "cases/governance_queue.html", {"page": page, "leavers_cases": leavers_cases})
 
 
 @login_required
@@ -64,7 +65,7 @@ def all_cases(request):
     )
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_from_request(request, cases, per_page=PER_PAGE)
     headers = _sort_headers(
         sort or selectors.DEFAULT_SORT,
         [
@@ -86,7 +87,7 @@ def all_cases(request):
 def referrals_to_hr(request):
     if not request.user.has_perm("cases.view_referrals_to_hr"):
         raise Http404("No such page.")
-    page = Paginator(selectors.referrals_to_hr(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_from_request(request, selectors.referrals_to_hr(user=request.user), per_page=PER_PAGE)
     return render(request, "cases/referrals.html", {"page": page})
 
 

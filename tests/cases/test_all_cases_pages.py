@@ -1,0 +1,219 @@
+"""All cases in keyset pages: every sort pages through every case once and in order (ties on the time
+raised broken by the id), bad input gives the first page, and a page costs the same queries however many
+cases it shows."""
+
+import base64
+import datetime
+import html
+import json
+import random
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
+from cases.views import queues
+
+pytestmark = pytest.mark.django_db
+
+ALL = reverse("cases:all")
+PER_PAGE = 4
+SORTS = [f"{sign}{key}" for key in ("reference", "stage", "raised", "age") for sign in ("", "-")]
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of four, so that a couple of dozen cases make several pages."""
+    monkeypatch.setattr(queues, "PER_PAGE", PER_PAGE)
+
+
+def bulk_cases(template, n, *, seed=13):
+    """n cases like `template`, in every stage, raised at only five moments (ties) and with references in no
+    order of either."""
+    shuffle = random.Random(seed)  # noqa: S311 - test data, not a secret
+    moments = [template.created_at - datetime.timedelta(days=days) for days in (3, 30, 300, 30, 3000)]
+    numbers = shuffle.sample(range(1000, 9999), n)
+    stages = Stage.values
+    return Case.objects.bulk_create(
+        Case(
+            reference=f"BULK-{numbers[i]}",
+            policy_version=template.policy_version,
+            reporter=template.reporter,
+            reporter_team=template.reporter_team,
+            subject_kind=SubjectKind.PUBLIC,
+            platform=Platform.OTHER,
+            seen_at=template.seen_at,
+            description="Bulk.",
+            stage=stages[i % len(stages)],
+            outcome=Outcome.NO_BREACH if stages[i % len(stages)] in CLOSED_STAGES else "",
+            created_at=shuffle.choice(moments),
+        )
+        for i in range(n)
+    )
+
+
+@pytest.fixture
+def many(raise_case, staff):
+    """A raised case and 25 more: 26 cases, seven pages of four."""
+    bulk_cases(raise_case(staff), 25)
+    return Case.objects.count()
+
+
+def listed(response):
+    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>', response.text)
+
+
+def link(response, rel):
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', response.text)
+    return ALL + html.unescape(found.group(1)) if found else None
+
+
+def walk(client, first, rel):
+    """The references of every page from `first`, following the rel link to the end, and the pages seen."""
+    response, references, pages = first, [], 0
+    while response is not None:
+        assert response.status_code == 200
+        page = listed(response)
+        references = references + page if rel == "next" else page + references
+        pages += 1
+        url = link(response, rel)
+        response = client.get(url) if url else None
+    return references, pages
+
+
+def expected(sort):
+    """The references in the order the sort promises, ties broken by the id in the sort's direction."""
+    key = sort.removeprefix("-")
+    descending = sort.startswith("-") != (key == "age")  # Age: the youngest first, the newest raised.
+    rows = Case.objects.values_list("pk", "reference", "stage", "created_at")
+    keys = {
+        "reference": lambda row: (row[1], row[0]),
+        "stage": lambda row: (Stage.values.index(row[2]), row[3], row[0]),
+        "raised": lambda row: (row[3], row[0]),
+        "age": lambda row: (row[3], row[0]),
+    }
+    return [row[1] for row in sorted(rows, key=keys[key], reverse=descending)]
+
+
+@pytest.mark.parametrize("sort", ["", *SORTS])
+def test_every_sort_pages_through_every_case_once_in_order(client, governance, small_pages, many, sort):
+    client.force_login(governance)
+    first = client.get(ALL, {"sort": sort} if sort else {})
+    forward, pages = walk(client, first, "next")
+    assert pages == -(-many // PER_PAGE)
+    assert forward == expected(sort or "-raised")
+    assert len(set(forward)) == many
+    # And back again from the last page, by its Previous links.
+    last = first
+    while link(last, "next"):
+        last = client.get(link(last, "next"))
+    assert "First page" in last.text
+    backward, _ = walk(client, last, "prev")
+    assert backward == forward
+
+
+def test_the_pages_keep_the_filters_and_the_sort(client, governance, small_pages, many):
+    client.force_login(governance)
+    first = client.get(ALL, {"platform": Platform.OTHER, "sort": "-reference"})
+    references, _ = walk(client, first, "next")
+    other = Case.objects.filter(platform=Platform.OTHER).order_by("-reference")
+    assert references == [case.reference for case in other] and len(references) == 25
+
+
+def cursor_of(value):
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "99999999999999999999"},
+        {"page": "-1"},
+        {"cursor": "garbage"},
+        {"cursor": "%%%"},
+        {"cursor": cursor_of(["n", [1]])},  # the wrong number of values
+        {"cursor": cursor_of(["x", ["2026-01-01T00:00:00+00:00", 1]])},  # neither next nor previous
+        {"cursor": cursor_of(["n", ["not a time", 1]])},
+        {"cursor": cursor_of(["n", ["2026-01-01T00:00:00+00:00", 10**30]])},  # beyond any key
+        {"sort": "stage", "cursor": cursor_of(["n", [10**30, "2026-01-01T00:00:00+00:00", 1]])},
+        {"sort": "stage", "cursor": cursor_of(["n", ["submitted", "2026-01-01T00:00:00+00:00", 1]])},
+        {"sort": "reference", "cursor": cursor_of(["n", ["X" * 500, 1]])},  # longer than any reference
+        {"sort": "password"},
+        {"sort": "-handler__password", "cursor": "garbage"},
+    ],
+)
+def test_bad_paging_gives_the_first_page(client, governance, small_pages, many, query):
+    client.force_login(governance)
+    response = client.get(ALL, query)
+    assert response.status_code == 200
+    sort = query["sort"] if query.get("sort") in SORTS else "-raised"  # An unknown sort: the default.
+    assert listed(response) == expected(sort)[:PER_PAGE]
+    assert "Previous page" not in response.text
+
+
+def test_a_cursor_of_another_sort_gives_that_sorts_first_page(client, governance, small_pages, many):
+    client.force_login(governance)
+    by_reference = client.get(ALL, {"sort": "reference"})
+    cursor = re.search(r"cursor=([\w-]+)", link(by_reference, "next")).group(1)
+    response = client.get(ALL, {"sort": "stage", "cursor": cursor})
+    assert listed(response) == expected("stage")[:PER_PAGE]
+
+
+def test_bad_filters_are_shown_and_the_first_page_is_given(client, governance, small_pages, many):
+    client.force_login(governance)
+    response = client.get(ALL, {"stage": "nonsense", "raised_from": "2026-13-45", "page": "2"})
+    assert response.status_code == 200
+    assert "Some filters were not used" in response.text
+    assert listed(response) == expected("-raised")[:PER_PAGE]
+
+
+def test_raised_from_and_to_take_whole_local_days(client, governance, raise_case, staff):
+    case = raise_case(staff)
+    day = timezone.localdate(case.created_at)
+    client.force_login(governance)
+    for start, end, found in [
+        (day, day, True),
+        (day - datetime.timedelta(days=1), day - datetime.timedelta(days=1), False),
+        (day + datetime.timedelta(days=1), None, False),
+        (None, day, True),
+    ]:
+        query = {"raised_from": start or "", "raised_to": end or ""}
+        assert (case.reference in listed(client.get(ALL, query))) is found, query
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_page_of_fifty_costs_the_queries_of_a_page_of_one(
+    client, governance, raise_case, staff, other_staff, django_assert_max_num_queries
+):
+    first = raise_case(staff)
+    client.force_login(governance)
+    client.get(ALL)  # Anything read once per process (content types, the policy's clauses) is read.
+    one = queries_of(client, ALL)
+    more = bulk_cases(raise_case(other_staff), 48)
+    clause = first.clauses.first()
+    CaseClause.objects.bulk_create(
+        CaseClause(case=case, clause=clause.clause, number=clause.number, text=clause.text) for case in more
+    )
+    assert Case.objects.count() == 50
+    with django_assert_max_num_queries(one):
+        response = client.get(ALL)
+    assert len(listed(response)) == 50
+
+
+def test_the_team_filter_offers_every_team_and_keeps_the_chosen_one(client, governance, team, other_team):
+    other_team.name = "Care & <Support>"
+    other_team.save()
+    client.force_login(governance)
+    response = client.get(ALL, {"team": other_team.pk})
+    assert f'<option value="{other_team.pk}" selected>Care &amp; &lt;Support&gt;</option>' in response.text
+    assert f'<option value="{team.pk}">{team.name}</option>' in response.text
+    assert '<option value="">All teams</option>' in response.text
