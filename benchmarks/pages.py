@@ -37,6 +37,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -160,6 +161,25 @@ def start_gunicorn(workers):
         time.sleep(0.5)
     process.terminate()
     sys.exit("gunicorn did not answer /healthz/ within a minute.")
+
+
+def fresh_workers(master, workers, session):
+    """Restart gunicorn's workers (SIGHUP), so that an export's memory growth is measured from a worker
+    that has served nothing else (the pages before it have raised the others' high-water mark)."""
+    old = set(worker_pids(master))
+    os.kill(master, signal.SIGHUP)
+    for _ in range(240):
+        now = set(worker_pids(master))
+        if len(now) == workers and not now & old:
+            break
+        time.sleep(0.25)
+    for _ in range(120):
+        try:
+            if session.get("/healthz/").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
 
 
 def filter_variants():
@@ -292,9 +312,11 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
         result["note"] = f"reached {path.split('?')[-1][:60]}"
         kind = result["kind"] = "list"
     if kind == "csv":
+        fresh_workers(args.gunicorn_master, args.workers, session)
         return {**result, **measure_csv(base, session, path, args.gunicorn_master)}
     if kind.startswith("report") or kind == "xlsx":
-        return {**result, **single(session, path, runs=1 if kind == "xlsx" else args.runs)}
+        runs = 1 if kind == "xlsx" else args.runs
+        return {**result, **single(session, path, runs=runs, enough=args.slow * 3)}
     probe = single(session, path, runs=1)
     if probe["error"]:
         return {**result, **probe}
@@ -302,8 +324,11 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
         note = "; ".join(filter(None, [result.pop("note", ""), "timed once: slower than --slow"]))
         return {**result, **probe, "note": note}
     measured = wrk(base + path, session.cookie_header(), args)
+    if not measured.get("error") and not measured["requests"]:
+        # wrk counts only the requests that finished: none did, so the single request is all there is.
+        measured = {**probe, "note": f"no request finished under load in {args.duration:g} s; timed once"}
     if result.get("note"):
-        measured["note"] = result.pop("note")
+        measured["note"] = "; ".join(filter(None, [result.pop("note"), measured.get("note")]))
     if kind in bare:
         measured["bare"] = bare[kind]
     return {**result, **measured}

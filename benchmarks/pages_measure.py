@@ -104,8 +104,9 @@ class Session:
             raise SystemExit(f"Signing in as {username} failed (status {answer.status}, to {location!r}).")
 
 
-def single(session, path, runs=1):
-    """`runs` requests one after another: the median as p50, the slowest as p95."""
+def single(session, path, runs=1, enough=None):
+    """`runs` requests one after another (fewer once one takes `enough` seconds): the median as p50, the
+    slowest as p95."""
     times, status = [], None
     for _ in range(runs):
         answer = session.get(path)
@@ -113,6 +114,9 @@ def single(session, path, runs=1):
         if status != 200:
             return {"path": path, "status": status, "error": f"HTTP {status}", "p50": None, "p95": None}
         times.append(answer.seconds * 1000)
+        if enough is not None and answer.seconds > enough:
+            runs = len(times)
+            break
     middle = statistics.median(times)
     return {"path": path, "status": status, "error": None, "p50": middle, "p95": max(times),
             "rps": 1000 / middle, "note": f"{runs} single request(s), not under load"}  # fmt: skip

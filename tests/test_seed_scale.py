@@ -186,3 +186,24 @@ def test_a_few_cases_have_a_long_timeline_that_their_handler_opens(client):
     response = client.get(longest.get_absolute_url())
     assert response.status_code == 200
     assert b"Generated follow-up number 250." in response.content
+
+
+def test_the_foreign_keys_it_drops_while_filling_are_back_and_checked():
+    tables = [Case._meta.db_table, CaseClause._meta.db_table, DisciplinaryRecord._meta.db_table]
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
+                "ORDER BY 1",
+                [tables],
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+    seed()
+
+    assert foreign_keys() == before
+    assert len(before) >= 10
+    assert all(validated for _name, _definition, validated in before)
