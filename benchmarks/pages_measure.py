@@ -293,6 +293,9 @@ def print_table(rows, *, markdown, machine, args):
         print(f"  - {page}")
 
 
+_EXPLAINED = set()
+
+
 def explain_page(name, person, path, slowest=3):
     """The page once in this process, its queries captured, and EXPLAIN (ANALYZE, BUFFERS) of the slowest."""
     from django.db import connection
@@ -320,6 +323,11 @@ def explain_page(name, person, path, slowest=3):
             continue
         shown += 1
         print(f"\n--- {float(query['time']) * 1000:.0f} ms: {query['sql'][:2000]}")
+        shape = re.sub(r"\d+", "N", query["sql"])
+        if shape in _EXPLAINED:
+            print("(the same query, but for its numbers, is explained above)")
+            continue
+        _EXPLAINED.add(shape)
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             print("\n".join(line for (line,) in cursor.fetchall()))
