@@ -55,6 +55,7 @@ from pages_measure import (  # noqa: E402 - after the path is set
     explain_page,
     machine,
     measure_csv,
+    measure_xlsx,
     print_table,
     single,
     worker_pids,
@@ -314,9 +315,11 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
     if kind == "csv":
         fresh_workers(args.gunicorn_master, args.workers, session)
         return {**result, **measure_csv(base, session, path, args.gunicorn_master)}
-    if kind.startswith("report") or kind == "xlsx":
-        runs = 1 if kind == "xlsx" else args.runs
-        return {**result, **single(session, path, runs=runs, enough=args.slow * 3)}
+    if kind == "xlsx":
+        return {**result, **measure_xlsx(session, path)}
+    if kind.startswith("report"):
+        return {**result, **single(session, path, runs=args.runs, enough=args.slow * 3)}
+    result["bare"] = bare.get(kind)
     probe = single(session, path, runs=1)
     if probe["error"]:
         return {**result, **probe}
@@ -329,8 +332,6 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
         measured = {**probe, "note": f"no request finished under load in {args.duration:g} s; timed once"}
     if result.get("note"):
         measured["note"] = "; ".join(filter(None, [result.pop("note"), measured.get("note")]))
-    if kind in bare:
-        measured["bare"] = bare[kind]
     return {**result, **measured}
 
 
