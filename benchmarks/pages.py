@@ -289,7 +289,7 @@ def deep_page(session, path, follow):
         return path, response
     link = response.link(rel="next")
     if link and "page=" in link and "cursor=" not in link:
-        pages = re.search(r"of ([\d,]+)", response.text)
+        pages = re.search(r"Page [\d,]+ of ([\d,]+)", response.text)
         number = max(2, int(pages.group(1).replace(",", "")) // 2) if pages else follow
         return re.sub(r"page=\d+", f"page={number}", link), response
     for _ in range(follow):
