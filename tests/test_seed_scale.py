@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -14,12 +14,13 @@ from cases.models import (
     CaseClause,
     CaseEvent,
     CaseUserObjectPermission,
+    DisciplinaryReferral,
     Evidence,
     ReferenceCounter,
     Stage,
 )
-from discipline.models import DisciplinaryRecord, RecordClause
-from notifications.models import Notification
+from discipline.models import AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Step
+from notifications.models import Delivery, Notification
 from people.models import Team, User
 
 pytestmark = [
@@ -133,3 +134,76 @@ def test_a_handler_opens_their_generated_notification(client):
     client.force_login(notification.recipient)
     assert notification.title.encode() in client.get(reverse("notifications:list")).content
     assert client.get(notification.link).status_code == 200
+
+
+def test_each_record_comes_from_a_referral_to_hr_citing_the_case_clauses():
+    seed(cases=600)
+
+    records = DisciplinaryRecord.objects.select_related("referral")
+    assert records.exists()
+    for record in records:
+        assert record.referral.case_id == record.case_id
+        assert record.referral.person_id == record.employee_id
+        assert record.referral.severity == record.severity
+    referred = Case.objects.filter(outcome="disciplinary_referral", subject_person__isnull=False)
+    assert referred.exists()
+    assert set(referred.values_list("pk", flat=True)) <= set(
+        DisciplinaryReferral.objects.values_list("case", flat=True)
+    )
+    referral = DisciplinaryReferral.objects.first()
+    assert set(referral.clauses_breached.values_list("pk", flat=True)) == set(
+        CaseClause.objects.filter(case=referral.case_id).values_list("pk", flat=True)
+    )
+
+
+def test_some_decided_records_are_appealed():
+    seed(cases=3000, staff=100)
+
+    appealed = DisciplinaryRecord.objects.filter(appeal_lodged_on__isnull=False)
+    assert appealed.filter(step=Step.APPEAL_LODGED, appeal_outcome="").exists()
+    heard = appealed.filter(step=Step.APPEAL_DECIDED)
+    assert heard.filter(appeal_outcome=AppealOutcome.UPHELD).exists()
+    overturned = heard.filter(appeal_outcome=AppealOutcome.OVERTURNED)
+    assert overturned.exists()
+    assert not overturned.exclude(outcome_in_force=Outcome.NO_ACTION, warning_expires_on=None).exists()
+    assert not appealed.filter(appeal_lodged_on__lt=F("decided_on")).exists()
+
+
+def test_each_notification_was_delivered_in_the_app():
+    seed()
+
+    assert Delivery.objects.count() == Notification.objects.count() == 100
+    assert not Delivery.objects.exclude(channel=Delivery.Channel.IN_APP, status=Delivery.Status.SENT).exists()
+
+
+def test_a_few_cases_have_a_long_timeline_that_their_handler_opens(client):
+    seed()
+    longest = Case.objects.annotate(n=Count("events")).order_by("-n").first()
+
+    assert longest.n >= 200
+    assert Case.objects.annotate(n=Count("events")).filter(n__gte=200).count() == 5
+    client.force_login(longest.handler)
+    response = client.get(longest.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Generated follow-up number 250." in response.content
+
+
+def test_the_foreign_keys_it_drops_while_filling_are_back_and_checked():
+    tables = [Case._meta.db_table, CaseClause._meta.db_table, DisciplinaryRecord._meta.db_table]
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
+                "ORDER BY 1",
+                [tables],
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+    seed()
+
+    assert foreign_keys() == before
+    assert len(before) >= 10
+    assert all(validated for _name, _definition, validated in before)

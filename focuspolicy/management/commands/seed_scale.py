@@ -24,14 +24,15 @@ from cases.models import (
     CaseClause,
     CaseEvent,
     CaseUserObjectPermission,
+    DisciplinaryReferral,
     Evidence,
     ReferenceCounter,
     case_url,
 )
 from cases.services import clause_text
-from discipline.models import DisciplinaryRecord, RecordClause, WarningPeriods
-from discipline.services import REFERENCE_PREFIX as RECORD_PREFIX
-from notifications.models import Kind, Notification
+from discipline.models import DisciplinaryRecord, RecordClause
+from focuspolicy.management.scale_discipline import GOVERNANCE_TITLE, HR_TITLE, DisciplineSeed, col, table
+from notifications.models import Delivery, Kind, Notification
 from people.models import Team, User
 from people.roles import Role, ensure_role_groups
 from policies import services as policy_services
@@ -43,26 +44,39 @@ POLICY_FILE = settings.BASE_DIR / "data" / "social-media-policy.txt"
 POLICY_TITLE = "Social Media Policy"
 # The people with one role each, after the Heads of Service: (job title, role).
 SPECIALS = [
-    ("Head of Business and Governance", Role.GOVERNANCE),
+    (GOVERNANCE_TITLE, Role.GOVERNANCE),
     ("Head of Information & Security", Role.INFOSEC),
-    ("HR Business Partner", Role.HR),
+    (HR_TITLE, Role.HR),
     ("Digital Information Officer (CBUCP)", Role.COMMS),
     ("Systems Administrator", Role.ADMINISTRATOR),
 ]
+# The tables written here with set-based SQL, whose foreign keys are checked once at the end.
+FILLED = [
+    Team,
+    User,
+    User.groups.through,
+    Case,
+    CaseUserObjectPermission,
+    CaseClause,
+    CaseEvent,
+    Evidence,
+    Notification,
+    Delivery,
+    AuditEntry,
+    DisciplinaryRecord,
+    RecordClause,
+    DisciplinaryReferral,
+    DisciplinaryReferral.clauses_breached.through,
+]
 SUPERVISOR_TITLE = "Support Team Supervisor"
 HEAD_TITLE = "Head of Service"
+# The first few cases get a timeline this long, so that a case page is measured at its worst.
+LONG_TIMELINE_CASES = 5
+LONG_TIMELINE_EVENTS = 250
 WORKER_TITLE = "Support Worker"
 
 
-def table(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def col(model, name):
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-class Command(BaseCommand):
+class Command(DisciplineSeed, BaseCommand):
     help = "Fill an empty PostgreSQL database with generated teams, staff and cases (set-based SQL)."
 
     def add_arguments(self, parser):
@@ -84,9 +98,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             self.refuse_foreign_data()
-            ensure_role_groups()
             with connection.cursor() as cursor:
                 self.cursor = cursor
+                # Before anything is written: a table with rows waiting for their check cannot be altered.
+                foreign_keys = self.foreign_keys_drop()
+                ensure_role_groups()
                 cursor.execute("SELECT setseed(%s)", [seed])
                 teams = max(1, staff // 25)
                 self.step("teams", lambda: self.create_teams(teams))
@@ -99,13 +115,18 @@ class Command(BaseCommand):
                 self.step("per-case rights", self.create_rights)
                 self.step("case clauses", lambda: self.create_clauses(version))
                 self.step("case events", self.create_events)
+                self.step("long timelines", self.create_long_timelines)
                 self.step("evidence (metadata, no files)", self.create_evidence)
                 self.step("notifications", self.create_notifications)
+                self.step("notification deliveries", self.create_deliveries)
                 self.step("audit entries", self.create_audit)
                 self.step("disciplinary records", self.create_records)
                 self.step("disciplinary record clauses", self.create_record_clauses)
-            # Django's foreign keys are checked at commit: at a million cases, a good part of the time.
-            self.stdout.write("committing: the database checks every foreign key now")
+                self.step("referrals to HR", self.create_referrals)
+                self.step("referral clauses", self.create_referral_clauses)
+                self.step("appeals", self.create_appeals)
+                self.step("foreign keys (checked)", lambda: self.foreign_keys_restore(foreign_keys))
+            self.stdout.write("committing")
             self.stdout.flush()
         self.stdout.write(
             self.style.SUCCESS(
@@ -131,6 +152,31 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already holds generated data: recreate it to seed again. Nothing was written."
             )
+
+    def foreign_keys_drop(self):
+        """Drop the foreign keys of the tables filled here, to add them back once they are full.
+
+        Django's foreign keys are deferred: kept, each inserted row would be checked alone at commit (about
+        two of the five minutes at a million cases). Added back, each is checked by one join over its table.
+        Dropped and added in the same transaction, so a failed run leaves them as they were.
+        """
+        tables = [model._meta.db_table for model in FILLED]
+        self.cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
+            "ORDER BY 1, 2",
+            [tables],
+        )
+        found = self.cursor.fetchall()
+        for name, constraint, _definition in found:
+            self.run(f"ALTER TABLE {name} DROP CONSTRAINT {connection.ops.quote_name(constraint)}")
+        return found
+
+    def foreign_keys_restore(self, found):
+        for name, constraint, definition in found:
+            constraint = connection.ops.quote_name(constraint)
+            self.run(f"ALTER TABLE {name} ADD CONSTRAINT {constraint} {definition}")
+        return len(found)
 
     def run(self, sql, params=None):
         self.cursor.execute(sql, params)
@@ -471,96 +517,39 @@ class Command(BaseCommand):
             [AuditEntry.Action.VIEW],
         )
 
-    def create_records(self):
-        """HR records about the colleague in about 2% of cases: recent ones opened, older ones decided."""
-        d, c, u = DisciplinaryRecord, Case, User
-        periods = WarningPeriods.current()
-        hr = User.objects.get(job_title=SPECIALS[2][0]).pk
-        names = [
-            "reference",
-            "case",
-            "employee",
-            "employee_team",
-            "employment_type",
-            "allegation",
-            "severity",
-        ]
-        names += ["step", "opened_by", "opened_on", "hearing_held_on", "heard_by", "outcome", "decided_on"]
-        names += ["outcome_in_force", "warning_expires_on", "updated_at"]
-        names += ["investigator", "investigation_completed_on", "invitation_sent_on", "hearing_arranged_for"]
-        # The other text fields are left blank ('', not NULL).
-        blank = [
-            field.name
-            for field in d._meta.concrete_fields
-            if field.get_internal_type() in ("CharField", "TextField") and field.name not in names
-        ]
-        columns = ", ".join(col(d, name) for name in names + blank)
-        count = self.run(
-            f"""
-            WITH chosen AS (
-                SELECT c.id, c.{col(c, "subject_person")} AS employee, e.{col(u, "team")} AS team,
-                    e.{col(u, "employment_type")} AS employment_type,
-                    (c.{col(c, "created_at")} + interval '14 days')::date AS opened_on,
-                    c.{col(c, "created_at")} > now() - interval '180 days' AS recent,
-                    (%(outcomes)s::text[])[1 + c.id %% 5] AS outcome
-                FROM {table(c)} c JOIN {table(u)} e ON e.id = c.{col(c, "subject_person")}
-                WHERE c.{col(c, "subject_person")} IS NOT NULL AND c.{col(c, "subject_person")} <> %(hr)s
-                    AND c.id %% 17 = 0),
-            numbered AS (
-                SELECT chosen.*, row_number() OVER (
-                    PARTITION BY date_part('year', opened_on) ORDER BY opened_on, id) AS number
-                FROM chosen)
-            INSERT INTO {table(d)} ({columns})
-            SELECT %(prefix)s || '-' || date_part('year', opened_on) || '-'
-                    || lpad(number::text, greatest(4, length(number::text)), '0'),
-                id, employee, team, employment_type, 'Generated allegation about social media use.',
-                CASE WHEN id %% 5 = 0 THEN 'gross_misconduct' ELSE 'misconduct' END,
-                CASE WHEN recent THEN 'opened' ELSE 'decided' END, %(hr)s, opened_on,
-                CASE WHEN recent THEN NULL ELSE opened_on + 40 END,
-                CASE WHEN recent THEN NULL ELSE %(hr)s END,
-                CASE WHEN recent THEN '' ELSE outcome END,
-                CASE WHEN recent THEN NULL ELSE opened_on + 45 END,
-                CASE WHEN recent THEN '' ELSE outcome END,
-                CASE WHEN recent THEN NULL
-                     WHEN outcome = 'first_written_warning' THEN opened_on + 45
-                         + %(first)s * interval '1 month'
-                     WHEN outcome = 'final_written_warning' THEN opened_on + 45
-                         + %(final)s * interval '1 month'
-                     END,
-                now(), %(hr)s,
-                CASE WHEN recent THEN NULL ELSE opened_on + 20 END,
-                CASE WHEN recent THEN NULL ELSE opened_on + 25 END,
-                CASE WHEN recent THEN NULL ELSE opened_on + 40 END
-                {", ''" * len(blank)}
-            FROM numbered
-            """,
-            {
-                "outcomes": ["no_action", "informal_action", "first_written_warning", "final_written_warning"]
-                + ["dismissal"],
-                "hr": hr,
-                "prefix": RECORD_PREFIX,
-                "first": periods.first_written_warning_months,
-                "final": periods.final_written_warning_months,
-            },
+    def create_long_timelines(self):
+        """Notes and messages, alternately, on the first few cases (all open): the longest case pages."""
+        e, c = CaseEvent, Case
+        columns = ", ".join(
+            col(e, name)
+            for name in ["case", "kind", "actor", "at", "from_stage", "to_stage", "text"]
+            + ["visible_to_reporter"]
         )
-        r, d = ReferenceCounter, DisciplinaryRecord
-        self.run(
-            f"""
-            INSERT INTO {table(r)} ({col(r, "prefix")}, {col(r, "year")}, {col(r, "last_number")})
-            SELECT %s, date_part('year', {col(d, "opened_on")})::int, count(*) FROM {table(d)} GROUP BY 2
-            """,
-            [RECORD_PREFIX],
-        )
-        return count
-
-    def create_record_clauses(self):
-        """Each record cites the clauses of its case, with the same snapshots."""
-        rc, d, cc = RecordClause, DisciplinaryRecord, CaseClause
         return self.run(
             f"""
-            INSERT INTO {table(rc)}
-                ({col(rc, "record")}, {col(rc, "clause")}, {col(rc, "number")}, {col(rc, "text")})
-            SELECT d.id, cc.{col(cc, "clause")}, cc.{col(cc, "number")}, cc.{col(cc, "text")}
-            FROM {table(d)} d JOIN {table(cc)} cc ON cc.{col(cc, "case")} = d.{col(d, "case")}
-            """
+            INSERT INTO {table(e)} ({columns})
+            SELECT c.id, CASE WHEN n %% 2 = 0 THEN 'message' ELSE 'note' END, c.{col(c, "handler")},
+                c.{col(c, "created_at")} + n * interval '1 hour', '', '',
+                'Generated follow-up number ' || n || '.', n %% 2 = 0
+            FROM (SELECT * FROM {table(c)} ORDER BY id LIMIT %s) c
+            CROSS JOIN generate_series(1, %s) AS n
+            """,
+            [LONG_TIMELINE_CASES, LONG_TIMELINE_EVENTS],
+        )
+
+    def create_deliveries(self):
+        """Each notification's in-app delivery, sent when it was made."""
+        d, n = Delivery, Notification
+        columns = ", ".join(
+            col(d, name)
+            for name in ["notification", "channel", "status", "due_at", "digest", "attempts", "last_error"]
+            + ["sent_at"]
+        )
+        return self.run(
+            f"""
+            INSERT INTO {table(d)} ({columns})
+            SELECT id, %s, %s, {col(n, "created_at")}, false, 1, '', {col(n, "created_at")}
+            FROM {table(n)}
+            """,
+            [Delivery.Channel.IN_APP, Delivery.Status.SENT],
         )
