@@ -243,3 +243,30 @@ def test_the_test_settings_need_neither_redis_nor_an_object_store_whatever_the_e
     assert settings["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert settings["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert settings["session_engine"] == "django.contrib.sessions.backends.db"
+
+
+SHOW_JIT = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SHOW jit")
+    print(cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (DATABASE_URL), as in CI",
+)
+@pytest.mark.parametrize(("setting", "expected"), [({}, "off"), ({"DATABASE_JIT_OFF": "false"}, "on")])
+def test_connections_to_postgresql_run_without_jit_unless_told_otherwise(setting, expected):
+    # The server's own default is on: each connection turns it off, so short queries are not compiled.
+    result = run_python(
+        ["-c", SHOW_JIT],
+        settings_module="focuspolicy.settings.local",
+        DATABASE_URL=os.environ["DATABASE_URL"],
+        **setting,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
