@@ -50,6 +50,12 @@ SCHEDULE = [
         "leavers whose access ended",
     ),
     Job(
+        "Store the reports' figures of months whose cases changed",
+        "reports.tasks.month_figures_refresh",
+        {"crontab": {"minute": "15", "hour": "1", "day_of_week": "*"}},
+        "report months stored",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

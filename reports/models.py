@@ -64,3 +64,34 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {'working day' if self.is_working else 'not a working day'} {self.number}"
+
+
+class MonthFigure(models.Model):
+    """One count of the reports page for the cases raised in one month (local time), stored by
+    reports.services.month_figures_refresh so that the page adds months up instead of counting a million
+    cases. A month is only read while none of its cases has changed since it was stored
+    (reports.selectors.tally); otherwise its cases are counted live."""
+
+    month = models.DateField(help_text="Its first day.")
+    figure = models.CharField(max_length=20)
+    key = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField()
+    # For clauses: the smallest section number and position of the clauses with this number.
+    section = models.PositiveIntegerField(null=True)
+    position = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "figure", "key"], name="unique_month_figure")]
+
+    def __str__(self):
+        return f"{self.month:%b %Y} {self.figure} {self.key}: {self.n}"
+
+
+class MonthRefresh(models.Model):
+    """When a month's figures were stored: a case of that month changed after it makes them stale."""
+
+    month = models.DateField(primary_key=True)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.month:%b %Y} at {self.refreshed_at:%Y-%m-%d %H:%M}"

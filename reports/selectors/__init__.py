@@ -15,19 +15,21 @@ from django.utils import timezone
 
 from reminders.models import Limits
 
-from .counts import (
-    cases_by_clause,
-    cases_by_month,
-    cases_by_outcome,
-    cases_by_platform,
-    cases_by_stage,
-    cases_by_team,
-    grouped_cases,
-)
+from . import counts
 from .coverage import Coverage, TeamCoverage, acknowledgement_coverage
-from .door import NO_CLAUSE, NO_TEAM, Period, Row, cases_raised, may_see_reports, reportable_cases
+from .door import (
+    NO_CLAUSE,
+    NO_TEAM,
+    Period,
+    Row,
+    cases_raised,
+    may_see_reports,
+    reads_every_case,
+    reportable_cases,
+)
 from .review import BREACH_OUTCOMES, DISCIPLINARY_FINDINGS, ReviewPack, breaches_by_clause, review_pack
-from .timings import Timings, time_to_decision, time_to_triage, working_days_taken
+from .tally import report_tally
+from .timings import Timings, timings_of, working_days_taken
 
 __all__ = [
     "BREACH_OUTCOMES",
@@ -54,6 +56,7 @@ __all__ = [
     "governance_figures",
     "governance_report",
     "may_see_reports",
+    "reads_every_case",
     "reportable_cases",
     "review_pack",
     "time_to_decision",
@@ -74,24 +77,55 @@ class Figure:
     value_heading: str = "Cases"
 
 
-def governance_figures(*, user, period):
+def _tally(user, period, now=None, limits=None):
+    return report_tally(
+        user=user, period=period, now=now or timezone.now(), limits=limits or Limits.current()
+    )
+
+
+def cases_by_month(*, user, period):
+    return counts.month_rows(_tally(user, period), period)
+
+
+def cases_by_stage(*, user, period):
+    return counts.stage_rows(_tally(user, period))
+
+
+def cases_by_platform(*, user, period):
+    return counts.platform_rows(_tally(user, period))
+
+
+def cases_by_outcome(*, user, period):
+    return counts.outcome_rows(_tally(user, period))
+
+
+def cases_by_team(*, user, period):
+    return counts.team_rows(_tally(user, period))
+
+
+def cases_by_clause(*, user, period):
+    return counts.clause_rows(_tally(user, period))
+
+
+def time_to_triage(*, user, period, now=None, limits=None):
+    limits = limits or Limits.current()
+    return timings_of(_tally(user, period, now, limits).triage, kind="triage", limits=limits)
+
+
+def time_to_decision(*, user, period, now=None, limits=None):
+    limits = limits or Limits.current()
+    return timings_of(_tally(user, period, now, limits).decision, kind="decision", limits=limits)
+
+
+def governance_figures(tally, period):
     """The counts of the reports page, in the order they are shown."""
-    grouped = grouped_cases(user=user, period=period)
-    by = {"user": user, "period": period, "grouped": grouped}
     return [
-        Figure("month", "Cases raised by month", cases_by_month(**by), "Month"),
-        Figure("stage", "Cases by stage now", cases_by_stage(**by), "Stage"),
-        Figure(
-            "platform",
-            "Cases by platform",
-            cases_by_platform(**by),
-            "Platform",
-        ),
-        Figure(
-            "clause", "Cases by clause possibly breached", cases_by_clause(user=user, period=period), "Clause"
-        ),
-        Figure("team", "Cases by the reporter's team", cases_by_team(user=user, period=period), "Team"),
-        Figure("outcome", "Cases by outcome", cases_by_outcome(**by), "Outcome"),
+        Figure("month", "Cases raised by month", counts.month_rows(tally, period), "Month"),
+        Figure("stage", "Cases by stage now", counts.stage_rows(tally), "Stage"),
+        Figure("platform", "Cases by platform", counts.platform_rows(tally), "Platform"),
+        Figure("clause", "Cases by clause possibly breached", counts.clause_rows(tally), "Clause"),
+        Figure("team", "Cases by the reporter's team", counts.team_rows(tally), "Team"),
+        Figure("outcome", "Cases by outcome", counts.outcome_rows(tally), "Outcome"),
     ]
 
 
@@ -127,12 +161,13 @@ class GovernanceReport:
 
 def governance_report(*, user, period, now=None):
     now, limits = now or timezone.now(), Limits.current()
+    tally = report_tally(user=user, period=period, now=now, limits=limits)
     return GovernanceReport(
         period=period,
-        figures=governance_figures(user=user, period=period),
+        figures=governance_figures(tally, period),
         timings=[
-            time_to_triage(user=user, period=period, now=now, limits=limits),
-            time_to_decision(user=user, period=period, now=now, limits=limits),
+            timings_of(tally.triage, kind="triage", limits=limits),
+            timings_of(tally.decision, kind="decision", limits=limits),
         ],
         coverage=acknowledgement_coverage(viewer=user),
     )

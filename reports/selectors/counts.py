@@ -1,5 +1,8 @@
-"""How many of the period's cases there are by month, stage, platform, clause, team and outcome: each
-grouped in the database."""
+"""How many of the period's cases there are by month, stage, platform, clause, team and outcome.
+
+Counted in the database over a set of cases (reports.selectors.tally: live, or stored by month), and
+turned into rows here from a Tally, so that the stored and the live counts add up.
+"""
 
 from collections import Counter
 
@@ -10,67 +13,44 @@ from django.utils import timezone
 from cases.models import CaseClause, Outcome, Platform, Stage
 from people.models import Team
 
-from .door import NO_TEAM, Row, cases_raised
+from .door import NO_TEAM, Row
 
 MONTH, STAGE, OUTCOME, PLATFORM = range(4)
 
 
-def grouped_cases(*, user, period):
-    """(month, stage, outcome, platform, count) of the period's cases: one pass over them for the four
-    figures that split the cases by these, instead of one pass each."""
+def grouped(cases):
+    """{(month, stage, outcome, platform): cases}: one pass for the four figures split by these."""
     month = TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
-    return list(
-        cases_raised(user=user, period=period)
-        .order_by()
+    rows = (
+        cases.order_by()
         .annotate(month=month)
         .values_list("month", "stage", "outcome", "platform")
         .annotate(n=Count("pk"))
     )
+    return Counter({(timezone.localtime(moment).date(), *keys): n for moment, *keys, n in rows})
 
 
-def _tally(grouped, column):
-    counts = Counter()
-    for row in grouped:
-        counts[row[column]] += row[-1]
-    return counts
+def teams(cases):
+    """{team pk or None: cases}, by the reporter's team when the concern was raised."""
+    return Counter(dict(cases.order_by().values_list("reporter_team").annotate(n=Count("pk"))))
 
 
-def cases_by_month(*, user, period, grouped=None):
-    """Cases raised in each month of the period, months with none included."""
-    grouped = grouped_cases(user=user, period=period) if grouped is None else grouped
-    counts = {timezone.localtime(moment).date(): n for moment, n in _tally(grouped, MONTH).items()}
-    return [Row(f"{month:%b %Y}", counts.get(month, 0)) for month in period.months()]
-
-
-def cases_by_stage(*, user, period, grouped=None):
-    """Every stage in workflow order, with how many of the period's cases are at it now."""
-    counts = _tally(grouped_cases(user=user, period=period) if grouped is None else grouped, STAGE)
-    return [Row(stage.label, counts.get(stage.value, 0)) for stage in Stage]
-
-
-def cases_by_platform(*, user, period, grouped=None):
-    counts = _tally(grouped_cases(user=user, period=period) if grouped is None else grouped, PLATFORM)
-    return [Row(platform.label, counts.get(platform.value, 0)) for platform in Platform]
-
-
-def cases_by_outcome(*, user, period, grouped=None):
-    """Closed cases by outcome, then those not closed (yet or again)."""
-    counts = _tally(grouped_cases(user=user, period=period) if grouped is None else grouped, OUTCOME)
-    rows = [Row(outcome.label, counts.get(outcome.value, 0)) for outcome in Outcome]
-    return [*rows, Row("Not closed", counts.get("", 0))]
-
-
-def cases_by_team(*, user, period):
-    """Every team, by the reporter's team when the concern was raised; teams with none included."""
-    counts = dict(
-        cases_raised(user=user, period=period).order_by().values_list("reporter_team").annotate(n=Count("pk"))
+def clauses(cases):
+    """({clause number: cases naming it}, {number: (section, position)} for the reading order)."""
+    rows = (
+        CaseClause.objects.filter(case__in=cases.order_by().values("pk"))
+        .order_by()
+        .values_list("number")
+        .annotate(
+            n=Count("case", distinct=True),
+            section=Min("clause__section__number"),
+            position=Min("clause__position"),
+        )
     )
-    rows = [
-        Row(name, counts.get(pk, 0)) for pk, name in Team.objects.order_by("name").values_list("pk", "name")
-    ]
-    if counts.get(None):
-        rows.append(Row(NO_TEAM, counts[None]))
-    return rows
+    counts, order = Counter(), {}
+    for number, n, section, position in rows:
+        counts[number], order[number] = n, (section, position)
+    return counts, order
 
 
 def _clause_counts(clauses, count):
@@ -91,8 +71,52 @@ def _clause_counts(clauses, count):
     )
 
 
-def cases_by_clause(*, user, period):
-    """Cases raised in the period that name each clause. A case naming two clauses counts under both."""
-    cases = cases_raised(user=user, period=period)
-    clauses = CaseClause.objects.filter(case__in=cases.values("pk"))
-    return [Row(number, n) for number, n in _clause_counts(clauses, Count("case", distinct=True))]
+# --- Rows from a tally -------------------------------------------------------------------------------------
+
+
+def _tally(grouped, column):
+    counts = Counter()
+    for key, n in grouped.items():
+        counts[key[column]] += n
+    return counts
+
+
+def month_rows(tally, period):
+    """Cases raised in each month of the period, months with none included."""
+    counts = _tally(tally.grouped, MONTH)
+    return [Row(f"{month:%b %Y}", counts.get(month, 0)) for month in period.months()]
+
+
+def stage_rows(tally):
+    """Every stage in workflow order, with how many of the period's cases are at it now."""
+    counts = _tally(tally.grouped, STAGE)
+    return [Row(stage.label, counts.get(stage.value, 0)) for stage in Stage]
+
+
+def platform_rows(tally):
+    counts = _tally(tally.grouped, PLATFORM)
+    return [Row(platform.label, counts.get(platform.value, 0)) for platform in Platform]
+
+
+def outcome_rows(tally):
+    """Closed cases by outcome, then those not closed (yet or again)."""
+    counts = _tally(tally.grouped, OUTCOME)
+    rows = [Row(outcome.label, counts.get(outcome.value, 0)) for outcome in Outcome]
+    return [*rows, Row("Not closed", counts.get("", 0))]
+
+
+def team_rows(tally):
+    """Every team, teams with none included; cases whose team is gone or was never recorded last."""
+    names = dict(Team.objects.order_by("name").values_list("pk", "name"))
+    rows = [Row(name, tally.teams.get(pk, 0)) for pk, name in names.items()]
+    # A team deleted since a month was stored: its cases are now without a team (SET_NULL).
+    without = sum(n for pk, n in tally.teams.items() if pk not in names)
+    if without:
+        rows.append(Row(NO_TEAM, without))
+    return rows
+
+
+def clause_rows(tally):
+    """Cases that name each clause, in the policy's reading order. A case naming two counts under both."""
+    numbers = sorted(tally.clauses, key=lambda number: (*tally.clause_order[number], number))
+    return [Row(number, tally.clauses[number]) for number in numbers if tally.clauses[number]]

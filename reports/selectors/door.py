@@ -66,6 +66,12 @@ def may_see_reports(user):
     return user.is_authenticated and user.is_active and user.has_perm("cases.view_reports")
 
 
+def reads_every_case(user):
+    """Whether the reports count every case for this person (less those about them): the one door gives
+    the governance head every case, anyone else only those they handle."""
+    return may_see_reports(user) and user.has_perm("cases.manage_all_cases")
+
+
 def reportable_cases(*, user):
     """Every case the reports may count for this person: through the one door, and only with the right."""
     if not may_see_reports(user):

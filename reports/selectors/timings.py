@@ -7,7 +7,8 @@ SQL gives the same answer as `working_days_taken`, which stays as its definition
 """
 
 import datetime
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -16,10 +17,9 @@ from django.utils import timezone
 
 from cases.models import AWAITING_DECISION, TRIAGE_STAGES, CaseEvent, Stage
 from reminders.calendar import is_working_day
-from reminders.models import Limits
 
 from ..models import CalendarDay
-from .door import Row, cases_raised
+from .door import Row
 
 
 def working_days_taken(start, end):
@@ -105,9 +105,28 @@ def _stage_moves(cases, **conditions):
     )
 
 
-def _histogram(pairs_sql, params, *, now, period, limit):
-    """{working days taken: cases} of the pairs (started, done) that are done, and (waiting, waiting past
-    the limit) of those that are not.
+@dataclass
+class Measure:
+    """One timing of a set of cases, in a form that adds up: {working days taken: cases} of those done;
+    of those not done, how many (`waiting`) and how many past the limit (`over`) when counted case by case,
+    or {day it started: cases} (`waiting_days`) when stored by month and judged against today later."""
+
+    taken: Counter = field(default_factory=Counter)
+    waiting: int = 0
+    over: int = 0
+    waiting_days: Counter = field(default_factory=Counter)
+
+    def __iadd__(self, other):
+        self.taken += other.taken
+        self.waiting += other.waiting
+        self.over += other.over
+        self.waiting_days += other.waiting_days
+        return self
+
+
+def _measure(pairs_sql, params, *, now, first_day, limit):
+    """Measure the pairs (started, done) of `pairs_sql`: a Measure with the working days taken of those
+    done, and of the others how many there are, how many are past the limit, and on which days they started.
 
     `working_days_taken` in SQL: the working days after the day it started up to the day it was done
     (the difference of their calendar numbers), and one more unless it was done on a working day no
@@ -116,10 +135,10 @@ def _histogram(pairs_sql, params, *, now, period, limit):
     number is higher, or on that day once the time of day has passed (today being a working day).
     """
     if pairs_sql is None:
-        return {}, 0, 0
+        return Measure()
     today = timezone.localtime(now)
-    # Every day a case of the period was raised, referred or decided on, and today.
-    calendar = CalendarDay.objects.cover(period.start, period.end, today=today.date())
+    # Every day a case was raised, referred or decided on, from the first day counted to today.
+    calendar = CalendarDay.objects.cover(first_day, today.date(), today=today.date())
     local = [_local(column, part) for column in ("p.started", "p.done") for part in ("date", "time")]
     local_params = [param for _, params in local for param in params]
     sql = f"""
@@ -137,6 +156,7 @@ def _histogram(pairs_sql, params, *, now, period, limit):
                 WHEN s.number + %s = %s AND (%s OR q.start_time < %s) THEN 1
                 ELSE 0
             END AS over,
+            CASE WHEN q.done IS NULL THEN q.start_day END AS waiting_day,
             COUNT(*)
         FROM (
             SELECT p.started, p.done,
@@ -146,20 +166,29 @@ def _histogram(pairs_sql, params, *, now, period, limit):
         ) q
         INNER JOIN {CalendarDay._meta.db_table} s ON s.day = q.start_day
         LEFT JOIN {CalendarDay._meta.db_table} d ON d.day = q.done_day
-        GROUP BY 1, 2
+        GROUP BY 1, 2, 3
     """  # noqa: S608 (compiled querysets and table names only: every value is a parameter)
     today_params = [limit, calendar.number, limit, calendar.number, not calendar.is_working]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*today_params, today.time().isoformat(), *local_params, *params])
         rows = cursor.fetchall()
-    taken, waiting, waiting_over = {}, 0, 0
-    for days, over, n in rows:
+    measure = Measure()
+    for days, over, day, n in rows:
         if days is None:
-            waiting += n
-            waiting_over += n if over else 0
+            measure.waiting += n
+            measure.over += n if over else 0
+            # SQLite gives the day as text.
+            measure.waiting_days[
+                day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+            ] += n
         else:
-            taken[days] = taken.get(days, 0) + n
-    return taken, waiting, waiting_over
+            measure.taken[days] += n
+    return measure
+
+
+def _date(day):
+    """A day from the database: SQLite gives it as text."""
+    return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
 
 
 def _median(histogram):
@@ -178,24 +207,51 @@ def _median(histogram):
     return None
 
 
-def _timings(histogram, waiting, waiting_over, *, limit, bands, key, title, reminder=None):
+def timings_of(measure, *, kind, limits):
+    """The Timings shown for a Measure of the triage or the decision, against the limits."""
+    if kind == "triage":
+        reminder, escalation = limits.triage_reminder_working_days, limits.triage_escalation_working_days
+        bands = [
+            (reminder, f"Within {reminder} working days"),
+            (escalation, f"{reminder + 1} to {escalation} working days (after the reminder)"),
+            f"Over {escalation} working days (escalated to the Head of Service)",
+        ]
+        if escalation <= reminder:
+            bands = [(escalation, f"Within {escalation} working days"), f"Over {escalation} working days"]
+        reminder = reminder if reminder < escalation else None
+        return _timings(
+            measure, limit=escalation, bands=bands, key=kind, title="Time to triage", reminder=reminder
+        )
+    limit = limits.governance_reminder_working_days
+    bands = [(limit, f"Within {limit} working days"), f"Over {limit} working days"]
+    return _timings(measure, limit=limit, bands=bands, key=kind, title="Time to decision")
+
+
+def _timings(measure, *, limit, bands, key, title, reminder=None):
     """`bands` of (up to this many working days, label), then the label for over the last."""
+    histogram = measure.taken
     *spans, over_label = bands
     counts, floor = [], -1
     for ceiling, label in spans:
         counts.append(Row(label, sum(n for days, n in histogram.items() if floor < days <= ceiling)))
         floor = ceiling
     counts.append(Row(over_label, sum(n for days, n in histogram.items() if days > floor)))
-    return Timings(key, title, counts, limit, _median(histogram), waiting, waiting_over, reminder)
+    return Timings(key, title, counts, limit, _median(histogram), measure.waiting, measure.over, reminder)
 
 
-def time_to_triage(*, user, period, now=None, limits=None):
+def triage_limit(limits):
+    return limits.triage_escalation_working_days
+
+
+def decision_limit(limits):
+    return limits.governance_reminder_working_days
+
+
+def measure_triage(cases, *, now, first_day, limits):
     """From raising to the end of triage: the first move out of triage, by referral or by closing it
-    (cases.timers: starting triage does not stop the clock). Against the reminder and the
-    escalation limits; reopened cases are measured by their first triage."""
-    now, limits = now or timezone.now(), limits or Limits.current()
-    reminder, escalation = limits.triage_reminder_working_days, limits.triage_escalation_working_days
-    cases = cases_raised(user=user, period=period).order_by()
+    (cases.timers: starting triage does not stop the clock). Against the escalation limit; reopened
+    cases are measured by their first triage."""
+    cases = cases.order_by()
     cases_sql, cases_params = _sql(cases.values("pk", "created_at"))
     triaged_sql, triaged_params = _stage_moves(
         cases, from_stage__in=TRIAGE_STAGES, to_stage__in=_outside(TRIAGE_STAGES)
@@ -205,32 +261,15 @@ def time_to_triage(*, user, period, now=None, limits=None):
         pairs = f"""
         SELECT c.created_at AS started, t.at AS done
         FROM ({cases_sql}) c LEFT JOIN ({triaged_sql}) t ON t.case_id = c.pk
-    """  # noqa: S608 (as in _histogram)
-    histogram = _histogram(pairs, [*cases_params, *triaged_params], now=now, period=period, limit=escalation)
-    bands = [
-        (reminder, f"Within {reminder} working days"),
-        (escalation, f"{reminder + 1} to {escalation} working days (after the reminder)"),
-        f"Over {escalation} working days (escalated to the Head of Service)",
-    ]
-    if escalation <= reminder:
-        bands = [(escalation, f"Within {escalation} working days"), f"Over {escalation} working days"]
-    return _timings(
-        *histogram,
-        limit=escalation,
-        bands=bands,
-        key="triage",
-        title="Time to triage",
-        reminder=reminder if reminder < escalation else None,
-    )
+    """  # noqa: S608 (as in _measure)
+    params = [*cases_params, *triaged_params]
+    return _measure(pairs, params, now=now, first_day=first_day, limit=triage_limit(limits))
 
 
-def time_to_decision(*, user, period, now=None, limits=None):
+def measure_decision(cases, *, now, first_day, limits):
     """From referral to the governance head's decision: the first move after the referral out of
     "referred" and "under review", to taking action or closing (cases.timers: *decided*)."""
-    now, limits = now or timezone.now(), limits or Limits.current()
-    limit = limits.governance_reminder_working_days
-    cases = cases_raised(user=user, period=period).order_by()
-    referred_sql, referred_params = _stage_moves(cases, to_stage=Stage.REFERRED)
+    referred_sql, referred_params = _stage_moves(cases.order_by(), to_stage=Stage.REFERRED)
     decided = [str(stage) for stage in (*AWAITING_DECISION, *_outside(AWAITING_DECISION))]
     awaiting = ", ".join(["%s"] * len(AWAITING_DECISION))
     outside = ", ".join(["%s"] * (len(decided) - len(AWAITING_DECISION)))
@@ -242,11 +281,9 @@ def time_to_decision(*, user, period, now=None, limits=None):
         LEFT JOIN {CaseEvent._meta.db_table} e ON e.case_id = r.case_id AND e.kind = %s
             AND e.from_stage IN ({awaiting}) AND e.to_stage IN ({outside}) AND e.at >= r.at
         GROUP BY r.case_id, r.at
-    """  # noqa: S608 (as in _histogram)
+    """  # noqa: S608 (as in _measure)
     params = [*referred_params, str(CaseEvent.Kind.STAGE), *decided]
-    histogram = _histogram(pairs, params, now=now, period=period, limit=limit)
-    bands = [(limit, f"Within {limit} working days"), f"Over {limit} working days"]
-    return _timings(*histogram, limit=limit, bands=bands, key="decision", title="Time to decision")
+    return _measure(pairs, params, now=now, first_day=first_day, limit=decision_limit(limits))
 
 
 def _outside(stages):
