@@ -74,7 +74,7 @@ class MonthFigure(models.Model):
 
     month = models.DateField(help_text="Its first day.")
     figure = models.CharField(max_length=20)
-    key = models.CharField(max_length=40, blank=True)
+    key = models.CharField(max_length=100, blank=True)
     n = models.PositiveIntegerField()
     # For clauses: the smallest section number and position of the clauses with this number.
     section = models.PositiveIntegerField(null=True)

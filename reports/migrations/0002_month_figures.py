@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(help_text='Its first day.')),
                 ('figure', models.CharField(max_length=20)),
-                ('key', models.CharField(blank=True, max_length=40)),
+                ('key', models.CharField(blank=True, max_length=100)),
                 ('n', models.PositiveIntegerField()),
                 ('section', models.PositiveIntegerField(null=True)),
                 ('position', models.PositiveIntegerField(null=True)),
