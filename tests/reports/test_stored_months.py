@@ -94,3 +94,27 @@ def test_a_reader_who_sees_only_their_cases_never_reads_stored_months(world, gov
     supervisor = type(supervisor).objects.get(pk=supervisor.pk)
     assert not selectors.reads_every_case(supervisor)
     assert report(supervisor, PERIODS[0]) == live(supervisor, PERIODS[0])
+
+
+def test_the_query_count_does_not_grow_with_the_stored_cases(
+    raise_at, move_at, staff, other_staff, governance, django_assert_max_num_queries
+):
+    # As time goes: one case in January, stored on 1 February; 49 more from February on, stored in May.
+    def raise_many(count, first_month):
+        for n in range(count):
+            case = raise_at(at(2026, first_month + n % 3, 1 + n % 27, 10), staff if n % 2 else other_staff)
+            if n % 3 == 1:
+                move_at(at(2026, 4, 29, 10), case, "start_triage")
+                move_at(at(2026, 4, 30, 10), case, "refer")
+
+    raise_many(1, first_month=1)
+    store(now=at(2026, 2, 1, 1))
+    report(governance, PERIODS[1])  # the first reading fills the working-day calendar
+    with django_assert_max_num_queries(30) as one:
+        report(governance, PERIODS[1])
+    raise_many(49, first_month=2)
+    store()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        rows = report(governance, PERIODS[1])
+    assert sum(value for figure, _, value in rows if figure == "Cases raised by month") == 50
+    assert rows == live(governance, PERIODS[1])
