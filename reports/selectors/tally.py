@@ -61,17 +61,19 @@ class Tally:
         ]
 
 
-def count_cases(cases, *, now, first_day, limits):
-    """The Tally of `cases`, counted live: a few grouped queries however many cases."""
-    clause_counts, clause_order = counts.clauses(cases)
-    return Tally(
+def count_cases(cases, *, now, first_day, limits, settled=True):
+    """The Tally of `cases`, counted live: a few grouped queries however many cases. With settled=False,
+    without what is settled when a case is raised (its team and clauses), for months whose settled
+    figures are read from storage."""
+    tally = Tally(
         grouped=counts.grouped(cases),
-        teams=counts.teams(cases),
-        clauses=clause_counts,
-        clause_order=clause_order,
         triage=measure_triage(cases, now=now, first_day=first_day, limits=limits),
         decision=measure_decision(cases, now=now, first_day=first_day, limits=limits),
     )
+    if settled:
+        tally.teams = counts.teams(cases)
+        tally.clauses, tally.clause_order = counts.clauses(cases)
+    return tally
 
 
 def month_period(month):
@@ -84,10 +86,11 @@ def _local_months(cases):
 
 
 def _fresh_months(months, *, user):
-    """Those of `months` stored and exact for this reader: no case changed since, none about them."""
+    """(those of `months` stored and exact for this reader: no case changed since, none about them;
+    those stored with none about them but a case changed since, whose settled figures still hold)."""
     refreshed = dict(MonthRefresh.objects.filter(month__in=months).values_list("month", "refreshed_at"))
     if not refreshed:
-        return []
+        return [], []
     changed = {
         timezone.localtime(month).date(): last
         for month, last in _local_months(
@@ -98,13 +101,33 @@ def _fresh_months(months, *, user):
         timezone.localtime(month).date()
         for (month,) in _local_months(Case.objects.filter(subject_person=user)).distinct()
     }
-    return [
-        month
-        for month in months
-        if month in refreshed
-        and month not in about
-        and changed.get(month, refreshed[month]) <= refreshed[month]
-    ]
+    readable = [month for month in months if month in refreshed and month not in about]
+    fresh = [month for month in readable if changed.get(month, refreshed[month]) <= refreshed[month]]
+    return fresh, [month for month in readable if month not in fresh]
+
+
+def _settled(months):
+    """The Tally of what the stored `months` settled when their cases were raised: teams and clauses."""
+    tally = Tally()
+    sums = (
+        MonthFigure.objects.filter(month__in=months, figure__in=[TEAM, CLAUSE])
+        .order_by()
+        .values_list("figure", "key")
+        .annotate(n=Sum("n"), section=Min("section"), position=Min("position"))
+    )
+    for figure, key, n, section, position in sums:
+        _add(tally, figure, key, n, section, position)
+    return tally
+
+
+def _add(tally, figure, key, n, section, position):
+    if figure == TEAM:
+        tally.teams[int(key) if key else None] += n
+    elif figure == CLAUSE:
+        tally.clauses[key] += n
+        tally.clause_order[key] = (section, position)
+    else:
+        getattr(tally, figure).taken[int(key)] += n
 
 
 def _stored(months, *, now, limits):
@@ -142,13 +165,7 @@ def _stored(months, *, now, limits):
         .annotate(n=Sum("n"), section=Min("section"), position=Min("position"))
     )
     for figure, key, n, section, position in sums:
-        if figure == TEAM:
-            tally.teams[int(key) if key else None] += n
-        elif figure == CLAUSE:
-            tally.clauses[key] += n
-            tally.clause_order[key] = (section, position)
-        else:
-            getattr(tally, figure).taken[int(key)] += n
+        _add(tally, figure, key, n, section, position)
     return tally, months
 
 
@@ -167,24 +184,38 @@ def _live_parts(period, stored):
     return parts
 
 
+def _raised_in(parts):
+    raised = Q()
+    for part in parts:
+        start, end = part.bounds()
+        raised |= Q(created_at__gte=start, created_at__lt=end)
+    return raised
+
+
 def report_tally(*, user, period, now, limits):
-    """Everything the reports page counts about the cases raised in `period` that `user` may count."""
-    tally, stored = Tally(), []
+    """Everything the reports page counts about the cases raised in `period` that `user` may count:
+    stored months added up; months stored but changed since, their settled figures (teams, clauses) from
+    storage and the rest live; every other day live."""
+    tally, stored, settled = Tally(), [], []
     if reads_every_case(user):
         whole = [
             month
             for month in period.months()
             if period.start <= month and month_period(month).end <= period.end
         ]
-        fresh = _fresh_months(whole, user=user)
+        fresh, changed = _fresh_months(whole, user=user)
         if fresh:
             tally, stored = _stored(fresh, now=now, limits=limits)
-    parts = _live_parts(period, set(stored))
+        settled = sorted({*changed, *fresh} - set(stored))
+        if settled:
+            tally += _settled(settled)
+    cases = reportable_cases(user=user)
+    count = {"now": now, "first_day": period.start, "limits": limits}
+    if settled:
+        unsettled = set(period.months()) - set(settled)
+        parts = _live_parts(period, unsettled)
+        tally += count_cases(cases.filter(_raised_in(parts)), settled=False, **count)
+    parts = _live_parts(period, {*stored, *settled})
     if parts:
-        raised = Q()
-        for part in parts:
-            start, end = part.bounds()
-            raised |= Q(created_at__gte=start, created_at__lt=end)
-        cases = reportable_cases(user=user).filter(raised)
-        tally += count_cases(cases, now=now, first_day=period.start, limits=limits)
+        tally += count_cases(cases.filter(_raised_in(parts)), **count)
     return tally
