@@ -3,6 +3,7 @@
 - door: who may read them, the period, and `reportable_cases`, where every figure starts;
 - counts: cases by month, stage, platform, clause, team and outcome;
 - timings: working days to triage and to decision, against the limits;
+- tally: all of the page's counts for a period, from the stored months and the rest counted live;
 - coverage: acknowledgement of a version by team;
 - review: the review pack.
 
