@@ -232,6 +232,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The reports find the months whose cases changed since their figures were stored.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
+        ]
         permissions = [
             ("follow_case", "Can follow a case they reported"),
             ("handle_case", "Can handle an assigned case"),

@@ -50,6 +50,13 @@ SCHEDULE = [
         "leavers whose access ended",
     ),
     Job(
+        "Store the reports' monthly figures again where cases changed",
+        "reports.tasks.month_figures_refresh",
+        # Often, so that few months are counted live between runs: a run without changes is a quick check.
+        {"every": 15},
+        "report months stored",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

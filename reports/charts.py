@@ -1,12 +1,16 @@
 """Bar charts drawn on the server as SVG geometry: no JavaScript, no library, nothing fetched.
 
 The functions take labels and values and return numbers only; templates/reports/includes/chart.html draws
-them, so every label (a team's name, say) is escaped by the template like any other text. Each chart
+the frame and `Chart.marks` the ticks and bars (a template loop over 400 teams' bars took about a
+second), escaping every label (a team's name, say) like any other text. Each chart
 stands beside a table of the same figures, which is what screen readers and the CSV use.
 """
 
 import math
 from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # In SVG units, about a CSS pixel each where the chart is shown; the font is 13 units, about 7.5 a character.
 WIDTH = 560
@@ -54,6 +58,39 @@ class Chart:
     bars: list
     ticks: list
     axis: tuple  # x1, y1, x2, y2 of the baseline.
+
+    def marks(self):
+        """The ticks and the bars as SVG elements. Coordinates are numbers made here; the texts (a team's
+        name, say) are escaped."""
+        columns = self.kind == "columns"
+        tick_anchor = "end" if columns else "middle"
+        label_anchor, value_anchor = ("middle", "middle") if columns else ("end", "start")
+        baseline = "auto" if columns else "middle"
+        marks = []
+        for t in self.ticks:
+            marks.append(
+                f'<line x1="{t.x1}" y1="{t.y1}" x2="{t.x2}" y2="{t.y2}" stroke="#c9cdd2" stroke-width="1"/>'
+            )
+            marks.append(
+                f'<text x="{t.text_x}" y="{t.text_y}" fill="#4a4f57" '
+                f'text-anchor="{tick_anchor}">{t.value}</text>'
+            )
+        for bar in self.bars:
+            marks.append(
+                f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" fill="#005a70"/>'
+            )
+            if bar.show_label:
+                marks.append(
+                    f'<text x="{bar.label_x}" y="{bar.label_y}" fill="#1b1b1f" text-anchor="{label_anchor}" '
+                    f'dominant-baseline="{baseline}">{escape(bar.short_label)}</text>'
+                )
+            if bar.show_value:
+                marks.append(
+                    f'<text x="{bar.value_x}" y="{bar.value_y}" fill="#1b1b1f" font-weight="bold" '
+                    f'text-anchor="{value_anchor}" dominant-baseline="{baseline}">'
+                    f"{escape(bar.value_text)}</text>"
+                )
+        return mark_safe("\n".join(marks))  # noqa: S308 (numbers made here; every text escaped)
 
 
 def nice_scale(largest, steps=5):

@@ -1,0 +1,159 @@
+"""A policy's review pack (clause 10.1): what happened under it since its last review."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from cases.models import CaseClause, Outcome, Stage
+from discipline.models import Outcome as DisciplinaryOutcome
+from discipline.models import RecordClause
+from discipline.selectors import records_visible_to
+from policies.models import Comment, CommentReply, PolicyVersion, clause_number_order
+
+from .counts import _clause_counts
+from .coverage import Coverage, acknowledgement_coverage
+from .door import NO_CLAUSE, may_see_reports, reportable_cases
+
+# triage) do not; a breach resolved informally still was one, and the other three are actions taken
+# because of a breach (content taken down, a disciplinary or a police referral).
+BREACH_OUTCOMES = (
+    Outcome.RESOLVED_INFORMALLY,
+    Outcome.CONTENT_REMOVED,
+    Outcome.DISCIPLINARY_REFERRAL,
+    Outcome.POLICE_REFERRAL,
+)
+# A disciplinary hearing found the breach when the outcome in force (after any appeal) is some action.
+# Counted beside the cases, not added to them: most records come from a case already counted.
+DISCIPLINARY_FINDINGS = (
+    DisciplinaryOutcome.INFORMAL_ACTION,
+    DisciplinaryOutcome.FIRST_WRITTEN_WARNING,
+    DisciplinaryOutcome.FINAL_WRITTEN_WARNING,
+    DisciplinaryOutcome.DISMISSAL,
+)
+
+
+# --- The review pack (clause 10.1) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseBreaches:
+    number: str
+    cases: int
+    disciplinary: int
+
+    @property
+    def label(self):
+        return self.number if self.number == NO_CLAUSE else f"Clause {self.number}"
+
+
+@dataclass(frozen=True)
+class ClauseComments:
+    number: str | None  # None: comments on the policy as a whole.
+    comments: list
+
+
+@dataclass(frozen=True)
+class ReviewPack:
+    policy: object
+    version: PolicyVersion
+    last_review: datetime.datetime
+    review_changes: list
+    cases_raised: int
+    cases_closed_as_breach: int
+    breaches: list
+    comments: list
+    coverage: Coverage
+
+    @property
+    def comment_count(self):
+        return sum(len(group.comments) for group in self.comments)
+
+
+def last_review(version):
+    """The current version's approval ends the last review; a version approved before approvals were
+    recorded falls back to its effective date, then its import."""
+    if version.approved_at:
+        return version.approved_at
+    if version.effective_date:
+        moment = datetime.datetime.combine(version.effective_date, datetime.time.min)
+        return timezone.make_aware(moment, timezone.get_current_timezone())
+    return version.imported_at
+
+
+def breaches_by_clause(*, user, policy, since):
+    """Clauses of the policy breached since `since`: cases closed since then with a breach outcome, and
+    beside them disciplinary records decided since then with a finding. Through the doors of both."""
+    breached = reportable_cases(user=user).filter(
+        policy_version__policy=policy,
+        stage=Stage.CLOSED,
+        outcome__in=BREACH_OUTCOMES,
+        stage_changed_at__gte=since,
+    )
+    case_counts = _clause_counts(
+        CaseClause.objects.filter(case__in=breached.values("pk")), Count("case", distinct=True)
+    )
+    records = records_visible_to(user).filter(
+        outcome_in_force__in=DISCIPLINARY_FINDINGS, decided_on__gte=timezone.localdate(since)
+    )
+    record_counts = _clause_counts(
+        RecordClause.objects.filter(record__in=records.values("pk"), clause__section__version__policy=policy),
+        Count("record", distinct=True),
+    )
+    cases, disciplinary = dict(case_counts), dict(record_counts)
+    numbers = sorted(cases.keys() | disciplinary.keys(), key=clause_number_order)
+    rows = [ClauseBreaches(number, cases.get(number, 0), disciplinary.get(number, 0)) for number in numbers]
+    without_clause = breached.filter(clauses__isnull=True).count()
+    if without_clause:
+        rows.append(ClauseBreaches(NO_CLAUSE, without_clause, 0))
+    return rows, breached.count()
+
+
+def comments_since(*, policy, since):
+    """Staff comments (clause 10.2) received since `since`, grouped by clause in reading order, the
+    comments on the policy as a whole first; each with its replies.
+
+    Not through policies.selectors.comments_for_user, which shows a reader only their own comments unless
+    they manage the policy: the pack is for whoever prepares the review, comments are invited openly, and
+    the pack's own door (cases.view_reports) is narrower than the policy's readers.
+    """
+    comments = (
+        Comment.objects.filter(policy=policy, created_at__gte=since)
+        .select_related("policy", "author", "clause__section", "version")
+        .prefetch_related(Prefetch("replies", queryset=CommentReply.objects.select_related("author")))
+        .order_by("clause__section__number", "clause__position", "created_at", "pk")
+    )
+    groups = {}
+    for comment in comments:
+        number = comment.clause.number if comment.clause_id else None
+        groups.setdefault(number, []).append(comment)
+    general = groups.pop(None, [])
+    ordered = sorted(groups.items(), key=lambda item: clause_number_order(item[0]))
+    return ([ClauseComments(None, general)] if general else []) + [ClauseComments(n, c) for n, c in ordered]
+
+
+def review_pack(*, user, policy):
+    """Everything the review of `policy` starts from, or None if the person may not see it or the policy
+    has no current version."""
+    if not may_see_reports(user):
+        return None
+    version = policy.current_version()
+    if version is None:
+        return None
+    since = last_review(version)
+    breaches, closed_as_breach = breaches_by_clause(user=user, policy=policy, since=since)
+    raised = reportable_cases(user=user).filter(policy_version__policy=policy, created_at__gte=since)
+    return ReviewPack(
+        policy=policy,
+        version=version,
+        last_review=since,
+        review_changes=list(version.review_changes.select_related("changed_by")),
+        cases_raised=raised.count(),
+        cases_closed_as_breach=closed_as_breach,
+        breaches=breaches,
+        comments=comments_since(policy=policy, since=since),
+        coverage=acknowledgement_coverage(viewer=user, versions=PolicyVersion.objects.filter(pk=version.pk))[
+            0
+        ],
+    )
