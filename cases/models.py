@@ -232,10 +232,6 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            # The reports find the months whose cases changed since their figures were stored.
-            models.Index(fields=["updated_at"], name="case_updated_at"),
-        ]
         permissions = [
             ("follow_case", "Can follow a case they reported"),
             ("handle_case", "Can handle an assigned case"),
@@ -257,6 +253,8 @@ class Case(models.Model):
             models.Index(
                 fields=["handler"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_handler_idx"
             ),
+            # The reports find the months whose cases changed since their figures were stored.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(
