@@ -112,4 +112,6 @@ def in_reading_order(numbers):
     """`show` for clause numbers from `joined`: in the policy's reading order (5.2 before 5.10)."""
     if not numbers:
         return ""
+    if SEPARATOR not in numbers:  # One clause, as most cases cite: nothing to sort.
+        return numbers
     return SEPARATOR.join(sorted(numbers.split(SEPARATOR), key=clause_number_order))
