@@ -38,7 +38,10 @@ def _platform_name(platform, other):
 
 
 def _links(links):
-    return "\n".join(line.strip() for line in links.splitlines() if line.strip())
+    lines = links.splitlines()
+    if len(lines) == 1:  # One link, as most cases give: nothing to join.
+        return lines[0].strip()
+    return "\n".join(line.strip() for line in lines if line.strip())
 
 
 CASE_TABLE = Table(
