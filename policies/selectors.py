@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -160,11 +160,12 @@ def acknowledgement_status(*, version, viewer, team=None, status=None):
     if team is not None:
         people = people.filter(team=team)
     acknowledged = Acknowledgement.objects.filter(version=version, user=OuterRef("pk"))
-    people = people.annotate(acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]))
+    # The filter as EXISTS, which the database answers as one (anti-)join, not a subquery per person.
     if status == "outstanding":
-        people = people.filter(acknowledged_at__isnull=True)
+        people = people.filter(~Exists(acknowledged))
     elif status == "acknowledged":
-        people = people.filter(acknowledged_at__isnull=False)
+        people = people.filter(Exists(acknowledged))
+    people = people.annotate(acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]))
     # Plain fields ending with the primary key, as keyset pages need.
     return people.select_related("team", "line_manager").order_by("last_name", "first_name", "pk")
 
