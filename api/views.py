@@ -229,6 +229,13 @@ class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
         # RecordFilter hands its values to discipline.selectors.filter_records, the one door for records.
         return discipline_selectors.records_visible_to(self.request.user)
 
+    def filter_queryset(self, queryset):
+        records = super().filter_queryset(queryset)
+        if self.action != "list":
+            return records
+        # What a summary shows: who opened it and the clause numbers, with no query per record.
+        return discipline_selectors.with_clause_numbers(records.select_related("opened_by"))
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.DisciplinaryRecordSerializer

@@ -28,7 +28,13 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["case", "at"])]
+        # The log is read newest first, filtered by case, person or action: each filter an index with the
+        # time, so that a page is a range of one index however many millions of entries there are.
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["actor", "at"], name="audit_entry_actor_at_idx"),
+            models.Index(fields=["action", "at"], name="audit_entry_action_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display().lower()} {self.what}"

@@ -247,6 +247,8 @@ class RecordClause(models.Model):
     class Meta:
         ordering = ["record", "clause__section__number", "clause__position"]
         constraints = [models.UniqueConstraint(fields=["record", "clause"], name="unique_record_clause")]
+        # Which clauses records cite, clause by clause, for the list's clause filter and its choices.
+        indexes = [models.Index(fields=["clause", "record"], name="record_clause_cited_idx")]
 
     def __str__(self):
         return f"{self.record} – clause {self.number}"

@@ -70,7 +70,15 @@ def csv_response(*, filename, header, rows):
         writer.writerow([_csv_value(value) for value in header])
         yield _take(buffer)
         for count, row in enumerate(rows, start=1):
-            writer.writerow(map(_csv_value, row))
+            # Text, the most common cell, without a call per cell: 1,000,000 rows of ten cells each.
+            writer.writerow(
+                [
+                    ("'" + value if value.startswith(FORMULA_STARTS) else value)
+                    if value.__class__ is str
+                    else _csv_value(value)
+                    for value in row
+                ]
+            )
             if count % ROWS_PER_CHUNK == 0:
                 yield _take(buffer)
         yield _take(buffer)

@@ -6,11 +6,13 @@ Rows are read as tuples (values_list, in chunks from a server-side cursor), neve
 other rows (a record's clauses) are joined into one text by the database, in the same query.
 """
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from policies.models import clause_number_order
@@ -50,8 +52,12 @@ class Table:
             fields += [name for name in column.fields if name not in fields]
         cells = [self._cell(column, fields) for column in self.columns]
         queryset = queryset.prefetch_related(None).annotate(**self.annotations)
-        for row in queryset.values_list(*fields).iterator(chunk_size=chunk_size):
-            yield [cell(row) for cell in cells]
+        # In a transaction, so that the server-side cursor hands rows on as the database finds them. Outside
+        # one, Django declares the cursor WITH HOLD, and PostgreSQL then runs the whole query and stores
+        # its result before the first row: 1,000,000 cases took longer that way than reading them.
+        with transaction.atomic(using=queryset.db, savepoint=False):
+            for row in queryset.values_list(*fields).iterator(chunk_size=chunk_size):
+                yield [cell(row) for cell in cells]
 
     @staticmethod
     def _cell(column, fields):
@@ -108,8 +114,12 @@ def joined(model, *, to, field):
     return Subquery(rows.annotate(joined=_Joined(field)).values("joined"), output_field=CharField())
 
 
+@functools.lru_cache(maxsize=4096)
 def in_reading_order(numbers):
-    """`show` for clause numbers from `joined`: in the policy's reading order (5.2 before 5.10)."""
+    """`show` for clause numbers from `joined`: in the policy's reading order (5.2 before 5.10). Cached:
+    a million cases cite a few hundred different sets of clauses."""
     if not numbers:
         return ""
+    if SEPARATOR not in numbers:  # One clause, as most cases cite: nothing to sort.
+        return numbers
     return SEPARATOR.join(sorted(numbers.split(SEPARATOR), key=clause_number_order))

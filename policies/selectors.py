@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -152,17 +152,31 @@ def acknowledgement_summary(*, viewer):
     ]
 
 
-def acknowledgement_status(*, version, viewer, team=None):
-    """Rows of (person, acknowledgement or None) for the staff this viewer may oversee."""
-    people = people_overseen(viewer=viewer).select_related("team", "line_manager")
+def acknowledgement_status(*, version, viewer, team=None, status=None):
+    """The staff this viewer may oversee, each with `acknowledged_at` (when they acknowledged `version`, or
+    None), by name: one query for a page of them, however many staff. `status` is "outstanding",
+    "acknowledged" or None for both."""
+    people = people_overseen(viewer=viewer)
     if team is not None:
         people = people.filter(team=team)
-    acknowledgements = {
-        a.user_id: a for a in Acknowledgement.objects.filter(version=version, user__in=people)
-    }
-    return [
-        (person, acknowledgements.get(person.pk)) for person in people.order_by("team__name", "last_name")
-    ]
+    acknowledged = Acknowledgement.objects.filter(version=version, user=OuterRef("pk"))
+    # The filter as EXISTS, which the database answers as one (anti-)join, not a subquery per person.
+    if status == "outstanding":
+        people = people.filter(~Exists(acknowledged))
+    elif status == "acknowledged":
+        people = people.filter(Exists(acknowledged))
+    people = people.annotate(acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]))
+    # Plain fields ending with the primary key, as keyset pages need.
+    return people.select_related("team", "line_manager").order_by("last_name", "first_name", "pk")
+
+
+def acknowledgement_counts(*, version, viewer, team=None):
+    """(how many of the staff overseen have acknowledged `version`, how many there are), counted in SQL."""
+    people = people_overseen(viewer=viewer)
+    if team is not None:
+        people = people.filter(team=team)
+    done = version.acknowledgements.filter(user__in=people.values("pk")).count()
+    return done, people.count()
 
 
 def comments_for_user(*, policy, user):

@@ -6,12 +6,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_from_request
 from core.views import form_submit, message_submit
 
 from . import selectors, services
 from .comparison import compare_versions
 from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
 from .models import Clause, Policy, PolicyVersion
+
+# Staff at a time on the acknowledgements page: 10,000 of them made a page of several seconds.
+ACKNOWLEDGEMENTS_PER_PAGE = 100
 
 
 def _version_or_404(policy, number, user):
@@ -176,12 +180,9 @@ def acknowledgements(request, slug):
     team = status = None
     if form.is_valid():
         team, status = form.cleaned_data["team"], form.cleaned_data["status"]
-    everyone = selectors.acknowledgement_status(version=version, viewer=request.user, team=team)
-    done = sum(1 for _, ack in everyone if ack)
-    rows = {
-        "outstanding": [row for row in everyone if row[1] is None],
-        "acknowledged": [row for row in everyone if row[1] is not None],
-    }.get(status, everyone)
+    people = selectors.acknowledgement_status(version=version, viewer=request.user, team=team, status=status)
+    page = page_from_request(request, people, per_page=ACKNOWLEDGEMENTS_PER_PAGE)
+    done, total = selectors.acknowledgement_counts(version=version, viewer=request.user, team=team)
     return render(
         request,
         "policies/acknowledgements.html",
@@ -189,10 +190,11 @@ def acknowledgements(request, slug):
             "policy": policy,
             "version": version,
             "form": form,
-            "rows": rows,
+            "page": page,
+            "rows": [(person, person.acknowledged_at) for person in page],
             "sees_everyone": request.user.has_perm("policies.view_all_acknowledgements"),
             "done": done,
-            "total": len(everyone),
+            "total": total,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.filters import given_filters
-from exports.downloads import table_download
+from exports.downloads import excel_refusal, table_download
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
 
 from .. import selectors
@@ -38,7 +38,10 @@ def _platform_name(platform, other):
 
 
 def _links(links):
-    return "\n".join(line.strip() for line in links.splitlines() if line.strip())
+    lines = links.splitlines()
+    if len(lines) == 1:  # One link, as most cases give: nothing to join.
+        return lines[0].strip()
+    return "\n".join(line.strip() for line in lines if line.strip())
 
 
 CASE_TABLE = Table(
@@ -72,6 +75,9 @@ def _export(request, format):
     if filterset.is_bound and not filterset.is_valid():
         # An export must hold what was asked for: a filter left out would export more than that.
         messages.error(request, "Nothing was exported: correct the filters below, then download again.")
+        return redirect(f"{reverse('cases:all')}?{request.GET.urlencode()}")
+    if refusal := excel_refusal(format, filterset.qs):
+        messages.error(request, refusal)
         return redirect(f"{reverse('cases:all')}?{request.GET.urlencode()}")
     filters = given_filters(filterset)
     return table_download(

@@ -7,7 +7,6 @@ well. Every download is audited before any of it is sent; reading the list is no
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.filters import given_filters
-from exports.downloads import table_download
+from core.pagination import page_from_request
+from exports.downloads import excel_refusal, table_download
 from exports.pdf import pdf_response
 from exports.services import export_audit
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
@@ -24,7 +24,7 @@ from people.models import User
 
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import record_for_user, records_visible_to
+from ..selectors import for_list, record_for_user, records_visible_to
 
 PER_PAGE = 50
 VIEW = "discipline.view_disciplinary_records"
@@ -83,7 +83,7 @@ def record_list(request):
     today = timezone.localdate()
     filterset = _filterset(request, today)
     records = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
-    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_from_request(request, for_list(records), per_page=PER_PAGE)
     rows = [(record, record.warning_status(today)) for record in page]
     return render(
         request,
@@ -106,6 +106,9 @@ def _export(request, format):
     if filterset.is_bound and not filterset.is_valid():
         # An export must hold what was asked for: a filter left out would export more than that.
         messages.error(request, "Nothing was exported: correct the filters below, then download again.")
+        return redirect(f"{reverse('discipline:list')}?{request.GET.urlencode()}")
+    if refusal := excel_refusal(format, filterset.qs):
+        messages.error(request, refusal)
         return redirect(f"{reverse('discipline:list')}?{request.GET.urlencode()}")
     return table_download(
         format=format,

@@ -263,6 +263,9 @@ REST_FRAMEWORK = {
 }
 # API tokens last this many days unless their person chooses another length (at most 365).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+# An Excel download is refused past this many rows, before it starts: a spreadsheet of more is slow to
+# make and to open (Excel's own limit is 1,048,576). The CSV download has no limit.
+EXPORT_EXCEL_MAX_ROWS = env.int("EXPORT_EXCEL_MAX_ROWS", default=100_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "focuspolicy API",
     "DESCRIPTION": (

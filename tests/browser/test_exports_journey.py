@@ -62,9 +62,7 @@ def test_hr_filter_and_download_records_and_governance_download_cases(
     assert_accessible(page)
     page.get_by_label("Warning").select_option(label="Live warnings")
     page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_role("status").filter(has_text="record")).to_contain_text(
-        f"{len(live_warnings)} record"
-    )
+    expect(page.locator("tbody tr")).to_have_count(len(live_warnings))  # One page: no count is shown.
     expect(page.get_by_role("row").filter(has_text=live.reference)).to_contain_text("Live")
     expect(page.get_by_role("row").filter(has_text=still_open.reference)).to_have_count(0)
     with page.expect_download() as download_info:

@@ -2,6 +2,7 @@
 and Excel, neutralised and audited."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,3 +165,20 @@ def test_queries_do_not_grow_with_the_number_of_cases(
     with django_assert_max_num_queries(8):
         rows = csv_rows(client.get(reverse("cases:export_csv")))
     assert len(rows) == 13
+
+
+@override_settings(EXPORT_EXCEL_MAX_ROWS=1)
+def test_an_excel_export_past_the_row_limit_is_refused_before_it_starts(
+    client, governance, case_about_colleague, public_case
+):
+    client.force_login(governance)
+    response = client.get(reverse("cases:export_xlsx"), {"sort": "reference"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:all") + "?sort=reference"  # Back to the same list.
+    text = client.get(reverse("cases:export_xlsx"), follow=True).text
+    assert "an Excel download holds at most 1 rows" in text
+    assert "Download CSV instead" in text
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+    # Within the limit (one closed case), and as CSV however many: the download starts.
+    assert download(client, governance, "xlsx", stage=Stage.CLOSED).status_code == 200
+    assert len(csv_rows(download(client, governance, "csv"))) == 1 + 2

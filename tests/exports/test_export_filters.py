@@ -4,6 +4,7 @@ shown as an error and not used on the page, and stops a download rather than exp
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,7 +90,7 @@ def test_each_filter_narrows_the_list(client, hr, records, team, other_team, nam
     response = client.get(reverse("discipline:list"), params)
     assert response.status_code == 200
     assert listed(response, records) == expected
-    assert f"{len(expected)} record" in response.text
+    assert len(response.context["rows"]) == len(expected)
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
@@ -157,3 +158,13 @@ def test_a_download_with_a_filter_that_does_not_fit_exports_nothing(client, hr, 
     assert "Nothing was exported: correct the filters below, then download again." in response.text
     assert message in response.context["form"].errors[field][0]
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+@override_settings(EXPORT_EXCEL_MAX_ROWS=2)
+def test_an_excel_download_of_records_past_the_row_limit_says_so_and_exports_nothing(client, hr, records):
+    client.force_login(hr)
+    response = client.get(reverse("discipline:export_xlsx"), follow=True)
+    assert response.redirect_chain[0][0] == reverse("discipline:list") + "?"
+    assert "an Excel download holds at most 2 rows, and these filters match more" in response.text
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+    assert client.get(reverse("discipline:export_csv")).status_code == 200

@@ -1,7 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policies.models import Acknowledgement
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +115,54 @@ def test_home_tells_a_supervisor_how_many_of_their_team_are_outstanding(client, 
     assert "Acknowledgements by the staff you oversee" not in client.get(reverse("home")).text
     client.force_login(supervisor)
     assert "Social Media Policy</a>: 0 of 1 not yet acknowledged" in client.get(reverse("home")).text
+
+
+@pytest.fixture
+def many_staff(team, supervisor):
+    """Enough of the supervisor's team for three pages, some with the same surname (the key breaks ties)."""
+    people = [make_staff(team, supervisor, username=f"member{n:03d}") for n in range(230)]
+    for n, person in enumerate(people):
+        person.last_name = f"Surname {n % 40:02d}"
+        person.save(update_fields=["last_name"])
+    return people
+
+
+def test_the_staff_come_in_keyset_pages_each_once_by_name(client, supervisor, policy, many_staff):
+    client.force_login(supervisor)
+    seen, cursor = [], None
+    while True:
+        response = report(client, policy, **({"cursor": cursor} if cursor else {}))
+        assert response.status_code == 200
+        seen += [person.pk for person, _ in response.context["rows"]]
+        page = response.context["page"]
+        if not page.has_next:
+            break
+        assert 'rel="next"' in response.text
+        cursor = page.next_cursor
+    expected = sorted(many_staff, key=lambda p: (p.last_name, p.first_name, p.pk))
+    assert seen == [p.pk for p in expected]
+    assert response.context["total"] == len(many_staff)
+
+
+@pytest.mark.parametrize("params", [{"cursor": "garbage"}, {"page": "12345"}])
+def test_a_bad_cursor_gives_the_first_page_of_staff(client, supervisor, policy, many_staff, params):
+    client.force_login(supervisor)
+    response = report(client, policy, **params)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 100
+    assert response.context["page"].is_first
+
+
+def test_a_page_of_staff_costs_the_queries_of_one(
+    client, staff, supervisor, team, policy, django_assert_num_queries
+):
+    client.force_login(staff)
+    acknowledge(client, policy)
+    client.force_login(supervisor)
+    report(client, policy)
+    with CaptureQueriesContext(connection) as one:
+        assert names(report(client, policy)) == {"staff"}
+    for n in range(50):
+        make_staff(team, supervisor, username=f"extra{n:02d}")
+    with django_assert_num_queries(len(one)):
+        assert len(report(client, policy).context["rows"]) == 51
