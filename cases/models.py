@@ -336,11 +336,13 @@ class CaseClause(models.Model):
 
     class Meta:
         ordering = ["case", "clause__section__number", "clause__position"]
-        indexes = [models.Index(fields=["clause", "case"], name="case_clause_cited_idx")]
+        indexes = [
+            models.Index(fields=["clause", "case"], name="case_clause_cited_idx"),
+            # A case's clause numbers read from the index alone (an index-only scan), without visiting the
+            # table: the case export joins them for each of a million cases.
+            models.Index(fields=["case", "number"], name="case_clause_numbers_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["case", "clause"], name="unique_case_clause")]
-        # A case's clause numbers read from the index alone (an index-only scan), without visiting the
-        # table: the case export joins them for each of a million cases.
-        indexes = [models.Index(fields=["case", "number"], name="case_clause_numbers_idx")]
 
     def __str__(self):
         return f"{self.case} – clause {self.number}"

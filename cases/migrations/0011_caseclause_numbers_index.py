@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_alter_case_options'),
-        ('policies', '0002_policy_case_prefix'),
+        ('cases', '0010_case_updated_at_index'),
     ]
 
     operations = [
