@@ -347,7 +347,7 @@ def measure_flow(args, base, sessions, path):
     person = sessions["flow supervisor"]
     load = subprocess.Popen(  # noqa: S603 - our own arguments
         [shutil.which("wrk"), f"-t{min(args.threads, args.connections)}", f"-c{args.connections}", "-d600s",
-         "-s", str(Path(__file__).parent / "report.lua"), base + reverse("cases:all_cases")],
+         "-s", str(Path(__file__).parent / "report.lua"), base + reverse("cases:all")],
         env={**os.environ, "BENCH_COOKIE": sessions["governance"].cookie_header(), "BENCH_METHOD": "GET",
              "BENCH_BODY": ""},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
