@@ -51,10 +51,14 @@ class CaseFilter(django_filters.FilterSet):
         help_text="Part of a reference, at least three characters.",
     )
     stage = django_filters.ChoiceFilter(
-        choices=Stage.choices, label="Stage", empty_label="Any stage", method="filter_stage"
+        choices=Stage.choices,
+        label="Stage",
+        empty_label="Any stage",
+        method="filter_stage",
+        widget=QuickSelect,
     )
     platform = django_filters.ChoiceFilter(
-        choices=Platform.choices, label="Platform", empty_label="Any platform"
+        choices=Platform.choices, label="Platform", empty_label="Any platform", widget=QuickSelect
     )
     clause = ClauseNumberFilter(
         label="Clause",
@@ -66,11 +70,13 @@ class CaseFilter(django_filters.FilterSet):
         choices=SubjectKind.choices,
         label="About",
         empty_label="Anyone",
+        widget=QuickSelect,
         help_text="Who the concern is about.",
     )
     team = ChosenIdFilter(
         field_name="reporter_team",
         queryset=Team.objects.all(),
+        label_field="name",
         widget=QuickSelect,
         label="Reporter's team",
         empty_label="All teams",
@@ -92,6 +98,7 @@ class CaseFilter(django_filters.FilterSet):
             empty_value=None,
             label="Raised",
             method="filter_age",
+            widget=QuickSelect,
             help_text="Raised more than this many days ago.",
         )
     )

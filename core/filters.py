@@ -6,8 +6,11 @@ the filter out; the API refuses the request with a 400 that names the filter.
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django_filters.fields import ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 # The largest key the database holds: anything above is refused rather than sent to it.
@@ -30,35 +33,63 @@ class IdFilter(django_filters.NumberFilter):
         extend_schema_field(_id_schema(kwargs.get("help_text", "")))(self)
 
 
+class _ValuesIterator(ModelChoiceIterator):
+    """The choices as (id, label) read with values_list: a page offers hundreds of teams without making a
+    model instance of each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_field)
+
+
+class _ValuesChoiceField(ModelChoiceField):
+    iterator = _ValuesIterator
+
+    def __init__(self, *args, label_field, **kwargs):
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)
+
+
 class ChosenIdFilter(django_filters.ModelChoiceFilter):
     """The id of one of `queryset`, such as a team: the page offers them by name, the API takes the id.
-    An id that names none of them is refused, on the page as in the API."""
+    An id that names none of them is refused, on the page as in the API.
 
-    def __init__(self, *args, **kwargs):
+    With `label_field` the page's options show that field, read as values (it must be what the objects'
+    str() shows); the filter's value is still the chosen object."""
+
+    def __init__(self, *args, label_field=None, **kwargs):
+        if label_field is not None:
+            self.field_class = _ValuesChoiceField
+            kwargs["label_field"] = label_field
         super().__init__(*args, **kwargs)
         extend_schema_field(_id_schema(kwargs.get("help_text", "")))(self)
 
 
 class QuickSelect(forms.Select):
     """A select written in Python, the same HTML as Django's template for each option: a filter of hundreds
-    of options (teams) otherwise costs a page most of its time."""
+    of options (teams) otherwise costs a page most of its time. Grouped choices go to Django's template."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = widget["optgroups"]
-        if any(group_name is not None for group_name, _, _ in groups):
-            return super().render(name, value, attrs, renderer)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _, group, _ in groups
-                for option in group
-            ),
-        )
+        chosen = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            # Only the first option with the chosen value is selected, as Django's Select does.
+            selected = option_value in chosen
+            if selected:
+                chosen.discard(option_value)
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
+            )
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),  # noqa: S308 - every value and label escaped above
         )
 
 

@@ -4,7 +4,7 @@ the API's list of records, with the same parameters, values and refusals."""
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from core.filters import DATE_INPUT, ChosenIdFilter, date_range_form, given_filters
+from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form, given_filters
 from people.models import Team, User
 from policies.filters import ClauseNumberFilter
 from policies.models import Clause, clause_number_order
@@ -47,6 +47,8 @@ class RecordFilter(django_filters.FilterSet):
     )
     team = ChosenIdFilter(
         queryset=Team.objects.all(),
+        label_field="name",
+        widget=QuickSelect,
         label="Team",
         empty_label="All teams",
         help_text="The id of the employee's team when the record was opened.",

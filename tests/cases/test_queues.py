@@ -348,7 +348,7 @@ def test_sort_headers_are_links_that_keep_the_filters(client, governance, varied
     assert "?platform=twitter&amp;sort=stage" in response.text
 
 
-def test_all_cases_is_paginated_by_fifty(client, governance, varied):
+def test_all_cases_is_paginated_by_twenty_five(client, governance, varied):
     template = varied["a"]
     stamp = template.created_at
     Case.objects.bulk_create(
@@ -365,14 +365,17 @@ def test_all_cases_is_paginated_by_fifty(client, governance, varied):
         for n in range(60)
     )
     first = all_cases(client, governance)
-    assert "50 cases on this page." in first.text
-    assert first.text.count(">BULK-") == 46
+    assert "25 cases on this page." in first.text
+    assert first.text.count(">BULK-") == 21
     assert "Previous page" not in first.text
     second = client.get(next_page_url(first))
-    assert "14 cases on this page." in second.text
-    assert second.text.count(">BULK-") == 14
-    assert "Previous page" in second.text
-    assert "Next page" not in second.text
+    assert "25 cases on this page." in second.text
+    assert second.text.count(">BULK-") == 25
+    third = client.get(next_page_url(second))
+    assert "14 cases on this page." in third.text
+    assert third.text.count(">BULK-") == 14
+    assert "Previous page" in third.text
+    assert "Next page" not in third.text
 
 
 def next_page_url(response):
