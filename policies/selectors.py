@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -142,14 +143,25 @@ def people_overseen(*, viewer):
 
 
 def acknowledgement_summary(*, viewer):
-    """For each current version: how many of the people overseen have not yet acknowledged it."""
+    """For each current version: how many of the people overseen have not yet acknowledged it.
+
+    Two queries however many versions: the people counted once, and each version's acknowledgements by them
+    counted in the versions' own query."""
     people = people_overseen(viewer=viewer)
     total = people.count()
-    versions = PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED).select_related("policy")
-    return [
-        (version, total - version.acknowledgements.filter(user__in=people).count(), total)
-        for version in versions
-    ]
+    acknowledged = (
+        Acknowledgement.objects.filter(version=OuterRef("pk"), user__in=people.values("pk"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    versions = (
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
+        .select_related("policy")
+        .annotate(acknowledged=Coalesce(Subquery(acknowledged), 0))
+    )
+    return [(version, total - version.acknowledged, total) for version in versions]
 
 
 def acknowledgement_status(*, version, viewer, team=None, status=None):
