@@ -70,6 +70,11 @@ class QuickSelect(forms.Select):
     """A select written in Python, the same HTML as Django's template for each option: a filter of hundreds
     of options (teams) otherwise costs a page most of its time. Grouped choices go to Django's template."""
 
+    def use_required_attribute(self, initial):
+        # Asked before the field's own `required`: Django's Select reads the first choice to answer, which
+        # for a model's choices runs their query a second time.
+        return self.is_required and super().use_required_attribute(initial)
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
         options = []
