@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import IdFilter
+from core.filters import IdFilter, QuickSelect
 
 from .models import Clause, PolicyVersion, clause_number_order
 
@@ -43,7 +43,7 @@ class ClauseNumberFilter(django_filters.CharFilter):
                 return [("", "Any clause"), *[(number, number) for number in self.cited(queryset)]]
 
             extra = {key: value for key, value in self.extra.items() if key != "validators"}
-            self._field = forms.ChoiceField(label=self.label, choices=choices, **extra)
+            self._field = forms.ChoiceField(label=self.label, choices=choices, widget=QuickSelect, **extra)
         return super().field
 
 
