@@ -5,12 +5,14 @@ among everyone who could take it."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import services
-from cases.models import CaseEvent
+from cases.models import CaseEvent, LegalAdvice
 from cases.views.case import TIMELINE_EVENTS
 from people.models import User
 from people.roles import Role
@@ -52,6 +54,28 @@ def test_a_long_timeline_shows_its_latest_events_and_links_to_earlier_ones(clien
     assert "Note 009" in earlier.text and "Note 010" not in earlier.text
     assert "You raised the concern" not in earlier.text  # the handler's page, not the reporter's
     assert "Later events" in earlier.text and "Latest events" in earlier.text
+
+
+def lists_read(client, case):
+    """The page, and the evidence and action tables it read rows of (not those it only asked EXISTS of)."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(case.get_absolute_url())
+    tables = ("cases_evidence", "cases_legaladvice", "cases_removalrequest", "cases_platformnotice")
+    tables += ("cases_policereferral", "cases_disciplinaryreferral")
+    return page, {table for table in tables for q in queries if q["sql"].startswith(f'SELECT "{table}".')}
+
+
+def test_the_case_page_reads_only_the_lists_the_case_has(client, case, governance):
+    client.force_login(governance)
+    page, read = lists_read(client, case)
+    assert read == set() and "No action has been recorded yet." in page.text
+
+    LegalAdvice.objects.create(
+        case=case, recorded_by=governance, advised_on=datetime.date(2026, 3, 2), summary="Keep the posts."
+    )
+    page, read = lists_read(client, case)
+    assert read == {"cases_legaladvice"}
+    assert "Advice of 2 March 2026" in page.text and "Keep the posts." in page.text
 
 
 def test_the_reporter_sees_their_timeline_in_pages_too(client, case, staff, supervisor):
