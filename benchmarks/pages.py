@@ -426,6 +426,13 @@ def main():
     from reports.services import month_figures_refresh
 
     month_figures_refresh()
+    # Planner statistics as a running database keeps them: a migration that rewrites a table (the stage
+    # order) leaves it without any, and plans made blind scan a million rows.
+    print("ANALYZE…", flush=True)
+    from django.db import connection as setup_connection
+
+    with setup_connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     pages = targets()
     if args.only:
         pages = [page for page in pages if re.search(args.only, page[0], re.IGNORECASE)]
