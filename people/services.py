@@ -2,7 +2,7 @@
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import LoginSession, User
@@ -29,9 +29,10 @@ def login_session_remember(*, user, session):
     key = session.session_key
     if not key or session.get(REMEMBERED_KEY) == key:
         return
-    LoginSession.objects.filter(user=user).exclude(
-        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
-    ).delete()
+    # Each of the person's own rows asks for its session by key: the cost follows their sessions, not
+    # everyone's (NOT IN would read every live session of every person at each sign-in).
+    live = Session.objects.filter(session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+    LoginSession.objects.filter(user=user).exclude(Exists(live)).delete()
     LoginSession.objects.get_or_create(session_key=key, defaults={"user": user})
     session[REMEMBERED_KEY] = key
 

@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from people.models import LoginSession
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,19 @@ def test_a_session_that_times_out_leaves_the_persons_other_sessions_alone(staff)
 
         assert not is_signed_in(laptop)
         assert is_signed_in(phone)
+
+
+def test_signing_in_forgets_only_the_persons_sessions_that_have_ended(staff, outsider):
+    laptop, phone, tablet, someone_else = Client(), Client(), Client(), Client()
+    sign_in(laptop)
+    sign_in(phone)
+    sign_in(someone_else, "outsider")
+    ended = phone.session.session_key
+    Session.objects.filter(session_key=ended).delete()  # e.g. expired and cleared
+
+    sign_in(tablet)
+
+    mine = set(LoginSession.objects.filter(user=staff).values_list("session_key", flat=True))
+    assert mine == {laptop.session.session_key, tablet.session.session_key}
+    assert LoginSession.objects.filter(user=outsider, session_key=someone_else.session.session_key).exists()
+    assert is_signed_in(laptop) and is_signed_in(someone_else)
