@@ -11,22 +11,14 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
 from people.models import Team
-from policies.filters import ClauseNumberFilter
-from policies.models import Clause, clause_number_order
+from policies.filters import ClauseNumberFilter, cited_numbers
 
 from . import selectors
 from .models import Case, CaseClause, Platform, Stage, SubjectKind
 
 
 def _cited(cases):
-    """The numbers of the clauses that these cases cite, in reading order.
-
-    Asked of each of the policy's clauses (a few dozen), in the SELECT list: there PostgreSQL probes
-    case_clause_cited_idx once per clause, where in WHERE it would join every case's clauses (millions).
-    """
-    cases_citing = CaseClause.objects.filter(clause=OuterRef("pk"), case__in=cases.order_by().values("pk"))
-    clauses = Clause.objects.annotate(cited=Exists(cases_citing)).values_list("number", "cited")
-    return sorted({number for number, cited in clauses if cited}, key=clause_number_order)
+    return cited_numbers(CaseClause.objects.filter(case__in=cases.order_by().values("pk")))
 
 
 def _day_start(day):

@@ -12,7 +12,7 @@ page: a link from an older version of the page or a hand-edited address never co
 import base64
 import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
@@ -28,7 +28,6 @@ class KeysetPage:
     next_cursor: str | None = None
     previous_cursor: str | None = None
     is_first: bool = True
-    fields: list = field(default_factory=list)
 
     @property
     def has_next(self):

@@ -2,12 +2,10 @@
 the API's list of records, with the same parameters, values and refusals."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
 
 from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form, given_filters
 from people.models import Team, User
-from policies.filters import ClauseNumberFilter
-from policies.models import Clause, clause_number_order
+from policies.filters import ClauseNumberFilter, cited_numbers
 
 from .models import DisciplinaryRecord, Outcome, RecordClause
 from .selectors import WARNING_STATES, filter_records
@@ -16,14 +14,7 @@ _WARNING_LABELS = {"live": "Live warnings", "expired": "Expired warnings"}
 
 
 def _cited(records):
-    """The numbers of the clauses that these records cite, in reading order.
-
-    Asked of each of the policy's clauses (a few dozen) in the SELECT list, so that the database probes the
-    (clause, record) index once per clause rather than reading every record's clauses for DISTINCT.
-    """
-    citing = RecordClause.objects.filter(clause=OuterRef("pk"), record__in=records.order_by().values("pk"))
-    clauses = Clause.objects.annotate(cited=Exists(citing)).values_list("number", "cited")
-    return sorted({number for number, cited in clauses if cited}, key=clause_number_order)
+    return cited_numbers(RecordClause.objects.filter(record__in=records.order_by().values("pk")))
 
 
 class RecordFilter(django_filters.FilterSet):

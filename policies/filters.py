@@ -6,6 +6,7 @@ import functools
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter, QuickSelect
@@ -47,11 +48,16 @@ class ClauseNumberFilter(django_filters.CharFilter):
         return super().field
 
 
-def cited_numbers(clauses):
-    """The distinct numbers of these clauses (a queryset of CaseClause or RecordClause), in reading order:
-    5.2 before 5.10."""
-    numbers = set(clauses.order_by().values_list("number", flat=True).distinct())
-    return sorted(numbers, key=clause_number_order)
+def cited_numbers(citations):
+    """The numbers of the policy's clauses that these citations (a queryset of CaseClause or RecordClause)
+    name, in reading order: 5.2 before 5.10.
+
+    Asked of each of the policy's clauses (a few dozen) in the SELECT list: there PostgreSQL probes the
+    (clause, case or record) index once per clause, where DISTINCT would read every citation (millions).
+    """
+    cited = Exists(citations.filter(clause=OuterRef("pk")))
+    clauses = Clause.objects.annotate(cited=cited).values_list("number", "cited")
+    return sorted({number for number, is_cited in clauses if is_cited}, key=clause_number_order)
 
 
 class PolicyVersionFilter(django_filters.FilterSet):
