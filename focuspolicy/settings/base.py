@@ -100,10 +100,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so that two requests changing the same case
     # queue up instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-elif env.bool("DATABASE_JIT_OFF", default=True):
-    # PostgreSQL's JIT compiles a plan when its estimated cost is high, which our short queries over a million
-    # rows often are: measured, 680 ms of compiling for a 15 ms query. Pages want answers, not compiled plans.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+else:
+    # Each worker keeps its connection between requests (a minute, checked before reuse) unless DATABASE_URL
+    # says otherwise (?conn_max_age=0): a new PostgreSQL connection per request starts a server process with
+    # a cold catalog cache, which cost a page more than its own queries (benchmarks/pages.py).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if env.bool("DATABASE_JIT_OFF", default=True):
+        # PostgreSQL's JIT compiles a plan when its estimated cost is high, which our short queries over a
+        # million rows often are: measured, 680 ms of compiling for a 15 ms query. Pages want answers, not
+        # compiled plans.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
