@@ -13,6 +13,7 @@ hold the role. They read the handler's page and record the decision; they change
 from django.db.models import Q
 from django.http import Http404
 
+from core.compiled import CompiledQuery
 from people.roles import Role
 
 from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
@@ -83,10 +84,33 @@ def cases_handled_by(user):
     """Cases the person handles (assigned to them), or every case for the governance head."""
     if not user.is_active:
         return Case.objects.none()
-    cases = Case.objects.exclude(subject_person=user)
-    if user.has_perm("cases.manage_all_cases"):
-        return cases
-    return cases.filter(pk__in=_granted(user, "handle_case"))
+    return _handled_by(user.pk, every_case=user.has_perm("cases.manage_all_cases"))
+
+
+def _handled_by(user_id, *, every_case):
+    cases = Case.objects.exclude(subject_person=user_id)
+    return cases if every_case else cases.filter(pk__in=_granted(user_id, "handle_case"))
+
+
+# The navigation asks on every page: compiled once (core/compiled.py), one probe of the handler index.
+_HANDLES_ANY = {
+    every_case: CompiledQuery(
+        lambda user_id, every_case=every_case: (
+            _handled_by(user_id, every_case=every_case)
+            .filter(handler=user_id)
+            .order_by()
+            .values_list("pk")[:1]
+        )
+    )
+    for every_case in (True, False)
+}
+
+
+def handles_any_case(user):
+    """Whether a case is routed to this person to handle (among those they may handle)."""
+    if not user.is_active:
+        return False
+    return bool(_HANDLES_ANY[user.has_perm("cases.manage_all_cases")].rows(user.pk))
 
 
 def cases_reported_by(user):

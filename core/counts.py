@@ -6,5 +6,9 @@ MOST = 99
 
 def capped_count(queryset, *, most=MOST):
     """The number of rows, or f"{most}+" when there are more than `most`."""
-    count = queryset.order_by()[: most + 1].count()
+    return capped(queryset.order_by()[: most + 1].count(), most=most)
+
+
+def capped(count, *, most=MOST):
+    """A count of at most `most` + 1 rows as shown: the number, or f"{most}+"."""
     return f"{most}+" if count > most else count

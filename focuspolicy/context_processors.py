@@ -1,4 +1,4 @@
-from cases.access import cases_handled_by
+from cases.access import handles_any_case
 from notifications.models import Notification
 from people.roles import Role
 
@@ -8,7 +8,7 @@ def _handles_cases(user):
     handler index, on every page)."""
     if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
         return True
-    return cases_handled_by(user).filter(handler=user).exists()
+    return handles_any_case(user)
 
 
 def navigation(request):

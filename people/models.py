@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import CharField, Q, Value
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
+
 # Marks a role's row among the permissions' rows of one query: no app's label is empty.
 _ROLE_ROW = ""
 
@@ -98,16 +100,8 @@ class User(AbstractUser):
 
     def roles_and_permissions(self):
         """({role names}, {"app_label.codename" of their role-wide permissions}), in one query."""
-        own = Permission.objects.filter(user=self).values("pk")
-        of_roles = Permission.objects.filter(group__user=self).values("pk")
-        permissions = (
-            Permission.objects.filter(Q(pk__in=own) | Q(pk__in=of_roles))
-            .order_by()
-            .values_list("content_type__app_label", "codename")
-        )
-        roles = Group.objects.filter(user=self).order_by().values_list(Value(_ROLE_ROW, CharField()), "name")
         role_names, perms = set(), set()
-        for label, name in permissions.union(roles, all=True):
+        for label, name in _ROLES_AND_PERMISSIONS.rows(self.pk):
             if label == _ROLE_ROW:
                 role_names.add(name)
             else:
@@ -129,6 +123,22 @@ class User(AbstractUser):
         teams = list(Team.objects.filter(head_of_service=self).order_by().values_list("pk", flat=True))
         members = User.objects.filter(Q(line_manager=self) | Q(team__in=teams), is_active=True)
         return members.exclude(pk=self.pk)
+
+
+def _roles_and_permissions(user_id):
+    own = Permission.objects.filter(user=user_id).values("pk")
+    of_roles = Permission.objects.filter(group__user=user_id).values("pk")
+    permissions = (
+        Permission.objects.filter(Q(pk__in=own) | Q(pk__in=of_roles))
+        .order_by()
+        .values_list("content_type__app_label", "codename")
+    )
+    roles = Group.objects.filter(user=user_id).order_by().values_list(Value(_ROLE_ROW, CharField()), "name")
+    return permissions.union(roles, all=True)
+
+
+# Asked on every page: compiled once (core/compiled.py).
+_ROLES_AND_PERMISSIONS = CompiledQuery(_roles_and_permissions)
 
 
 class LoginSession(models.Model):

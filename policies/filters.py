@@ -5,6 +5,7 @@ import functools
 
 import django_filters
 from django import forms
+from django.core.cache import caches
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
@@ -41,11 +42,23 @@ class ClauseNumberFilter(django_filters.CharFilter):
 
             @functools.cache
             def choices():
-                return [("", "Any clause"), *[(number, number) for number in self.cited(queryset)]]
+                numbers = _cited_once_a_minute(self.cited, queryset, self.parent.request)
+                return [("", "Any clause"), *[(number, number) for number in numbers]]
 
             extra = {key: value for key, value in self.extra.items() if key != "validators"}
             self._field = forms.ChoiceField(label=self.label, choices=choices, widget=QuickSelect, **extra)
         return super().field
+
+
+def _cited_once_a_minute(cited, queryset, request):
+    """cited(queryset), kept a minute in this process for this person and list: the numbers change rarely,
+    and reading them probes an index once per clause on every page that shows the filter. A clause cited
+    for the first time is offered within the minute. The list is named by its address and the person: the
+    queryset a list starts from depends on nothing else (compiling it to SQL for a key costs as much)."""
+    if request is None:
+        return cited(queryset)
+    key = f"cited-clauses:{cited.__module__}.{cited.__qualname__}:{request.user.pk}:{request.path}"
+    return caches["process"].get_or_set(key, lambda: cited(queryset), timeout=60)
 
 
 def cited_numbers(citations):

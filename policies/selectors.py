@@ -23,6 +23,7 @@ def policies_awaiting_acknowledgement(*, user):
         PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
         .exclude(pk__in=acknowledged)
         .select_related("policy")
+        .defer("source_text")  # The whole document, which lists of versions never show.
     )
 
 
@@ -159,6 +160,7 @@ def acknowledgement_summary(*, viewer):
     versions = (
         PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
         .select_related("policy")
+        .defer("source_text")
         .annotate(acknowledged=Coalesce(Subquery(acknowledged), 0))
     )
     return [(version, total - version.acknowledged, total) for version in versions]

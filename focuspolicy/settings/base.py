@@ -210,17 +210,21 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
+# Each process's own memory, for what may be a minute old and is cheaper to keep than to ask Redis for:
+# the clause numbers a list's filter offers (policies.filters).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+}
 # Cache and sessions in Redis when there is one, so that every web container sees the same.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL", default=REDIS_URL),
-            "KEY_PREFIX": "focuspolicy",
-            # Give up on Redis quickly: a request must not hang on it (sessions then come from the database).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "focuspolicy",
+        # Give up on Redis quickly: a request must not hang on it (sessions then come from the database).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     # cached_db, not cache: sessions are read from Redis but kept in the database too. The compose Redis
     # keeps nothing on disk and a managed one may lose writes when it fails over: with sessions only in

@@ -18,7 +18,11 @@ STORAGES = {
 
 # No Redis and no object store in tests, even when CI exports REDIS_URL: the cache is in-process and
 # sessions in the database (the two-machine proof, benchmarks/two_machines.py, runs with both).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The per-process cache keeps nothing: each test reads what its own data says, not a minute-old answer.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "process": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Tasks run in-process in tests even when CI exports REDIS_URL; the Celery tests that need a real
