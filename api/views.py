@@ -221,6 +221,7 @@ class MyConcernViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 )
 class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [*viewsets.ReadOnlyModelViewSet.permission_classes, KeepsDisciplinaryRecords]
+    pagination_class = KeysetPagination  # Years of records: never counted, no OFFSET, as the HR page.
     filterset_class = RecordFilter
     lookup_field = "reference"
     lookup_value_regex = REFERENCE

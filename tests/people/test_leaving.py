@@ -118,3 +118,19 @@ def test_a_session_renewed_by_a_password_change_ends_too(leaver):
     leaver.save()
     assert leavers_sweep() == 1
     assert not Session.objects.filter(session_key=renewed).exists()
+
+
+def test_the_sweep_removes_a_leavers_sessions_from_the_cache_too(settings, supervisor, case_about_colleague):
+    # Sessions read through the cache (Redis in production; here the test's in-process cache).
+    settings.SESSION_ENGINE = "core.cached_sessions"
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
+    browser = signed_in(supervisor)
+    key = browser.session.session_key
+    assert cache.get(KEY_PREFIX + key) is not None
+    supervisor.left_on = yesterday()
+    supervisor.save()
+    assert leavers_sweep() == 1
+    assert cache.get(KEY_PREFIX + key) is None
+    assert not Session.objects.filter(session_key=key).exists()
