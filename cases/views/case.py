@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.compiled import CompiledQuery
 from core.pagination import page_from_request
 from core.views import form_submit
 from policies.models import Policy
@@ -96,30 +97,34 @@ def _timeline(request, events):
     return page
 
 
+# The case's evidence and actions, each a list with the people it names.
+_CASE_LISTS = {
+    "evidence": Evidence.objects.select_related("uploaded_by"),
+    "legal_advice": LegalAdvice.objects.select_related("recorded_by"),
+    "removals": RemovalRequest.objects.select_related("recorded_by", "staff_member", "resolved_by"),
+    "notices": PlatformNotice.objects.select_related("recorded_by"),
+    "police": PoliceReferral.objects.select_related("recorded_by"),
+    "referrals": DisciplinaryReferral.objects.select_related("recorded_by", "person").prefetch_related(
+        "clauses_breached"
+    ),
+}
+# Which of them have any rows, in one query compiled once (core.compiled): on every case page.
+_PRESENT = CompiledQuery(
+    lambda case_id: Case.objects.filter(pk=case_id).values_list(
+        *[Exists(rows.filter(case=OuterRef("pk"))) for rows in _CASE_LISTS.values()]
+    )
+)
+
+
 def _case_lists(case):
-    """The case's evidence and actions, each a list with the people it names: a query per list, however
-    long, and none for a list that is empty.
+    """The case's evidence and actions: a query per list, however long, and none for a list that is empty.
 
     One query first asks which lists have any rows: most cases have few of them, and a query per list
     (with its people) was most of the page's time."""
-    by = "recorded_by"
-    lists = {
-        "evidence": Evidence.objects.select_related("uploaded_by"),
-        "legal_advice": LegalAdvice.objects.select_related(by),
-        "removals": RemovalRequest.objects.select_related(by, "staff_member", "resolved_by"),
-        "notices": PlatformNotice.objects.select_related(by),
-        "police": PoliceReferral.objects.select_related(by),
-        "referrals": DisciplinaryReferral.objects.select_related(by, "person").prefetch_related(
-            "clauses_breached"
-        ),
-    }
-    present = (
-        Case.objects.filter(pk=case.pk)
-        .values(**{f"has_{name}": Exists(rows.filter(case=OuterRef("pk"))) for name, rows in lists.items()})
-        .get()
-    )
+    (present,) = _PRESENT.rows(case.pk)
     return {
-        name: list(rows.filter(case=case)) if present[f"has_{name}"] else [] for name, rows in lists.items()
+        name: list(rows.filter(case=case)) if has_rows else []
+        for (name, rows), has_rows in zip(_CASE_LISTS.items(), present, strict=True)
     }
 
 
