@@ -13,7 +13,7 @@ from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_for
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 
-from . import selectors
+from . import search, selectors
 from .models import Case, CaseClause, Platform, Stage, SubjectKind
 
 
@@ -33,6 +33,14 @@ class CaseFilter(django_filters.FilterSet):
     API take the same parameters.
     """
 
+    q = django_filters.CharFilter(
+        label="Search",
+        min_length=search.MIN_LENGTH,
+        max_length=100,
+        method="filter_text",
+        help_text="Words from what was seen or the links, part of a reference, a person's name or an "
+        "evidence file name; at least three characters.",
+    )
     # At least three characters: the trigram index (cases migration 0005) finds shorter parts only by
     # reading every reference, and one or two characters of SMP-2026-0042 narrow nothing.
     reference = django_filters.CharFilter(
@@ -118,6 +126,13 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
         form = date_range_form("raised_from", "raised_to")
+
+    # What the search found, for the page to say why each case matched (cases.search).
+    findings = None
+
+    def filter_text(self, queryset, name, value):
+        cases, self.findings = search.search_cases(queryset, value.strip())
+        return cases
 
     def filter_stage(self, queryset, name, value):
         # By its place in the workflow, the same rule as stage, so that case_stage_order_idx serves it.

@@ -1,9 +1,12 @@
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from people.models import User
 
+from . import selectors
 from .evidence import EvidenceFilesField
+from .filters import CaseFilter
 from .models import Outcome, Platform, Route, SubjectKind
 
 
@@ -160,3 +163,29 @@ class MessageForm(forms.Form):
         max_length=10000,
         help_text="The reporter sees this message on their case page.",
     )
+
+
+class SavedFilterForm(forms.Form):
+    """Save All cases' current filters under a name. The filters come as the list's query string and must
+    be ones the list takes: a set it would refuse is not kept."""
+
+    name = forms.CharField(label="Save these filters as", max_length=60)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_query(self):
+        given = QueryDict(self.cleaned_data["query"], mutable=True)
+        for position in ("cursor", "page"):  # Where the list was, not what it shows.
+            given.pop(position, None)
+        if not given:
+            raise forms.ValidationError("Choose some filters first: there is nothing to save.")
+        filters = CaseFilter(given, queryset=selectors.all_cases(user=self.user))
+        if not filters.is_valid():
+            raise forms.ValidationError("Correct the filters before saving them.")
+        return given.urlencode()

@@ -572,3 +572,25 @@ class BreachDecision(models.Model):
 
     def __str__(self):
         return f"{self.case}: {'reported' if self.reported_to_ico else 'not reported'} to the ICO"
+
+
+class SavedFilter(models.Model):
+    """A handler's named set of filters for All cases, to reach again from the list: the query string as
+    the list's form wrote it (never run as anything but the list's own filters)."""
+
+    owner = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="saved_case_filters")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_unique_per_owner")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('cases:all')}?{self.query}"

@@ -11,7 +11,18 @@ from people.roles import Role
 from people.selectors import people_matching, role_holders
 
 from . import access, notify, timers
-from .models import MOVES, Case, CaseClause, CaseEvent, Outcome, ReferenceCounter, Route, Stage, SubjectKind
+from .models import (
+    MOVES,
+    Case,
+    CaseClause,
+    CaseEvent,
+    Outcome,
+    ReferenceCounter,
+    Route,
+    SavedFilter,
+    Stage,
+    SubjectKind,
+)
 
 # The reassign field lists this many matches at most: type more of the name to find someone further down.
 REASSIGN_MATCHES = 20
@@ -336,3 +347,19 @@ def case_message_reporter(*, case, by, text):
     timers.case_timers_on_message_to_reporter(case=case, event=event)
     notify.reporter_message_notify(case=case, by=by)
     return event
+
+
+MOST_SAVED_FILTERS = 50
+
+
+def saved_filter_save(*, owner, name, query):
+    """Keep All cases' filters (a query string the list takes) under a name; saving under a name already
+    used replaces what it held."""
+    saved = SavedFilter.objects.filter(owner=owner, name=name).first()
+    if saved is None:
+        if SavedFilter.objects.filter(owner=owner).count() >= MOST_SAVED_FILTERS:
+            raise DomainError(f"You have {MOST_SAVED_FILTERS} saved filters: delete one to save another.")
+        return SavedFilter.objects.create(owner=owner, name=name, query=query)
+    saved.query = query
+    saved.save(update_fields=["query"])
+    return saved

@@ -65,6 +65,7 @@ ROUTE_VALUES = {
     ("cases:record_action", "kind"): lambda d: "legal-advice",
     ("policies:comment", "pk"): missing,
     ("cases:referral", "pk"): missing,
+    ("cases:delete_saved_filter", "pk"): missing,
     ("cases:resolve_removal_request", "pk"): missing,
     ("notifications:open", "pk"): lambda d: d["notification"].pk,
     ("discipline:", "reference"): missing_reference,
@@ -96,6 +97,7 @@ ROUTE_VALUES = {
 MISSING_OBJECTS = {
     "policies:comment": "a comment on the policy",
     "cases:referral": "a disciplinary referral",
+    "cases:delete_saved_filter": "a saved filter",
     "cases:resolve_removal_request": "a removal request",
     "discipline:detail": "a disciplinary record",
     "discipline:step": "a disciplinary record",

@@ -4,16 +4,22 @@ Every list comes from cases.selectors, which build on cases.access. Pages for a 
 to everyone else, like a case they may not see. Lists are not audited; opening a case or a referral is.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from core.pagination import page_from_request
+from core.pagination import CURSOR_PARAM, page_from_request
+from core.views import form_submit
 
-from .. import access, selectors
+from .. import access, selectors, services
 from ..filters import CaseFilter
+from ..forms import SavedFilterForm
+from ..models import SavedFilter
 
 # Twenty-five rows: a screenful to scan, and half the rendering per request of fifty; the keyset pages make
 # the next page as cheap as the first.
@@ -58,16 +64,25 @@ def governance_queue(request):
     return render(request, "cases/governance_queue.html", {"page": page, "leavers_cases": leavers_cases})
 
 
+# The sort last chosen on All cases, kept for the person's session: the list opens in it again.
+LAST_SORT = "all_cases_sort"
+
+
 @login_required
 def all_cases(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    filterset = CaseFilter(
-        request.GET or None, queryset=selectors.all_cases(user=request.user), request=request
-    )
+    query = request.GET.copy()
+    if query.get("sort"):
+        request.session[LAST_SORT] = query["sort"][:40]
+    elif request.session.get(LAST_SORT):
+        query["sort"] = request.session[LAST_SORT]
+    filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     page = page_from_request(request, cases, per_page=PER_PAGE)
+    if filterset.findings:
+        filterset.findings.why_matched(page.object_list)
     headers = _sort_headers(
         sort or selectors.DEFAULT_SORT,
         [
@@ -82,7 +97,41 @@ def all_cases(request):
             ("Handler", None),
         ],
     )
-    return render(request, "cases/all_cases.html", {"form": filterset.form, "page": page, "headers": headers})
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "headers": headers,
+        "filtered": bool(query.keys() - {"sort", CURSOR_PARAM}),
+        "saved_filters": SavedFilter.objects.filter(owner=request.user),
+        "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}, user=request.user),
+    }
+    return render(request, "cases/all_cases.html", context)
+
+
+@login_required
+@require_POST
+def save_filters(request):
+    """Keep All cases' current filters under a name (the list's form posts its query string)."""
+    if not request.user.has_perm("cases.manage_all_cases"):
+        raise Http404("No such page.")
+    form = SavedFilterForm(request.POST, user=request.user)
+    saved = form.is_valid() and form_submit(
+        form, services.saved_filter_save, owner=request.user, **form.cleaned_data
+    )
+    if saved:
+        messages.success(request, f"Filters saved as “{saved.name}”.")
+        return redirect(saved)
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect(f"{reverse('cases:all')}?{request.POST.get('query', '')[:1000]}")
+
+
+@login_required
+@require_POST
+def delete_saved_filter(request, pk):
+    saved = get_object_or_404(SavedFilter, owner=request.user, pk=pk)
+    saved.delete()
+    messages.success(request, f"Saved filters “{saved.name}” deleted.")
+    return redirect("cases:all")
 
 
 @login_required

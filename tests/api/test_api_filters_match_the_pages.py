@@ -112,6 +112,7 @@ def case_filters(other_staff, varied_cases):
     """Each filter of CaseFilter: a value that narrows the list, and one that does not fit."""
     number = varied_cases[0].reference.rsplit("-", 1)[1]
     return {
+        "q": ({"q": other_staff.last_name}, {"q": "ab"}),
         "reference": ({"reference": number}, {"reference": "x" * 21}),
         "stage": ({"stage": Stage.REFERRED}, {"stage": "lost"}),
         "platform": ({"platform": Platform.TWITTER}, {"platform": "myspace"}),
