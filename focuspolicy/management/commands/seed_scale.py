@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from audit import chain
 from audit.models import AuditEntry
 from cases.models import (
     Case,
@@ -120,6 +121,8 @@ class Command(DisciplineSeed, BaseCommand):
                 self.step("notifications", self.create_notifications)
                 self.step("notification deliveries", self.create_deliveries)
                 self.step("audit entries", self.create_audit)
+                # Chained in id order by the one function that chained the entries before the chain existed.
+                self.step("audit chain (hashes)", chain.rechain)
                 self.step("disciplinary records", self.create_records)
                 self.step("disciplinary record clauses", self.create_record_clauses)
                 self.step("referrals to HR", self.create_referrals)
