@@ -29,8 +29,9 @@ class AuditEntry(models.Model):
     # Anything more to know, e.g. an export's filters and row count, or the disciplinary record read.
     details = models.JSONField(default=dict, blank=True)
     # The hash chain (audit.chain): the previous entry's hash, and this one's over that and its content.
-    prev_hash = models.CharField(max_length=64, default="", editable=False)
-    hash = models.CharField(max_length=64, default="", editable=False)
+    # Empty until chained; the database default lets bulk SQL (seed_scale) insert and chain afterwards.
+    prev_hash = models.CharField(max_length=64, default="", db_default="", editable=False)
+    hash = models.CharField(max_length=64, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

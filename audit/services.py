@@ -8,7 +8,7 @@ from people.roles import Role
 from people.selectors import role_holders
 
 from . import chain
-from .context import client_ip
+from .context import client_ip, requested_path
 from .models import AuditEntry
 
 
@@ -37,6 +37,14 @@ def step_record(event, *, actor, what, case=None, details=None):
     event.save(force_insert=True)
     audit_record(actor=actor, action=AuditEntry.Action.CHANGE, what=what, case=case, details=details)
     return event
+
+
+def audit_refused(*, actor, what, case=None, details=None):
+    """The entry of a 404 given for lack of a right to a case, record, referral or file: who asked, for
+    what (in `what` and `details`), and the path they asked for. Written by the access helpers that refuse,
+    outside any transaction that the refusal would roll back."""
+    details = {**(details or {}), "path": requested_path.get()}
+    return audit_record(actor=actor, action=AuditEntry.Action.REFUSED, what=what, case=case, details=details)
 
 
 def audit_record_many(entries):

@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditentry',
             name='hash',
-            field=models.CharField(default='', editable=False, max_length=64),
+            field=models.CharField(db_default='', default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='auditentry',
             name='prev_hash',
-            field=models.CharField(default='', editable=False, max_length=64),
+            field=models.CharField(db_default='', default='', editable=False, max_length=64),
         ),
         migrations.AlterField(
             model_name='auditentry',
