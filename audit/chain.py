@@ -14,6 +14,7 @@ only `rechain`, run by the migration that brought the chain and by seed_scale, w
 """
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -154,6 +155,48 @@ def verify(*, using="default", chunk_size=BATCH):
                 return Verdict(count, id, "it does not link to the entry before: one was removed or changed")
             before, last, last_id = last, own, id
     return Verdict(count, last_id=last_id, last_hash=last if last_id else "")
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def load(rows, *, using="default", batch=50_000):
+    """Append many entries at once with COPY (PostgreSQL): `rows` are tuples of CONTENT without the id, in
+    the order to chain them. For seed_scale's million entries: sealed as they are written, in seconds,
+    where inserting them and then sealing them (`rechain`) rewrites every row. Returns how many."""
+    connection = connections[using]
+    table = AuditEntry._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(name) for name in (*CONTENT, "prev_hash", "hash"))
+    count = 0
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        prev, (first,) = _claim(connection, table, 1)
+        buffer = io.StringIO()
+        for count, (at, *rest) in enumerate(rows, start=1):
+            content = (first + count - 1, at, *rest)
+            own = seal(prev, canonical(*content))
+            cells = [*content[:-1], json.dumps(content[-1]), prev, own]
+            buffer.write("\t".join(map(_copy_text, cells)) + "\n")
+            prev = own
+            if count % batch == 0:
+                _copy(cursor, buffer, table, columns)
+        _copy(cursor, buffer, table, columns)
+        # The ids were taken past the one claimed: the sequence goes on after the last.
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, max(first + count - 1, first)]
+        )
+    return count
+
+
+def _copy(cursor, buffer, table, columns):
+    buffer.seek(0)
+    cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+    buffer.seek(0)
+    buffer.truncate()
 
 
 def rechain(*, model=AuditEntry, using="default", batch=None):
