@@ -6,6 +6,7 @@ from notifications.models import Kind
 from notifications.services import notify_many
 from people.roles import Role
 from people.selectors import role_holders
+from reminders.services import claim
 
 from . import chain
 from .context import client_ip, requested_path
@@ -68,16 +69,24 @@ def own_record_references(user):
     return [finder(user) for finder in _OWN_RECORD_FINDERS]
 
 
-def audit_chain_check():
+def audit_chain_check(*, now=None):
     """The daily check: walk the chain and, if it is broken, tell the Head of Business and Governance and
-    the Head of Information & Security which entry. Returns how many entries were read."""
-    verdict = chain.verify()
-    if not verdict.whole:
-        notify_many(
-            recipients=role_holders([Role.GOVERNANCE, Role.INFOSEC]),
-            kind=Kind.ESCALATION,
-            title=f"The audit trail failed its daily check at entry {verdict.broken_at}: "
-            "an entry was changed, inserted or removed",
-            link=reverse("audit:log"),
-        )
+    the Head of Information & Security which entry. Returns how many entries were read.
+
+    Once a day however often it is called (beat runs it daily; `run_reminders` from cron, every few
+    minutes): the day's claim is taken first, so a second call that day reads nothing and tells nobody.
+    """
+    day = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        if not claim({f"audit-chain-check:{day.isoformat()}": None}, now=now or timezone.now()):
+            return 0
+        verdict = chain.verify()
+        if not verdict.whole:
+            notify_many(
+                recipients=role_holders([Role.GOVERNANCE, Role.INFOSEC]),
+                kind=Kind.ESCALATION,
+                title=f"The audit trail failed its daily check at entry {verdict.broken_at}: "
+                "an entry was changed, inserted or removed",
+                link=reverse("audit:log"),
+            )
     return verdict.entries

@@ -7,4 +7,4 @@ from . import services
 
 @shared_task(acks_late=True)
 def verify_audit(now=None):
-    return services.audit_chain_check()
+    return services.audit_chain_check(now=now)

@@ -1,9 +1,12 @@
 """The daily check (audit.tasks.verify_audit, in the beat schedule): a broken chain notifies the Head of
 Business and Governance and the Head of Information & Security; a whole one notifies nobody."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -30,11 +33,20 @@ def test_a_whole_chain_tells_nobody(entries, governance, infosec):
     assert not Notification.objects.exists()
 
 
+def test_it_checks_once_a_day_however_often_it_runs(entries):
+    """run_reminders from cron runs every job every few minutes: the chain is read once a day."""
+    today = timezone.now()
+    assert verify_audit(now=today) == 3
+    assert verify_audit(now=today + datetime.timedelta(hours=1)) == 0
+    assert verify_audit(now=today + datetime.timedelta(days=1)) == 3
+
+
 def test_a_broken_chain_notifies_governance_and_information_security(entries, governance, infosec, staff):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
 
     verify_audit.delay().get()
+    verify_audit.delay().get()  # the same day again: nobody is told twice
 
     told = Notification.objects.order_by("recipient__username")
     assert {n.recipient for n in told} == {governance, infosec}
