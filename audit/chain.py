@@ -16,6 +16,7 @@ only `rechain`, run by the migration that brought the chain and by seed_scale, w
 import hashlib
 import io
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -141,8 +142,10 @@ def verify(*, using="default", chunk_size=BATCH):
     """
     rows = AuditEntry.objects.using(using).order_by("id").values_list(*CONTENT, "prev_hash", "hash")
     count, before, last, last_id = 0, None, GENESIS, None
-    # In a transaction, so that PostgreSQL's server-side cursor streams rather than materialising the lot.
-    with transaction.atomic(using=using, savepoint=False):
+    # On PostgreSQL in a transaction, so that the server-side cursor streams rather than materialising the
+    # lot; not on SQLite, where a transaction takes the write lock (IMMEDIATE) and would hold up writers.
+    streaming = connections[using].vendor == "postgresql"
+    with transaction.atomic(using=using, savepoint=False) if streaming else nullcontext():
         for row in rows.iterator(chunk_size=chunk_size):
             *content, prev, own = row
             id = content[0]
