@@ -42,8 +42,9 @@ def step_record(event, *, actor, what, case=None, details=None):
 
 def audit_refused(*, actor, what, case=None, details=None):
     """The entry of a 404 given for lack of a right to a case, record, referral or file: who asked, for
-    what (in `what` and `details`), and the path they asked for. Written by the access helpers that refuse,
-    outside any transaction that the refusal would roll back."""
+    what (in `what` and `details`), and the path they asked for. Written by the doors that refuse (see
+    cases.access), which views call before any transaction starts: a 404 raised inside transaction.atomic
+    would roll its entry back with it."""
     details = {**(details or {}), "path": requested_path.get()}
     return audit_record(actor=actor, action=AuditEntry.Action.REFUSED, what=what, case=case, details=details)
 
