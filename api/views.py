@@ -5,7 +5,7 @@ audited, like the pages' lists; the content comes from opening one, which is aud
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -16,6 +16,7 @@ from cases import access
 from cases import selectors as case_selectors
 from cases.filters import CaseFilter
 from cases.models import CaseClause, CaseEvent, Evidence
+from discipline import access as discipline_access
 from discipline import selectors as discipline_selectors
 from discipline.filters import RecordFilter
 from policies import selectors as policy_selectors
@@ -246,11 +247,7 @@ class DisciplinaryRecordViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def get_object(self):
-        record = discipline_selectors.record_for_user(
-            user=self.request.user, reference=self.kwargs["reference"]
-        )
-        if record is None:
-            raise Http404("No disciplinary record found.")
+        record = discipline_access.get_record_for_user(self.request.user, self.kwargs["reference"])
         # As the record's page: the case it draws on, and the record in the details.
         audit_record(
             actor=self.request.user,

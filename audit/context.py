@@ -1,4 +1,4 @@
-"""The address of the request being served, for audit entries written deep inside services."""
+"""The address and path of the request being served, for audit entries written deep inside services."""
 
 import ipaddress
 from contextvars import ContextVar
@@ -6,6 +6,8 @@ from contextvars import ContextVar
 from django.conf import settings
 
 client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
+# What was asked for, for the entry of a refusal: the path only (a query string may hold what was searched).
+requested_path: ContextVar[str | None] = ContextVar("requested_path", default=None)
 
 
 def _ip_or_none(value):
@@ -40,7 +42,9 @@ class AuditContextMiddleware:
     def __call__(self, request):
         # X-Forwarded-For only as far as the TRUSTED_PROXY_COUNT proxies in front of the site rewrite it.
         token = client_ip.set(client_address(request.META, settings.TRUSTED_PROXY_COUNT))
+        path_token = requested_path.set(request.path[:300])
         try:
             return self.get_response(request)
         finally:
+            requested_path.reset(path_token)
             client_ip.reset(token)

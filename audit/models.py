@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEntry(models.Model):
     """Who read or changed which case, when and from where (clause 7.1, UK GDPR accountability).
 
-    Written only by `audit_record`; never edited or deleted through the app.
+    Written only through `audit.chain.append` (by `audit_record` and `audit_record_many`), which chains
+    each entry to the one before it by hash; never edited or deleted through the app (nor, with the
+    grants in the README, by the app's database role).
     """
 
     class Action(models.TextChoices):
@@ -16,7 +19,8 @@ class AuditEntry(models.Model):
         # A step refused because the person had lost their right to the case or record meanwhile.
         REFUSED = "refused", "Refused"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before the insert (not auto_now_add, which sets it during the save), because the hash covers it.
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -24,10 +28,15 @@ class AuditEntry(models.Model):
     what = models.CharField(max_length=300, help_text="What was read or changed, in words.")
     # Anything more to know, e.g. an export's filters and row count, or the disciplinary record read.
     details = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit.chain): the previous entry's hash, and this one's over that and its content.
+    # Empty until chained; the database default lets bulk SQL (seed_scale) insert and chain afterwards.
+    prev_hash = models.CharField(max_length=64, default="", db_default="", editable=False)
+    hash = models.CharField(max_length=64, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "audit entries"
+        permissions = [("export_auditentry", "Can export audit entries")]
         # The log is read newest first, filtered by case, person or action: each filter an index with the
         # time, so that a page is a range of one index however many millions of entries there are.
         indexes = [

@@ -1,11 +1,21 @@
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from .context import client_ip
+from notifications.models import Kind
+from notifications.services import notify_many
+from people.roles import Role
+from people.selectors import role_holders
+from reminders.services import claim
+
+from . import chain
+from .context import client_ip, requested_path
 from .models import AuditEntry
 
 
 def _entry(*, actor, action, what, case=None, details=None):
     return AuditEntry(
+        at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         case=case,
@@ -17,8 +27,7 @@ def _entry(*, actor, action, what, case=None, details=None):
 
 def audit_record(*, actor, action, what, case=None, details=None):
     """Write one audit entry; the address comes from the request being served, if any."""
-    entry = _entry(actor=actor, action=action, what=what, case=case, details=details)
-    entry.save()
+    (entry,) = chain.append([_entry(actor=actor, action=action, what=what, case=case, details=details)])
     return entry
 
 
@@ -31,9 +40,18 @@ def step_record(event, *, actor, what, case=None, details=None):
     return event
 
 
+def audit_refused(*, actor, what, case=None, details=None):
+    """The entry of a 404 given for lack of a right to a case, record, referral or file: who asked, for
+    what (in `what` and `details`), and the path they asked for. Written by the doors that refuse (see
+    cases.access), which views call before any transaction starts: a 404 raised inside transaction.atomic
+    would roll its entry back with it."""
+    details = {**(details or {}), "path": requested_path.get()}
+    return audit_record(actor=actor, action=AuditEntry.Action.REFUSED, what=what, case=case, details=details)
+
+
 def audit_record_many(entries):
-    """Several audit entries in one query: entries are dicts of audit_record's arguments."""
-    return AuditEntry.objects.bulk_create(_entry(**entry) for entry in entries)
+    """Several audit entries in one insert: entries are dicts of audit_record's arguments."""
+    return chain.append(_entry(**entry) for entry in entries)
 
 
 # Records about a person, such as their disciplinary record: the app that owns them registers how to find a
@@ -50,3 +68,26 @@ def audit_hide_own_records(finder):
 
 def own_record_references(user):
     return [finder(user) for finder in _OWN_RECORD_FINDERS]
+
+
+def audit_chain_check(*, now=None):
+    """The daily check: walk the chain and, if it is broken, tell the Head of Business and Governance and
+    the Head of Information & Security which entry. Returns how many entries were read.
+
+    Once a day however often it is called (beat runs it daily; `run_reminders` from cron, every few
+    minutes): the day's claim is taken first, so a second call that day reads nothing and tells nobody.
+    """
+    day = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        if not claim({f"audit-chain-check:{day.isoformat()}": None}, now=now or timezone.now()):
+            return 0
+        verdict = chain.verify()
+        if not verdict.whole:
+            notify_many(
+                recipients=role_holders([Role.GOVERNANCE, Role.INFOSEC]),
+                kind=Kind.ESCALATION,
+                title=f"The audit trail failed its daily check at entry {verdict.broken_at}: "
+                "an entry was changed, inserted or removed",
+                link=reverse("audit:log"),
+            )
+    return verdict.entries

@@ -1,4 +1,5 @@
-"""The audit log, for the Head of Business and Governance: read only, newest first, filtered.
+"""The audit log, for the Head of Business and Governance and the Head of Information & Security: read only,
+newest first, filtered (the CSV download of the same entries is exports.audit_log).
 
 The log holds millions of entries, so it is read in keyset pages (never counted, never an OFFSET) and every
 filter is one an index answers: a person and an action by their index with the time, a case by the case's

@@ -5,6 +5,9 @@ role's group; per-case rights (the reporter follows their case, the assigned han
 django-guardian object permissions in CaseUserObjectPermission, a direct foreign-key table, so that
 lists filter in the database. The subject of a concern never sees it, whatever else they are.
 
+Every refusal (a 404 for a case, referral or evidence file that does not exist or is not theirs to see) is
+written to the audit log here, with who asked for what: the audit log then shows attempts as well as reads.
+
 The Head of Information & Security sees only the cases flagged as a possible personal data breach: the
 breach clock grants them `decide_breach` on that case (cases.breach), and the grant counts while they
 hold the role. They read the handler's page and record the decision; they change nothing else.
@@ -13,10 +16,12 @@ hold the role. They read the handler's page and record the decision; they change
 from django.db.models import Q
 from django.http import Http404
 
+from audit.services import audit_refused
 from core.compiled import CompiledQuery
 from people.roles import Role
 
-from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from . import selectors
+from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, DisciplinaryReferral, Evidence
 
 REPORTER = "reporter"
 HANDLER = "handler"
@@ -57,17 +62,56 @@ def _rights_on(user, case):
 
 
 def get_case_for_user(
-    user, reference, *, relations=(REPORTER, HANDLER, GOVERNANCE, INFOSEC), for_update=False
+    user, reference, *, relations=(REPORTER, HANDLER, GOVERNANCE, INFOSEC), for_update=False, refused=None
 ):
-    """The case and the person's relation to it, or 404 — never a 403 that confirms the case exists."""
+    """The case and the person's relation to it, or 404 — never a 403 that confirms the case exists.
+
+    A refusal is audited, a case that does not exist too (someone tried a reference): `refused` says in
+    words what was refused, if more than opening the case."""
     cases = Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
     if for_update:
         cases = cases.select_for_update()
     case = cases.filter(reference=reference).first()
     relation = case_relation(user, case) if case else None
     if relation not in relations:
+        audit_refused(
+            actor=user,
+            case=case,
+            what=refused or f"was refused case {reference[:40]}" + ("" if case else " (no such case)"),
+            details={"reference": reference[:40]},
+        )
         raise Http404("No case found.")
     return case, relation
+
+
+def get_referral_for_user(user, pk):
+    """A referral to HR the person may see (cases.selectors.referral_for_user), or an audited 404."""
+    referral = selectors.referral_for_user(user=user, pk=pk)
+    if referral is None:
+        # The case it is on, if it exists, so that the refusal shows in that case's entries.
+        case = Case.objects.filter(pk__in=DisciplinaryReferral.objects.filter(pk=pk).values("case")).first()
+        what = f"was refused disciplinary referral {pk}" + ("" if case else " (no such referral)")
+        audit_refused(actor=user, case=case, what=what, details={"referral": pk})
+        raise Http404("No such referral.")
+    return referral
+
+
+def get_evidence_for_user(user, reference, pk):
+    """The case and one of its evidence files that the person may download, or an audited 404. The
+    reporter may fetch what they uploaded themselves, and nothing a handler added."""
+    case, relation = get_case_for_user(
+        user, reference, refused=f"was refused evidence #{pk} of {reference[:40]}"
+    )
+    evidence = Evidence.objects.filter(pk=pk, case=case).first()
+    if evidence is None or (relation == REPORTER and evidence.uploaded_by_id != user.pk):
+        audit_refused(
+            actor=user,
+            case=case,
+            what=f"was refused evidence #{pk} of {case.reference}" + ("" if evidence else " (no such file)"),
+            details={"evidence": pk},
+        )
+        raise Http404("No evidence found.")
+    return case, evidence
 
 
 def _holds_role(user, role):

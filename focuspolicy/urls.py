@@ -26,6 +26,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),
+    path("exports/", include("exports.urls")),
     path("notifications/", include("notifications.urls")),
     path("discipline/", include("discipline.urls")),
     path("reports/", include("reports.urls")),

@@ -35,9 +35,11 @@ ROLE_PERMISSIONS = {
         "cases.export_cases",
         "cases.view_reports",
         "audit.view_auditentry",
+        "audit.export_auditentry",
         "discipline.view_disciplinary_records",
     ],
-    Role.INFOSEC: _STAFF,
+    # Information security reads and exports the audit log (who accessed what, refusals included).
+    Role.INFOSEC: [*_STAFF, "audit.view_auditentry", "audit.export_auditentry"],
     Role.COMMS: _STAFF,
     Role.HR: [
         *_STAFF,

@@ -57,6 +57,13 @@ SCHEDULE = [
         "report months stored",
     ),
     Job(
+        "Check that the audit trail is whole",
+        "audit.tasks.verify_audit",
+        # At night: it reads every entry. A broken chain notifies, and the deliveries below send it.
+        {"crontab": {"minute": "15", "hour": "2", "day_of_week": "*"}},
+        "audit entries verified",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

@@ -58,6 +58,10 @@ def test_it_fills_the_database_with_a_realistic_spread():
     assert Notification.objects.count() == 100
     assert not Notification.objects.exclude(recipient__in=Case.objects.values("handler")).exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count() == 300
+    # Chained as written: the generated audit trail verifies.
+    verified = StringIO()
+    call_command("verify_audit", stdout=verified)
+    assert verified.getvalue().startswith("Audit chain whole: 300 entries")
     # HR records about the colleague in about 2% of cases, citing the case's clauses.
     records = DisciplinaryRecord.objects.all()
     assert 1 <= records.count() <= 15

@@ -192,16 +192,12 @@ def still_open_after_refusal(request, case, *, relations, attempted):
     taken away), the refusal is a 404 that shows nothing of the case, like any case they may not open,
     and the audit log records the refused attempt.
     """
-    try:
-        return access.get_case_for_user(request.user, case.reference, relations=relations)
-    except Http404:
-        audit_record(
-            actor=request.user,
-            action=AuditEntry.Action.REFUSED,
-            case=case,
-            what=f"was refused {attempted} on {case.reference}: no longer open to them",
-        )
-        raise
+    return access.get_case_for_user(
+        request.user,
+        case.reference,
+        relations=relations,
+        refused=f"was refused {attempted} on {case.reference}: no longer open to them",
+    )
 
 
 def _rerender(request, case, attempted, **forms):

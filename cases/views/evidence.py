@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
@@ -12,7 +12,6 @@ from core.views import message_submit
 
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
-from ..models import Evidence
 from .case import still_open_after_refusal
 
 
@@ -44,11 +43,7 @@ def add(request, reference):
 @login_required
 @require_GET
 def download(request, reference, pk):
-    case, relation = access.get_case_for_user(request.user, reference)
-    evidence = get_object_or_404(Evidence, pk=pk, case=case)
-    # The reporter may fetch what they uploaded themselves, and nothing a handler added.
-    if relation == access.REPORTER and evidence.uploaded_by_id != request.user.pk:
-        raise Http404("No evidence found.")
+    case, evidence = access.get_evidence_for_user(request.user, reference, pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:

@@ -144,9 +144,7 @@ def referrals_to_hr(request):
 
 @login_required
 def referral_detail(request, pk):
-    referral = selectors.referral_for_user(user=request.user, pk=pk)
-    if referral is None:
-        raise Http404("No such referral.")
+    referral = access.get_referral_for_user(request.user, pk)
     case = referral.case
     audit_record(
         actor=request.user,

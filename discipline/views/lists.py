@@ -22,9 +22,10 @@ from exports.services import export_audit
 from exports.tables import Column, Table, choice_label, in_reading_order, joined, person_fields, person_name
 from people.models import User
 
+from ..access import get_record_for_user
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import for_list, record_for_user, records_visible_to
+from ..selectors import for_list, records_visible_to
 
 PER_PAGE = 50
 VIEW = "discipline.view_disciplinary_records"
@@ -137,9 +138,7 @@ def export_xlsx(request):
 @login_required
 @require_safe
 def record_pdf(request, reference):
-    record = record_for_user(user=request.user, reference=reference)
-    if record is None:
-        raise Http404("No such disciplinary record.")
+    record = get_record_for_user(request.user, reference)
     today = timezone.localdate()
     context = {
         "record": record,

@@ -14,26 +14,18 @@ from django.shortcuts import redirect, render
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import access
-from cases import selectors as case_selectors
 from cases.views.case import social_media_policy_version
 from core.views import form_submit
 
 from .. import services
+from ..access import get_record_for_user
 from ..forms import STEPS, OpenRecordForm
 from ..models import DisciplinaryRecord
-from ..selectors import record_for_user
 
 
 def _manager_only(user):
     if not services.can_manage(user):
         raise Http404("No such page.")
-
-
-def _record_or_404(user, reference):
-    record = record_for_user(user=user, reference=reference)
-    if record is None:
-        raise Http404("No such disciplinary record.")
-    return record
 
 
 def _audit_view(user, record, what):
@@ -66,9 +58,7 @@ def open_record(request):
 def open_from_referral(request, pk):
     """GET: what the record will hold, to confirm; POST: open it. A referral opens one record only."""
     _manager_only(request.user)
-    referral = case_selectors.referral_for_user(user=request.user, pk=pk)
-    if referral is None:
-        raise Http404("No such referral.")
+    referral = access.get_referral_for_user(request.user, pk)
     existing = DisciplinaryRecord.objects.filter(referral=referral).only("reference").first()
     if existing is not None:
         messages.info(request, f"Disciplinary record {existing.reference} is already open for this referral.")
@@ -106,7 +96,7 @@ def _next_step(record, user):
 
 @login_required
 def detail(request, reference):
-    record = _record_or_404(request.user, reference)
+    record = get_record_for_user(request.user, reference)
     _audit_view(request.user, record, "viewed disciplinary record")
     step, spec = _next_step(record, request.user)
     return render(
@@ -129,7 +119,7 @@ def detail(request, reference):
 @login_required
 def record_step(request, reference, step):
     """One step's form on its own page (GET), or recording it (POST); errors keep what was typed."""
-    record = _record_or_404(request.user, reference)
+    record = get_record_for_user(request.user, reference)
     _manager_only(request.user)
     spec = STEPS.get(step)
     if spec is None:

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -31,6 +33,14 @@ def test_seed_demo_creates_every_account_and_the_approved_policy(client):
     assert policy.owner.username == "governance"
     assert User.objects.get(username="staff").line_manager.username == "supervisor"
     assert User.objects.get(username="staff2").team.name != User.objects.get(username="staff").team.name
+
+
+def test_the_demo_audit_trail_verifies():
+    call_command("seed_demo")
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("Audit chain whole:")
+    assert "no entries yet" not in out.getvalue()
 
 
 def test_seed_demo_is_safe_to_run_twice():
