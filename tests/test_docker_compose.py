@@ -137,6 +137,7 @@ def test_app_services_use_production_settings_and_require_a_secret_key(compose, 
     environment = compose["services"][service]["environment"]
     assert environment["DJANGO_SETTINGS_MODULE"] == "focuspolicy.settings.production"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["EVIDENCE_ENCRYPTION_KEY"].startswith("${EVIDENCE_ENCRYPTION_KEY:?")
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +13,7 @@ from core.views import message_submit
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
 from ..models import Evidence
+from ..previews import image_preview
 from .case import still_open_after_refusal
 
 
@@ -24,7 +25,7 @@ def _back_to_evidence(case):
 @require_POST
 def add(request, reference):
     case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, by=request.user)
     if not form.is_valid():
         for error in form.errors.get("files", []) + form.non_field_errors():
             messages.error(request, f"{error} No evidence was added.")
@@ -41,18 +42,37 @@ def add(request, reference):
     return _back_to_evidence(case)
 
 
+def _evidence_for_user(request, reference, pk):
+    """The evidence and its case, or 404. The reporter may fetch what they uploaded themselves, and nothing
+    a handler added."""
+    case, relation = access.get_case_for_user(request.user, reference)
+    evidence = get_object_or_404(Evidence, pk=pk, case=case)
+    if relation == access.REPORTER and evidence.uploaded_by_id != request.user.pk:
+        raise Http404("No evidence found.")
+    return case, evidence
+
+
+def _open_original(evidence):
+    try:
+        return evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+
+
+def _sealed_off(response):
+    """Never run or shown as a page in the app's origin, never kept by a browser or proxy."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def download(request, reference, pk):
-    case, relation = access.get_case_for_user(request.user, reference)
-    evidence = get_object_or_404(Evidence, pk=pk, case=case)
-    # The reporter may fetch what they uploaded themselves, and nothing a handler added.
-    if relation == access.REPORTER and evidence.uploaded_by_id != request.user.pk:
-        raise Http404("No evidence found.")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
+    """The file exactly as it was uploaded (its SHA-256 is on the case page), always as a download."""
+    case, evidence = _evidence_for_user(request, reference, pk)
+    handle = _open_original(evidence)
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.DOWNLOAD,
@@ -63,11 +83,30 @@ def download(request, reference, pk):
     response = FileResponse(
         handle,
         content_type=evidence.content_type if known else "application/octet-stream",
-        # Images open in the browser; PDFs and text are saved, never shown in the app's origin.
-        as_attachment=not (known and evidence.is_image),
+        # Saved, never shown: images are looked at through the preview, which carries no location or camera.
+        as_attachment=True,
         filename=evidence.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _sealed_off(response)
+
+
+@login_required
+@require_GET
+def preview(request, reference, pk):
+    """An image drawn again without its metadata (EXIF, GPS position, camera, comments), to look at in the
+    browser. Only images have one; the original stays as it was, for download."""
+    case, evidence = _evidence_for_user(request, reference, pk)
+    if not (evidence.is_image and evidence.content_type in KNOWN_TYPES):
+        raise Http404("Only images have a preview.")
+    with _open_original(evidence) as handle:
+        try:
+            content_type, data = image_preview(handle.read())
+        except ValueError as error:
+            raise Http404("This image cannot be shown.") from error
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.DOWNLOAD,
+        case=case,
+        what=f"viewed evidence “{evidence.original_name}” (#{evidence.pk}) from {case.reference}",
+    )
+    return _sealed_off(HttpResponse(data, content_type=content_type))

@@ -180,6 +180,21 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
 # Django's own cap sits above ours, so that too many files get the form's clear message, not a bare 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES + 10
+# Evidence is sealed at rest with this key (cases/sealed.py): one Fernet key, or several separated by commas
+# while a key is rotated (the first seals, all open). Required in production; development derives one.
+EVIDENCE_ENCRYPTION_KEY = env("EVIDENCE_ENCRYPTION_KEY", default="")
+if EVIDENCE_ENCRYPTION_KEY:
+    from cases.sealed import parse_keys
+
+    parse_keys(EVIDENCE_ENCRYPTION_KEY)  # A malformed key stops start-up with a message naming it.
+# Images larger than this many pixels are refused before they are decoded (decompression bombs).
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=50_000_000)
+# Optional virus scan of every upload by clamd (cases/uploads.py): a Unix socket, or a host and port. When
+# one is set and clamd cannot be reached, uploads are refused, never accepted unscanned.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 # Uploaded evidence is personal data: it lives outside the static root and is never served directly.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 # With a bucket named, evidence goes to an S3-compatible object store (AWS S3, MinIO…) instead, so that any
