@@ -8,6 +8,7 @@ ever served by cases.views.evidence, which checks who is asking. Its SHA-256 is 
 import hashlib
 import uuid
 
+from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,10 +20,10 @@ from core.errors import DomainError
 
 from . import access
 from .models import Case, CaseEvent, Evidence
-from .sealed import current_key_id
+from .sealed import cipher, current_key_id, is_sealed, seal
 from .uploads import ACCEPT, KNOWN_TYPES, display_name, inspect_upload, size_text
 
-__all__ = ["KNOWN_TYPES", "EvidenceFilesField", "EvidenceForm", "evidence_add"]
+__all__ = ["KNOWN_TYPES", "EvidenceFilesField", "EvidenceForm", "evidence_add", "evidence_reseal"]
 
 
 def _too_many():
@@ -164,3 +165,43 @@ def forget_stored_file(sender, instance, **kwargs):
     if name:
         storage = instance.file.storage
         transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
+
+
+class ResealResult:
+    SEALED = "sealed"  # Was plaintext (stored before encryption came in), now sealed.
+    RESEALED = "resealed"  # Was sealed with another key, now with the first.
+    CURRENT = "current"  # Already sealed with the first key (another run got there first).
+    MISSING = "missing"  # No file in the storage.
+    UNOPENED = "unopened"  # Sealed with a key no longer configured.
+
+
+def evidence_reseal(*, evidence):
+    """Seal one evidence file with the first key of EVIDENCE_ENCRYPTION_KEY, in place, and record it.
+
+    The new ciphertext is written whole and then takes the old one's place (cases.sealed.SealedStorage.
+    replace), so a download at the same moment gets the old or the new, and either opens while both keys
+    are configured. The row is claimed by a conditional update: two runs at once do the same file at most
+    twice, harmlessly. A file stored before encryption came in is sealed as it is; if it no longer matches
+    the SHA-256 recorded at intake, that is reported, not hidden (its recorded hash stays)."""
+    storage = evidence.file.storage
+    current = current_key_id()
+    try:
+        stored = storage.read_stored(evidence.file.name)
+    except FileNotFoundError:
+        return ResealResult.MISSING, None
+    warning = None
+    if is_sealed(stored):
+        try:
+            fresh = cipher()[0].rotate(stored)
+        except InvalidToken:
+            return ResealResult.UNOPENED, None
+        outcome = ResealResult.RESEALED
+    else:
+        if hashlib.sha256(stored).hexdigest() != evidence.sha256:
+            warning = "its stored bytes do not match the SHA-256 recorded when it was uploaded"
+        fresh = seal(stored)
+        outcome = ResealResult.SEALED
+    storage.replace(evidence.file.name, fresh)
+    claimed = Evidence.objects.filter(pk=evidence.pk, sealed_with=evidence.sealed_with)
+    claimed = claimed.update(sealed_with=current)
+    return (outcome if claimed else ResealResult.CURRENT), warning

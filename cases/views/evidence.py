@@ -1,5 +1,7 @@
 """Adding evidence to a case, and the only way to fetch a stored file: through the case's door."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,7 +16,10 @@ from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
 from ..models import Evidence
 from ..previews import image_preview
+from ..sealed import SealError
 from .case import still_open_after_refusal
+
+logger = logging.getLogger(__name__)
 
 
 def _back_to_evidence(case):
@@ -52,11 +57,28 @@ def _evidence_for_user(request, reference, pk):
     return case, evidence
 
 
+class _Unopened(Exception):
+    pass
+
+
 def _open_original(evidence):
     try:
         return evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing.") from error
+    except SealError as error:
+        # The key that sealed it was removed from EVIDENCE_ENCRYPTION_KEY: the operators' to put right.
+        logger.error("Evidence #%s (%s): %s", evidence.pk, evidence.file.name, error)
+        raise _Unopened from error
+
+
+def _unopened():
+    return HttpResponse(
+        "This evidence file cannot be opened with the keys configured. Nothing is lost: tell IT, who can "
+        "put back the key that sealed it.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _sealed_off(response):
@@ -72,7 +94,10 @@ def _sealed_off(response):
 def download(request, reference, pk):
     """The file exactly as it was uploaded (its SHA-256 is on the case page), always as a download."""
     case, evidence = _evidence_for_user(request, reference, pk)
-    handle = _open_original(evidence)
+    try:
+        handle = _open_original(evidence)
+    except _Unopened:
+        return _unopened()
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.DOWNLOAD,
@@ -98,7 +123,11 @@ def preview(request, reference, pk):
     case, evidence = _evidence_for_user(request, reference, pk)
     if not (evidence.is_image and evidence.content_type in KNOWN_TYPES):
         raise Http404("Only images have a preview.")
-    with _open_original(evidence) as handle:
+    try:
+        handle = _open_original(evidence)
+    except _Unopened:
+        return _unopened()
+    with handle:
         try:
             content_type, data = image_preview(handle.read())
         except ValueError as error:
