@@ -70,6 +70,7 @@ def test_it_runs_two_web_containers_behind_a_proxy_two_workers_one_beat_and_the_
         "redis",
         "minio",
         "minio-init",
+        "clamav",
     }
     for worker in ("worker-a", "worker-b"):
         assert "celery -A focuspolicy worker" in compose["services"][worker]["command"]
@@ -156,3 +157,14 @@ def test_postgres_is_tuned_for_ssd_and_memory(compose):
     assert settings["random_page_cost"] == "1.1"
     for name in ("shared_buffers", "effective_cache_size", "work_mem", "max_connections"):
         assert name in settings
+
+
+def test_clamd_runs_only_with_its_profile_and_the_app_scans_when_told_where_it_is(compose):
+    clamav = compose["services"]["clamav"]
+    assert clamav["profiles"] == ["clamav"]
+    assert clamav["image"].startswith("clamav/clamav:")
+    assert clamav["healthcheck"]["test"]
+    assert "ports" not in clamav  # reached by the app containers only
+    environment = compose["x-app-environment"]
+    assert environment["CLAMAV_HOST"] == "${CLAMAV_HOST:-}"
+    assert environment["CLAMAV_PORT"] == "${CLAMAV_PORT:-3310}"
