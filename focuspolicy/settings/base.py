@@ -217,10 +217,11 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 60,
-            # Stored names are random; never overwrite one, never rename one silently.
+            # Stored names are random; never overwrite one, never rename one silently. (rotate_evidence_key
+            # replaces an object with itself re-sealed, on purpose: cases.sealed.SealedStorage.replace.)
             "file_overwrite": False,
-            # A download is fetched into a temporary file that spills to disk past 1 MB, so a web worker's
-            # memory does not grow with the size of the evidence.
+            # An object is fetched into a temporary file that spills to disk past 1 MB; evidence is then
+            # opened whole in memory to be decrypted, which EVIDENCE_MAX_BYTES bounds (cases/sealed.py).
             "max_memory_size": 1024 * 1024,
         },
     }
