@@ -168,3 +168,8 @@ def test_clamd_runs_only_with_its_profile_and_the_app_scans_when_told_where_it_i
     environment = compose["x-app-environment"]
     assert environment["CLAMAV_HOST"] == "${CLAMAV_HOST:-}"
     assert environment["CLAMAV_PORT"] == "${CLAMAV_PORT:-3310}"
+
+
+@pytest.mark.parametrize("service", ["migrate", *APP_SERVICES])
+def test_uploads_are_spooled_in_memory_never_to_a_disk(compose, service):
+    assert compose["services"][service]["tmpfs"] == ["/tmp"]  # noqa: S108 - the containers' own /tmp
