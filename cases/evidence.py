@@ -173,6 +173,7 @@ class ResealResult:
     CURRENT = "current"  # Already sealed with the first key (another run got there first).
     MISSING = "missing"  # No file in the storage.
     UNOPENED = "unopened"  # Sealed with a key no longer configured.
+    GONE = "gone"  # The row was deleted while its file was being re-sealed.
 
 
 def evidence_reseal(*, evidence):
@@ -204,4 +205,8 @@ def evidence_reseal(*, evidence):
     storage.replace(evidence.file.name, fresh)
     claimed = Evidence.objects.filter(pk=evidence.pk, sealed_with=evidence.sealed_with)
     claimed = claimed.update(sealed_with=current)
+    if not claimed and not Evidence.objects.filter(pk=evidence.pk).exists():
+        # Deleted meanwhile (its own deletion may already have removed the old file): no orphan.
+        storage.delete(evidence.file.name)
+        return ResealResult.GONE, None
     return (outcome if claimed else ResealResult.CURRENT), warning

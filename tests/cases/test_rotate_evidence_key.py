@@ -188,3 +188,25 @@ def test_rotation_replaces_the_objects_in_a_bucket_in_place(client, staff, super
     settings.EVIDENCE_ENCRYPTION_KEY = NEW
     client.force_login(supervisor)
     assert body(client.get(reverse("cases:evidence", args=[evidence.case.reference, evidence.pk]))) == NOTES
+
+
+def test_a_file_whose_row_is_deleted_during_its_resealing_is_not_left_behind(
+    case, media, settings, old_key, monkeypatch
+):
+    settings.EVIDENCE_ENCRYPTION_KEY = f"{NEW},{old_key}"
+    notes = case.evidence.get(original_name="notes.txt")
+    replace = SealedStorage.replace
+
+    def deleted_meanwhile(self, name, data):
+        if name == notes.file.name:
+            (media / name).unlink()  # what the deletion's on_commit does
+            Evidence.objects.filter(pk=notes.pk).delete()
+        return replace(self, name, data)
+
+    monkeypatch.setattr(SealedStorage, "replace", deleted_meanwhile)
+
+    output = rotate()
+
+    assert "1 deleted meanwhile" in output
+    assert not (media / notes.file.name).exists()
+    assert Evidence.objects.filter(sealed_with=key_id(NEW)).count() == 2

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{total} evidence file(s) to seal with the first key ({current}).")
         counts = dict.fromkeys(
             [ResealResult.SEALED, ResealResult.RESEALED, ResealResult.CURRENT, ResealResult.MISSING]
-            + [ResealResult.UNOPENED],
+            + [ResealResult.UNOPENED, ResealResult.GONE],
             0,
         )
         problems = []
@@ -56,7 +56,8 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"Sealed {counts[ResealResult.SEALED]} file(s) stored before encryption, re-sealed "
-            f"{counts[ResealResult.RESEALED]}, {counts[ResealResult.CURRENT]} already done elsewhere."
+            f"{counts[ResealResult.RESEALED]}, {counts[ResealResult.CURRENT]} already done elsewhere, "
+            f"{counts[ResealResult.GONE]} deleted meanwhile."
         )
         if problems:
             for line in problems[:_NAMED]:
