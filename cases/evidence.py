@@ -47,7 +47,7 @@ class EvidenceFilesField(forms.FileField):
         kwargs.setdefault(
             "help_text",
             f"Up to {settings.EVIDENCE_MAX_FILES} files of at most {size_text(settings.EVIDENCE_MAX_BYTES)} "
-            "each: PNG, JPEG, GIF or WebP images, PDFs or plain-text files.",
+            "each: PNG, JPEG, GIF or WebP images, PDFs, plain-text files, or ZIP archives of them.",
         )
         kwargs.setdefault("widget", EvidenceFilesInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)

@@ -3,8 +3,9 @@ that accepts evidence (cases.evidence.EvidenceFilesField and evidence_add).
 
 A file's type is found from its bytes, never from the name or the type the browser claims. Accepted: a
 readable image (PNG, JPEG, GIF, WebP) of at most EVIDENCE_MAX_IMAGE_PIXELS, a PDF with no scripts or
-automatic actions, or plain text that no browser would take for a web page. Refused besides: a file that
-is two formats at once (an image or PDF that is also a web page, a ZIP archive or a PDF), archives, and,
+automatic actions, plain text that no browser would take for a web page, or a ZIP archive of such files
+that expands to at most EVIDENCE_ZIP_MAX_EXPANDED_BYTES. Refused besides: a file that is two formats at
+once (an image or PDF that is also a web page, a ZIP archive or a PDF), archives inside archives, and,
 when clamd is configured, anything it finds a virus in, or everything while it cannot be reached.
 
 Every refusal is a ValidationError naming the file, so the form shows it and nothing is stored.
@@ -41,9 +42,10 @@ WEBP = Detected("image/webp", ".webp")
 PDF = Detected("application/pdf", ".pdf")
 TEXT = Detected("text/plain; charset=utf-8", ".txt")
 TEXT_CP1252 = Detected("text/plain; charset=windows-1252", ".txt")
+ZIP = Detected("application/zip", ".zip")
 
 # Every type that inspect_upload can find: the download view serves nothing else as what it is.
-KNOWN_TYPES = frozenset(d.content_type for d in (PNG, JPEG, GIF, WEBP, PDF, TEXT, TEXT_CP1252))
+KNOWN_TYPES = frozenset(d.content_type for d in (PNG, JPEG, GIF, WEBP, PDF, TEXT, TEXT_CP1252, ZIP))
 
 # (leading bytes, Pillow format, type). WebP (RIFF....WEBP) is checked in _image_kind.
 _IMAGE_SIGNATURES = [
@@ -89,8 +91,8 @@ PDF_MAX_OBJECTS = 100_000
 
 # A hint for the browser's file chooser only; the content decides.
 ACCEPT = ",".join(
-    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]
-    + [".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".txt"]
+    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "application/zip"]
+    + [".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".txt", ".zip"]
 )
 
 
@@ -267,7 +269,65 @@ def _refuse_second_format(data, name, detected):
         )
 
 
-def _content_type(data, name):
+def _archive_refused(name, why, code):
+    return ValidationError(f"“{name}” is a ZIP archive {why}, which cannot be uploaded.", code=code)
+
+
+def _archive(data, name):
+    """A ZIP archive of evidence: accepted when every file in it is one that could be uploaded on its own.
+
+    It is never unpacked to a disk; each member is decompressed in memory, counting the bytes as they come
+    (the sizes an archive declares may lie), and the whole is refused as soon as it passes
+    EVIDENCE_ZIP_MAX_EXPANDED_BYTES, so a ZIP bomb costs no more than that limit to find."""
+    if not data.startswith(b"PK\x03\x04") or b"%PDF-" in data[:_PDF_MARKER_WINDOW]:
+        raise ValidationError(
+            f"“{name}” is two kinds of file at once (a ZIP archive with something else before it), which "
+            "cannot be uploaded.",
+            code="polyglot",
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise _archive_refused(name, "that cannot be read", "bad_archive") from error
+    if not members:
+        raise _archive_refused(name, "with nothing in it", "empty_archive")
+    if len(members) > settings.EVIDENCE_ZIP_MAX_FILES:
+        raise _archive_refused(
+            name, f"of more than {settings.EVIDENCE_ZIP_MAX_FILES} files", "archive_too_many"
+        )
+    limit = settings.EVIDENCE_ZIP_MAX_EXPANDED_BYTES
+    expanded = 0
+    for info in members:
+        inner = f"{name} › {display_name(info.filename)}"
+        if info.flag_bits & 0x1:
+            raise _archive_refused(name, "with a file locked by a password", "archive_encrypted")
+        if info.filename.startswith(("/", "\\")) or ".." in info.filename.replace("\\", "/").split("/"):
+            raise _archive_refused(name, "with a file that would be unpacked outside it", "archive_path")
+        member = b""
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(64 * 1024):
+                    member += chunk
+                    expanded += len(chunk)
+                    if expanded > limit:
+                        raise _archive_refused(
+                            name, f"that expands to more than {size_text(limit)}", "archive_too_large"
+                        )
+                    if len(member) > settings.EVIDENCE_MAX_BYTES:
+                        raise ValidationError(
+                            f"“{inner}” is larger than {size_text(settings.EVIDENCE_MAX_BYTES)}.",
+                            code="too_large",
+                        )
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, RuntimeError) as error:
+            raise _archive_refused(name, "that cannot be read", "bad_archive") from error
+        if not member:
+            continue
+        _content_type(member, inner, in_archive=True)
+    return ZIP
+
+
+def _content_type(data, name, *, in_archive=False):
     detected = _image(data, name)
     if detected is None and data.startswith(b"%PDF-"):
         detected = _pdf(data, name)
@@ -275,14 +335,18 @@ def _content_type(data, name):
         _refuse_second_format(data, name, detected)
         return detected
     if _is_zip(data):
-        # Never opened: an archive's contents could be anything, and a small one can expand without end.
-        raise ValidationError(
-            f"“{name}” is a ZIP archive, which cannot be uploaded. Upload the files in it instead.",
-            code="archive",
-        )
+        if in_archive:
+            raise ValidationError(
+                f"“{name}” is an archive inside an archive, which cannot be uploaded. Upload the files in "
+                "it instead.",
+                code="nested_archive",
+            )
+        return _archive(data, name)
     text, detected = _text(data)
     if text is None:
-        raise ValidationError(f"“{name}” is not an image, PDF or plain-text file.", code="wrong_type")
+        raise ValidationError(
+            f"“{name}” is not an image, PDF, plain-text file or ZIP archive of them.", code="wrong_type"
+        )
     if _MARKUP.search(text):
         raise _markup_refused(name)
     return detected

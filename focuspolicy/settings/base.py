@@ -189,6 +189,10 @@ if EVIDENCE_ENCRYPTION_KEY:
     parse_keys(EVIDENCE_ENCRYPTION_KEY)  # A malformed key stops start-up with a message naming it.
 # Images larger than this many pixels are refused before they are decoded (decompression bombs).
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=50_000_000)
+# A ZIP archive of evidence: at most this many files, expanding to at most this many bytes (ZIP bombs are
+# refused once they pass it, never expanded further).
+EVIDENCE_ZIP_MAX_FILES = env.int("EVIDENCE_ZIP_MAX_FILES", default=100)
+EVIDENCE_ZIP_MAX_EXPANDED_BYTES = env.int("EVIDENCE_ZIP_MAX_EXPANDED_BYTES", default=50 * 1024 * 1024)
 # Optional virus scan of every upload by clamd (cases/uploads.py): a Unix socket, or a host and port. When
 # one is set and clamd cannot be reached, uploads are refused, never accepted unscanned.
 CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")

@@ -118,8 +118,18 @@ def zip_bytes(entries):
 
 
 def zip_bomb():
-    """A few hundred kilobytes that expand to 200 MB of zeros."""
-    return zip_bytes([(f"part{n}.txt", b"\0" * (50 * 1024 * 1024)) for n in range(4)])
+    """A hundred kilobytes or so that expand to 72 MB: eight files of 9 MB, each one under the limit of a
+    single upload."""
+    return zip_bytes([(f"part{n}.txt", b"notes " * (9 * 1024 * 1024 // 6)) for n in range(8)])
+
+
+def zip_locked_by_a_password():
+    """A ZIP whose one file says it is encrypted (the general-purpose flag's bit 0)."""
+    data = bytearray(zip_bytes([("secret.txt", b"hidden")]))
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature)
+        data[at + flag_at] |= 1
+    return bytes(data)
 
 
 def gif_with_script():
@@ -225,10 +235,16 @@ HOSTILE_FILES = [
     ("svg-with-bom.txt", b"\xef\xbb\xbf  \n" + SVG, "looks like a web page, SVG or script"),
     ("svg-after-5000-bytes.txt", b"notes " * 1000 + SVG, "looks like a web page, SVG or script"),
     ("html-utf7.txt", b"+ADw-script+AD4-alert(1)+ADw-/script+AD4-", "looks like a web page, SVG or script"),
-    ("html-utf16.txt", "<html><script>alert(1)</script>".encode("utf-16"), "is not an image, PDF or"),
+    ("html-utf16.txt", "<html><script>alert(1)</script>".encode("utf-16"), "is not an image, PDF, plain"),
     ("xhtml.jpg", b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>', "looks like a web"),
-    ("svgz-drawing.png", gzip.compress(SVG), "is not an image, PDF or plain-text file"),
-    # Archives, however small they look.
-    ("zip-bomb.zip", zip_bomb(), "is a ZIP archive, which cannot be uploaded"),
-    ("zip-named-as-image.png", zip_bytes([("shot.png", image_bytes("PNG"))]), "is a ZIP archive"),
+    ("svgz-drawing.png", gzip.compress(SVG), "is not an image, PDF, plain-text file or ZIP"),
+    # Archives: each file in them is checked as if uploaded alone, and a bomb is stopped at the limit.
+    ("zip-bomb.zip", zip_bomb(), "is a ZIP archive that expands to more than 50 MB"),
+    ("zip-one-huge-file.zip", zip_bytes([("big.txt", b"a" * (60 * 1024 * 1024))]), "› big.txt” is larger"),
+    ("zip-with-web-page.zip", zip_bytes([("shot.png", image_bytes("PNG")), ("page.txt", SVG)]), "looks like"),
+    ("zip-in-zip.zip", zip_bytes([("inner.zip", zip_bytes([("a.txt", b"a")]))]), "an archive inside an"),
+    ("zip-slip.zip", zip_bytes([("../../etc/cron.d/evil.txt", b"* * * * * root sh")]), "unpacked outside"),
+    ("zip-locked.zip", zip_locked_by_a_password(), "with a file locked by a password"),
+    ("zip-too-many-files.zip", zip_bytes([(f"{n}.txt", b"x") for n in range(101)]), "more than 100 files"),
+    ("zip-after-a-web-page.zip", b"<html><script>x</script>" + zip_bytes([("a.txt", b"a")]), "two kinds"),
 ]

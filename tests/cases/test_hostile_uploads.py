@@ -6,7 +6,7 @@ from django.urls import reverse
 from pypdf.generic import ArrayObject, NameObject, NullObject, NumberObject
 
 from cases.models import Case, Evidence
-from tests.cases.hostile_files import HOSTILE_FILES, image_bytes, jpeg_with_gps, pdf_bytes
+from tests.cases.hostile_files import HOSTILE_FILES, image_bytes, jpeg_with_gps, pdf_bytes, zip_bytes
 from tests.cases.test_evidence import DESCRIPTION, files_under, raise_data, upload
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,9 @@ def test_a_hostile_file_is_refused_when_raising_a_concern(
 
     assert response.status_code == 200
     [error] = response.context["form"].errors["evidence"]
-    assert f"“{name}”" in error
+    assert error.startswith(f"“{name}")  # the file, or the file inside the archive: “a.zip › b.txt”
     assert message in error
-    assert f"“{name}”" in response.text
+    assert f"“{name}" in response.text
     assert DESCRIPTION in response.text  # What was typed is kept.
     assert not Case.objects.exists()
     assert not Evidence.objects.exists()
@@ -59,7 +59,7 @@ def test_a_hostile_file_is_refused_when_added_to_a_case(
     )
 
     assert response.status_code == 200
-    assert f"“{name}”" in response.text
+    assert f"“{name}" in response.text
     assert "No evidence was added." in response.text
     assert not Evidence.objects.exists()
     assert files_under(media.parent) == []
@@ -78,6 +78,10 @@ def _open_at_first_page(writer):
         ("opens-at-page-one.pdf", pdf_bytes(_open_at_first_page)),
         ("photo-with-gps.jpg", jpeg_with_gps()),
         ("large-but-allowed.png", image_bytes("PNG", size=(7_000, 7_000), mode="1")),
+        (
+            "screenshots.zip",
+            zip_bytes([("a.png", image_bytes("PNG")), ("b/letter.pdf", pdf_bytes()), ("c.txt", b"notes")]),
+        ),
     ],
 )
 def test_ordinary_files_near_the_lines_are_still_accepted(client, staff, policy, media, name, content):
@@ -120,3 +124,34 @@ def test_names_with_folders_or_control_characters_are_never_used_to_store(
     evidence = case.evidence.get()
     assert evidence.original_name == shown_name
     assert files_under(media.parent) == [media / "evidence" / case.reference / evidence.stored_name]
+
+
+def test_the_archive_limits_are_settings(client, staff, policy, media, settings):
+    settings.EVIDENCE_ZIP_MAX_FILES = 2
+    settings.EVIDENCE_ZIP_MAX_EXPANDED_BYTES = 1000
+    client.force_login(staff)
+    three = upload("three.zip", zip_bytes([(f"{n}.txt", b"x") for n in range(3)]))
+    big = upload("big.zip", zip_bytes([("a.txt", b"y" * 1001)]))
+
+    response = client.post(reverse("cases:raise"), raise_data(policy, evidence=[three, big]))
+
+    assert response.context["form"].errors["evidence"] == [
+        "“three.zip” is a ZIP archive of more than 2 files, which cannot be uploaded.",
+        "“big.zip” is a ZIP archive that expands to more than 1000 bytes, which cannot be uploaded.",
+    ]
+    assert not Evidence.objects.exists()
+
+
+def test_an_accepted_archive_is_listed_and_downloaded_as_it_was(client, raise_case, staff, supervisor, media):
+    archive = zip_bytes([("a.png", image_bytes("PNG")), ("notes.txt", b"what I saw")])
+    case = raise_case(staff, evidence_files=[upload("screenshots.zip", archive)])
+    evidence = case.evidence.get()
+    client.force_login(supervisor)
+
+    page = client.get(case.get_absolute_url()).text
+    response = client.get(reverse("cases:evidence", args=[case.reference, evidence.pk]))
+
+    assert evidence.content_type == "application/zip"
+    assert "ZIP archive" in page
+    assert response["Content-Disposition"] == 'attachment; filename="screenshots.zip"'
+    assert b"".join(response.streaming_content) == archive
