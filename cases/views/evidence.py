@@ -81,7 +81,7 @@ def _unopened():
     )
 
 
-def _sealed_off(response):
+def _isolated(response):
     """Never run or shown as a page in the app's origin, never kept by a browser or proxy."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
@@ -112,7 +112,7 @@ def download(request, reference, pk):
         as_attachment=True,
         filename=evidence.original_name,
     )
-    return _sealed_off(response)
+    return _isolated(response)
 
 
 @login_required
@@ -138,4 +138,4 @@ def preview(request, reference, pk):
         case=case,
         what=f"viewed evidence “{evidence.original_name}” (#{evidence.pk}) from {case.reference}",
     )
-    return _sealed_off(HttpResponse(data, content_type=content_type))
+    return _isolated(HttpResponse(data, content_type=content_type))
