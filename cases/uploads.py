@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -182,16 +182,27 @@ def _pdf_is_active(data):
     numbers |= set(reader.xref_objStm)
     if len(numbers) > PDF_MAX_OBJECTS:
         raise ValueError("too many objects")
-    objects = [reader.trailer]
-    for number in sorted(numbers):
-        try:
-            objects.append(reader.get_object(number))
-        except Exception:  # noqa: S112 - a damaged object cannot act; the rest are still looked at
-            continue
-    for item in objects:
-        if isinstance(item, DictionaryObject) and _pdf_dictionary_is_active(item):
+    # An object pypdf cannot read raises, and the PDF is refused: a reader that repairs it might run it.
+    objects = [reader.trailer, *(reader.get_object(number) for number in sorted(numbers))]
+    return any(_pdf_object_is_active(item) for item in objects)
+
+
+def _pdf_object_is_active(item, depth=0):
+    """The object, or any dictionary or array written inside it (an annotation's action often is), is
+    active. Indirect references are not followed: each indirect object is looked at on its own."""
+    if depth > 64:
+        raise ValueError("objects nested too deep")
+    if isinstance(item, DictionaryObject):
+        if _pdf_dictionary_is_active(item):
             return True
-    return False
+        children = item.values()
+    elif isinstance(item, ArrayObject):
+        children = item
+    else:
+        return False
+    return any(
+        _pdf_object_is_active(child, depth + 1) for child in children if not isinstance(child, IndirectObject)
+    )
 
 
 def _pdf_dictionary_is_active(dictionary):

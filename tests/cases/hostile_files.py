@@ -77,15 +77,25 @@ def handmade_pdf(body):
     return out.getvalue()
 
 
-def pdf_with_hidden_javascript():
-    """JavaScript run on opening, inside a compressed object stream (PDF 1.5), so that its raw bytes show
-    no /JavaScript at all: only reading the PDF finds it."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
-        b"<< /S /JavaScript /JS (app.alert\\('hidden'\\)) >>",
-    ]
+HIDDEN_OPEN_ACTION = [
+    b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+    b"<< /S /JavaScript /JS (app.alert\\('hidden'\\)) >>",
+]
+# A link on the page whose action, written inside the page object, runs JavaScript when clicked.
+HIDDEN_LINK_ACTION = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Annots [<< /Type /Annot /Subtype /Link "
+    b"/Rect [0 0 200 100] /A << /S /JavaScript /JS (app.alert\\(1\\)) >> >>] >>",
+    b"<< /Producer (focuspolicy tests) >>",
+]
+
+
+def pdf_with_hidden_javascript(objects=HIDDEN_OPEN_ACTION):
+    """Four objects (the first the catalog), all inside a compressed object stream (PDF 1.5), so that the
+    file's raw bytes show no /JavaScript at all: only reading the PDF finds it."""
     header, packed = b"", b""
     for number, content in enumerate(objects, start=1):
         header += b"%d %d " % (number, len(packed))
@@ -212,6 +222,11 @@ HOSTILE_FILES = [
         "is a PDF with JavaScript",
     ),
     ("pdf-object-stream-javascript.pdf", pdf_with_hidden_javascript(), "is a PDF with JavaScript"),
+    (
+        "pdf-object-stream-link-javascript.pdf",
+        pdf_with_hidden_javascript(HIDDEN_LINK_ACTION),
+        "is a PDF with JavaScript",
+    ),
     ("pdf-unreadable.pdf", b"%PDF-1.7\n" + b"\x00garbage that no reader can parse" * 40, "cannot be read as"),
     # Two formats at once.
     ("gif-html-polyglot.gif", gif_with_script(), "is two kinds of file at once (it is also a web page)"),
