@@ -287,10 +287,13 @@ class EvidenceSerializer(ReadSerializer):
     name = serializers.CharField(source="original_name")
     uploaded_by = _name()
     url = serializers.SerializerMethodField(help_text="Where to download it; each download is audited.")
+    sha256 = serializers.CharField(
+        read_only=True, help_text="SHA-256 of the file as uploaded, in hex: the download must match it."
+    )
 
     class Meta:
         model = Evidence
-        fields = ["name", "content_type", "size", "uploaded_by", "uploaded_at", "url"]
+        fields = ["name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "url"]
 
     def get_url(self, item) -> str:
         path = reverse("cases:evidence", args=[item.case.reference, item.pk])

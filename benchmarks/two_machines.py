@@ -49,11 +49,14 @@ import boto3
 import psycopg2
 import redis
 import requests
+from cryptography.fernet import Fernet
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "focuspolicy-evidence"
+# Both web servers seal and open evidence with the same key, as every container in docker-compose.yml does.
+EVIDENCE_KEY = Fernet.generate_key().decode()
 DEMO_PASSWORD = "focus-demo-2026"  # seed_demo's published password  # noqa: S105
 # What the TLS proxy would write in X-Forwarded-For: the address it received the request from.
 CLIENT_ADDRESS = "203.0.113.7"
@@ -149,6 +152,7 @@ def environment(*, database, redis_url, s3_endpoint, media_root):
         PYTHONPATH=str(ROOT),
         DJANGO_SETTINGS_MODULE="benchmarks.two_machines_settings",
         SECRET_KEY=secrets.token_urlsafe(50),
+        EVIDENCE_ENCRYPTION_KEY=EVIDENCE_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="https://127.0.0.1",
         DATABASE_URL=database,
@@ -492,12 +496,13 @@ def prove(*, admin_url, redis_url):
         check(len(stored) == 1, f"expected the one new file in the bucket, found {stored}")
         check(stored[0].startswith(f"evidence/{reference}/"), f"stored as {stored[0]}, not under {reference}")
         in_bucket = s3.get_object(Bucket=BUCKET, Key=stored[0])["Body"].read()
-        check(in_bucket == evidence, "the bucket holds other bytes than were uploaded")
+        check(evidence not in in_bucket, "the bucket holds the evidence as it was uploaded, not sealed")
+        check(Fernet(EVIDENCE_KEY).decrypt(in_bucket) == evidence, "the bucket holds other bytes, sealed")
         on_disk = [path for path in media_root.rglob("*") if path.is_file()]
         check(not on_disk, f"evidence was written to the local disk: {on_disk}")
         proved.append(
-            f"evidence uploaded through web A ({reference}, {len(evidence):,} bytes) is in the bucket "
-            f"as {stored[0]}, and nothing is on the local disk"
+            f"evidence uploaded through web A ({reference}, {len(evidence):,} bytes) is in the bucket, "
+            f"sealed, as {stored[0]}, and nothing is on the local disk"
         )
 
         case_page = web_b.get(f"/cases/{reference}/", cookies)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class CasesConfig(AppConfig):
@@ -9,3 +10,7 @@ class CasesConfig(AppConfig):
         # Registers the timer handlers (breach, timers) with the sweep, and what a person's leaving means
         # to their cases (leaving) with people.services.when_person_leaves.
         from . import breach, leaving, timers  # noqa: F401
+        from .evidence import forget_stored_file
+        from .models import Evidence
+
+        post_delete.connect(forget_stored_file, sender=Evidence, dispatch_uid="evidence.forget_stored_file")

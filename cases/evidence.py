@@ -1,22 +1,18 @@
 """Evidence for a case: screenshots, PDFs and plain-text files, checked by their content.
 
-A file's type is found from its bytes, never from the name or the type the browser claims. Anything that
-is not a readable image, a PDF or plain text is refused, and so is text that a browser might take for a
-web page or script. Files are stored under a generated name outside the web root and only ever served
-by cases.views.evidence.download, which checks who is asking.
+Every file passes cases.uploads.inspect_upload (type from the content, hostile files refused, the optional
+virus scan), is stored sealed (cases/sealed.py) under a generated name outside the web root, and is only
+ever served by cases.views.evidence, which checks who is asking. Its SHA-256 is recorded at intake.
 """
 
 import hashlib
-import os
-import re
 import uuid
-from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from PIL import Image
 
 from audit.models import AuditEntry
 from audit.services import audit_record, step_record
@@ -24,147 +20,10 @@ from core.errors import DomainError
 
 from . import access
 from .models import Case, CaseEvent, Evidence
+from .sealed import cipher, current_key_id, is_sealed, seal
+from .uploads import ACCEPT, KNOWN_TYPES, display_name, inspect_upload, size_text
 
-
-@dataclass(frozen=True)
-class Detected:
-    content_type: str
-    extension: str
-
-
-PNG = Detected("image/png", ".png")
-JPEG = Detected("image/jpeg", ".jpg")
-GIF = Detected("image/gif", ".gif")
-WEBP = Detected("image/webp", ".webp")
-PDF = Detected("application/pdf", ".pdf")
-TEXT = Detected("text/plain; charset=utf-8", ".txt")
-TEXT_CP1252 = Detected("text/plain; charset=windows-1252", ".txt")
-
-# Every type that inspect_upload can find: the download view serves nothing else as what it is.
-KNOWN_TYPES = frozenset(d.content_type for d in (PNG, JPEG, GIF, WEBP, PDF, TEXT, TEXT_CP1252))
-
-# (leading bytes, Pillow format, type). WebP (RIFF....WEBP) is checked in _image_kind.
-_IMAGE_SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "PNG", PNG),
-    (b"\xff\xd8\xff", "JPEG", JPEG),
-    (b"GIF87a", "GIF", GIF),
-    (b"GIF89a", "GIF", GIF),
-]
-
-# Text a browser might treat as a web page, SVG or script, however it is served: refused outright. The
-# first group is refused on sight; the second (from the WHATWG MIME sniffing patterns) when it is a tag.
-_MARKUP = re.compile(
-    r"<(?:html|!doctype|script|svg|\?xml|iframe|body|head|meta|object|embed)"
-    r"|<(?:a|b|p|br|h1|div|font|table|style|title)[\s/>]"
-    r"|<!--",
-    re.IGNORECASE,
-)
-_MARKUP_WINDOW = 4096
-# Tab, line feed, form feed and carriage return are all the control characters plain text needs; NUL and
-# the rest mean a binary file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
-# A hint for the browser's file chooser only; the content decides.
-ACCEPT = ",".join(
-    ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]
-    + [".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".txt"]
-)
-
-
-def display_name(name):
-    """The name the person gave, for showing only: no folders, no control characters, at most 255."""
-    name = os.path.basename(str(name or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:255] or "unnamed file"
-
-
-def size_text(size):
-    """10485760 → "10 MB", 1536 → "1.5 KB": for messages about the limit."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            return f"{round(size / factor, 1):g} {unit}"
-    return f"{size} bytes"
-
-
-def _read(uploaded_file):
-    uploaded_file.seek(0)
-    return b"".join(uploaded_file.chunks())
-
-
-def _image_kind(head):
-    """(Pillow format, type) if the file starts like an image we accept, else None."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP", WEBP
-    for signature, pillow_format, detected in _IMAGE_SIGNATURES:
-        if head.startswith(signature):
-            return pillow_format, detected
-    return None
-
-
-def _image(uploaded_file, name, head):
-    """The image's type once Pillow has read and checked it; None if it does not start like an image."""
-    kind = _image_kind(head)
-    if kind is None:
-        return None
-    pillow_format, detected = kind
-    try:
-        uploaded_file.seek(0)
-        with Image.open(uploaded_file, formats=[pillow_format]) as image:
-            image.verify()
-    except Exception as error:  # Pillow raises many kinds; any of them means we cannot trust the file.
-        raise ValidationError(
-            f"“{name}” starts like a {pillow_format} image but cannot be read as one. "
-            "Save it again as a screenshot and upload that.",
-            code="bad_image",
-        ) from error
-    finally:
-        uploaded_file.seek(0)
-    return detected
-
-
-def _text(data):
-    """The file decoded as text, or None if it is not plain text."""
-    for encoding, detected in (("utf-8-sig", TEXT), ("cp1252", TEXT_CP1252)):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL.search(text):
-            return None, None
-        return text, detected
-    return None, None
-
-
-def inspect_upload(uploaded_file):
-    """What the file really is, found from its content; ValidationError naming the file if refused."""
-    name = display_name(getattr(uploaded_file, "name", ""))
-    size = uploaded_file.size
-    if not size:
-        raise ValidationError(f"“{name}” is empty.", code="empty")
-    if size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            f"“{name}” is larger than {size_text(settings.EVIDENCE_MAX_BYTES)}.", code="too_large"
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-
-    detected = _image(uploaded_file, name, head)
-    if detected is not None:
-        return detected
-    if head.startswith(b"%PDF-"):
-        return PDF
-    text, detected = _text(_read(uploaded_file))
-    uploaded_file.seek(0)
-    if text is not None:
-        if _MARKUP.search(text[:_MARKUP_WINDOW]):
-            raise ValidationError(
-                f"“{name}” looks like a web page, SVG or script, which cannot be uploaded. "
-                "Take a screenshot of it instead.",
-                code="markup",
-            )
-        return detected
-    raise ValidationError(f"“{name}” is not an image, PDF or plain-text file.", code="wrong_type")
+__all__ = ["KNOWN_TYPES", "EvidenceFilesField", "EvidenceForm", "evidence_add", "evidence_reseal"]
 
 
 def _too_many():
@@ -179,6 +38,8 @@ class EvidenceFilesField(forms.FileField):
     """Several files in one field (Django's documented pattern); cleans to a list of uploaded files."""
 
     default_error_messages = {"required": "Choose at least one file."}
+    # Who is uploading, set by the form: the audit entry of a virus found names them.
+    uploader = None
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -186,7 +47,7 @@ class EvidenceFilesField(forms.FileField):
         kwargs.setdefault(
             "help_text",
             f"Up to {settings.EVIDENCE_MAX_FILES} files of at most {size_text(settings.EVIDENCE_MAX_BYTES)} "
-            "each: PNG, JPEG, GIF or WebP images, PDFs or plain-text files.",
+            "each: PNG, JPEG, GIF or WebP images, PDFs, plain-text files, or ZIP archives of them.",
         )
         kwargs.setdefault("widget", EvidenceFilesInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
@@ -204,7 +65,7 @@ class EvidenceFilesField(forms.FileField):
             if not hasattr(uploaded_file, "size") or not hasattr(uploaded_file, "chunks"):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             try:
-                inspect_upload(uploaded_file)
+                inspect_upload(uploaded_file, by=self.uploader)
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
@@ -216,6 +77,10 @@ class EvidenceForm(forms.Form):
     """Adding evidence to a case after it was raised (handler or governance head)."""
 
     files = EvidenceFilesField(required=True, label="Add evidence")
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].uploader = by
 
 
 def _sha256(uploaded_file):
@@ -249,7 +114,7 @@ def evidence_add(*, case, by, files, record_event=True):
     problems = []
     for uploaded_file in files:
         try:
-            checked.append((uploaded_file, inspect_upload(uploaded_file)))
+            checked.append((uploaded_file, inspect_upload(uploaded_file, by=by)))
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
@@ -266,6 +131,7 @@ def evidence_add(*, case, by, files, record_event=True):
                 size=uploaded_file.size,
                 sha256=_sha256(uploaded_file),
                 uploaded_by=by,
+                sealed_with=current_key_id(),
             )
             # evidence_path builds evidence/<reference>/<stored_name>; the name given here is ignored.
             evidence.file.save(evidence.stored_name, uploaded_file, save=False)
@@ -288,3 +154,59 @@ def evidence_add(*, case, by, files, record_event=True):
     else:  # Part of raising the concern: its "Concern raised" event covers the files.
         audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=what)
     return saved
+
+
+def forget_stored_file(sender, instance, **kwargs):
+    """After an evidence row is deleted (on its own, with its case, by retention or in the admin), delete
+    its file from the storage once the deletion is committed: no file is left behind, and a deletion that
+    is rolled back keeps its file. A post_delete receiver, not a service, because every way of deleting a
+    row (a cascade from Case, a queryset delete) passes here and only here; it changes no business data."""
+    name = instance.file.name
+    if name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
+
+
+class ResealResult:
+    SEALED = "sealed"  # Was plaintext (stored before encryption came in), now sealed.
+    RESEALED = "resealed"  # Was sealed with another key, now with the first.
+    CURRENT = "current"  # Already sealed with the first key (another run got there first).
+    MISSING = "missing"  # No file in the storage.
+    UNOPENED = "unopened"  # Sealed with a key no longer configured.
+    GONE = "gone"  # The row was deleted while its file was being re-sealed.
+
+
+def evidence_reseal(*, evidence):
+    """Seal one evidence file with the first key of EVIDENCE_ENCRYPTION_KEY, in place, and record it.
+
+    The new ciphertext is written whole and then takes the old one's place (cases.sealed.SealedStorage.
+    replace), so a download at the same moment gets the old or the new, and either opens while both keys
+    are configured. The row is claimed by a conditional update: two runs at once do the same file at most
+    twice, harmlessly. A file stored before encryption came in is sealed as it is; if it no longer matches
+    the SHA-256 recorded at intake, that is reported, not hidden (its recorded hash stays)."""
+    storage = evidence.file.storage
+    current = current_key_id()
+    try:
+        stored = storage.read_stored(evidence.file.name)
+    except FileNotFoundError:
+        return ResealResult.MISSING, None
+    warning = None
+    if is_sealed(stored):
+        try:
+            fresh = cipher()[0].rotate(stored)
+        except InvalidToken:
+            return ResealResult.UNOPENED, None
+        outcome = ResealResult.RESEALED
+    else:
+        if hashlib.sha256(stored).hexdigest() != evidence.sha256:
+            warning = "its stored bytes do not match the SHA-256 recorded when it was uploaded"
+        fresh = seal(stored)
+        outcome = ResealResult.SEALED
+    storage.replace(evidence.file.name, fresh)
+    claimed = Evidence.objects.filter(pk=evidence.pk, sealed_with=evidence.sealed_with)
+    claimed = claimed.update(sealed_with=current)
+    if not claimed and not Evidence.objects.filter(pk=evidence.pk).exists():
+        # Deleted meanwhile (its own deletion may already have removed the old file): no orphan.
+        storage.delete(evidence.file.name)
+        return ResealResult.GONE, None
+    return (outcome if claimed else ResealResult.CURRENT), warning

@@ -74,6 +74,7 @@ class RaiseConcernForm(forms.Form):
     def __init__(self, *args, reporter, policy_version, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject_person"].queryset = User.objects.filter(is_active=True).exclude(pk=reporter.pk)
+        self.fields["evidence"].uploader = reporter
         self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")
 
     def clean_links(self):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .sealed import evidence_storage
+
 
 class Stage(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
@@ -369,14 +371,19 @@ def evidence_path(instance, filename):
 
 class Evidence(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=evidence_path, max_length=200)
+    # Sealed at rest (cases/sealed.py): the storage holds only ciphertext.
+    file = models.FileField(upload_to=evidence_path, max_length=200, storage=evidence_storage)
     stored_name = models.CharField(max_length=80, editable=False)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100, help_text="Found from the file's content, not its name.")
     size = models.PositiveIntegerField()
+    # SHA-256 of the file as uploaded, shown on the case: its chain of custody.
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The fingerprint (cases.sealed.key_id) of the key that sealed the stored file; empty for a file stored
+    # before encryption came in. rotate_evidence_key re-seals every row whose key is not the first.
+    sealed_with = models.CharField(max_length=16, blank=True, db_default="", editable=False)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<str:reference>/breach/decision/", breach.decision, name="breach_decision"),
     path("<str:reference>/evidence/", evidence.add, name="add_evidence"),
     path("<str:reference>/evidence/<int:pk>/", evidence.download, name="evidence"),
+    path("<str:reference>/evidence/<int:pk>/preview/", evidence.preview, name="evidence_preview"),
     path("<str:reference>/actions/<str:kind>/", actions.record, name="record_action"),
     path(
         "<str:reference>/removal-requests/<int:pk>/",

@@ -70,6 +70,7 @@ def test_it_runs_two_web_containers_behind_a_proxy_two_workers_one_beat_and_the_
         "redis",
         "minio",
         "minio-init",
+        "clamav",
     }
     for worker in ("worker-a", "worker-b"):
         assert "celery -A focuspolicy worker" in compose["services"][worker]["command"]
@@ -137,6 +138,7 @@ def test_app_services_use_production_settings_and_require_a_secret_key(compose, 
     environment = compose["services"][service]["environment"]
     assert environment["DJANGO_SETTINGS_MODULE"] == "focuspolicy.settings.production"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["EVIDENCE_ENCRYPTION_KEY"].startswith("${EVIDENCE_ENCRYPTION_KEY:?")
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
 
@@ -155,3 +157,19 @@ def test_postgres_is_tuned_for_ssd_and_memory(compose):
     assert settings["random_page_cost"] == "1.1"
     for name in ("shared_buffers", "effective_cache_size", "work_mem", "max_connections"):
         assert name in settings
+
+
+def test_clamd_runs_only_with_its_profile_and_the_app_scans_when_told_where_it_is(compose):
+    clamav = compose["services"]["clamav"]
+    assert clamav["profiles"] == ["clamav"]
+    assert clamav["image"].startswith("clamav/clamav:")
+    assert clamav["healthcheck"]["test"]
+    assert "ports" not in clamav  # reached by the app containers only
+    environment = compose["x-app-environment"]
+    assert environment["CLAMAV_HOST"] == "${CLAMAV_HOST:-}"
+    assert environment["CLAMAV_PORT"] == "${CLAMAV_PORT:-3310}"
+
+
+@pytest.mark.parametrize("service", ["migrate", *APP_SERVICES])
+def test_uploads_are_spooled_in_memory_never_to_a_disk(compose, service):
+    assert compose["services"][service]["tmpfs"] == ["/tmp"]  # noqa: S108 - the containers' own /tmp

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL")
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "SITE_URL",
+    "EVIDENCE_ENCRYPTION_KEY",
+)
 PRINT_SETTINGS = """
 import json
 from django.conf import settings
@@ -56,6 +62,7 @@ def production_environment(tmp_path):
         "ALLOWED_HOSTS": "focuspolicy.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "SITE_URL": "https://focuspolicy.example",
+        "EVIDENCE_ENCRYPTION_KEY": "Scb2c86NRtOoM4Eo-3slfOkxB3lS5hkxdnI-y3kynRE=",
     }
 
 
@@ -270,3 +277,28 @@ def test_connections_to_postgresql_run_without_jit_unless_told_otherwise(setting
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("not-a-key", "EVIDENCE_ENCRYPTION_KEY: key 1 of 1 is not a Fernet key"),
+        ("Scb2c86NRtOoM4Eo-3slfOkxB3lS5hkxdnI-y3kynRE=,short", "EVIDENCE_ENCRYPTION_KEY: key 2 of 2 is not"),
+    ],
+)
+def test_production_refuses_a_malformed_evidence_key(tmp_path, value, message):
+    result = start_production(**{**production_environment(tmp_path), "EVIDENCE_ENCRYPTION_KEY": value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in error_line(result)
+    assert message in error_line(result)
+
+
+def test_development_seals_evidence_with_a_key_of_its_own_when_none_is_given():
+    result = run_python(
+        ["-c", "import django; django.setup(); from cases.sealed import cipher; print(cipher()[1])"],
+        settings_module="focuspolicy.settings.local",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip()) == 16

@@ -1,8 +1,10 @@
 """Adding evidence to a case, and the only way to fetch a stored file: through the case's door."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +14,11 @@ from core.views import message_submit
 
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
+from ..previews import image_preview
+from ..sealed import SealError
 from .case import still_open_after_refusal
+
+logger = logging.getLogger(__name__)
 
 
 def _back_to_evidence(case):
@@ -23,7 +29,7 @@ def _back_to_evidence(case):
 @require_POST
 def add(request, reference):
     case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, by=request.user)
     if not form.is_valid():
         for error in form.errors.get("files", []) + form.non_field_errors():
             messages.error(request, f"{error} No evidence was added.")
@@ -40,14 +46,47 @@ def add(request, reference):
     return _back_to_evidence(case)
 
 
+class _Unopened(Exception):
+    pass
+
+
+def _open_original(evidence):
+    try:
+        return evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    except SealError as error:
+        # The key that sealed it was removed from EVIDENCE_ENCRYPTION_KEY: the operators' to put right.
+        logger.error("Evidence #%s (%s): %s", evidence.pk, evidence.file.name, error)
+        raise _Unopened from error
+
+
+def _unopened():
+    return HttpResponse(
+        "This evidence file cannot be opened with the keys configured. Nothing is lost: tell IT, who can "
+        "put back the key that sealed it.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _isolated(response):
+    """Never run or shown as a page in the app's origin, never kept by a browser or proxy."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def download(request, reference, pk):
+    """The file exactly as it was uploaded (its SHA-256 is on the case page), always as a download."""
     case, evidence = access.get_evidence_for_user(request.user, reference, pk)
     try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
+        handle = _open_original(evidence)
+    except _Unopened:
+        return _unopened()
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.DOWNLOAD,
@@ -58,11 +97,34 @@ def download(request, reference, pk):
     response = FileResponse(
         handle,
         content_type=evidence.content_type if known else "application/octet-stream",
-        # Images open in the browser; PDFs and text are saved, never shown in the app's origin.
-        as_attachment=not (known and evidence.is_image),
+        # Saved, never shown: images are looked at through the preview, which carries no location or camera.
+        as_attachment=True,
         filename=evidence.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _isolated(response)
+
+
+@login_required
+@require_GET
+def preview(request, reference, pk):
+    """An image drawn again without its metadata (EXIF, GPS position, camera, comments), to look at in the
+    browser. Only images have one; the original stays as it was, for download."""
+    case, evidence = access.get_evidence_for_user(request.user, reference, pk)
+    if not (evidence.is_image and evidence.content_type in KNOWN_TYPES):
+        raise Http404("Only images have a preview.")
+    try:
+        handle = _open_original(evidence)
+    except _Unopened:
+        return _unopened()
+    with handle:
+        try:
+            content_type, data = image_preview(handle.read())
+        except ValueError as error:
+            raise Http404("This image cannot be shown.") from error
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.DOWNLOAD,
+        case=case,
+        what=f"viewed evidence “{evidence.original_name}” (#{evidence.pk}) from {case.reference}",
+    )
+    return _isolated(HttpResponse(data, content_type=content_type))

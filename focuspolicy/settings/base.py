@@ -180,6 +180,25 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
 # Django's own cap sits above ours, so that too many files get the form's clear message, not a bare 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES + 10
+# Evidence is sealed at rest with this key (cases/sealed.py): one Fernet key, or several separated by commas
+# while a key is rotated (the first seals, all open). Required in production; development derives one.
+EVIDENCE_ENCRYPTION_KEY = env("EVIDENCE_ENCRYPTION_KEY", default="")
+if EVIDENCE_ENCRYPTION_KEY:
+    from cases.sealed import parse_keys
+
+    parse_keys(EVIDENCE_ENCRYPTION_KEY)  # A malformed key stops start-up with a message naming it.
+# Images larger than this many pixels are refused before they are decoded (decompression bombs).
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=50_000_000)
+# A ZIP archive of evidence: at most this many files, expanding to at most this many bytes (ZIP bombs are
+# refused once they pass it, never expanded further).
+EVIDENCE_ZIP_MAX_FILES = env.int("EVIDENCE_ZIP_MAX_FILES", default=100)
+EVIDENCE_ZIP_MAX_EXPANDED_BYTES = env.int("EVIDENCE_ZIP_MAX_EXPANDED_BYTES", default=50 * 1024 * 1024)
+# Optional virus scan of every upload by clamd (cases/uploads.py): a Unix socket, or a host and port. When
+# one is set and clamd cannot be reached, uploads are refused, never accepted unscanned.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 # Uploaded evidence is personal data: it lives outside the static root and is never served directly.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 # With a bucket named, evidence goes to an S3-compatible object store (AWS S3, MinIO…) instead, so that any
@@ -202,10 +221,11 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 60,
-            # Stored names are random; never overwrite one, never rename one silently.
+            # Stored names are random; never overwrite one, never rename one silently. (rotate_evidence_key
+            # replaces an object with itself re-sealed, on purpose: cases.sealed.SealedStorage.replace.)
             "file_overwrite": False,
-            # A download is fetched into a temporary file that spills to disk past 1 MB, so a web worker's
-            # memory does not grow with the size of the evidence.
+            # An object is fetched into a temporary file that spills to disk past 1 MB; evidence is then
+            # opened whole in memory to be decrypted, which EVIDENCE_MAX_BYTES bounds (cases/sealed.py).
             "max_memory_size": 1024 * 1024,
         },
     }

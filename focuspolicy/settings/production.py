@@ -9,7 +9,9 @@ PRODUCTION = True
 DEBUG = False
 
 _missing = [
-    name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL") if not env(name, default="")
+    name
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "EVIDENCE_ENCRYPTION_KEY")
+    if not env(name, default="")
 ]
 if _missing:
     raise ImproperlyConfigured(

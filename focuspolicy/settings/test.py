@@ -30,6 +30,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 
+# A fixed key, so that tests can open what they sealed; tests of rotation add their own.
+EVIDENCE_ENCRYPTION_KEY = "wYbJ1dCcR_ZJQ3_1k6l0P8c2uTnE9hzyw8Lr1vrcq9c="
+
 # Uploaded evidence from tests goes to a throwaway folder, never into the project.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="focuspolicy-test-media-"))
 

@@ -3,6 +3,7 @@ more, filters, pages, audit entries, and a bounded number of queries however man
 
 import base64
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -97,6 +98,7 @@ def test_evidence_is_listed_with_its_audited_download_address(client, supervisor
     assert item["name"] == "what-i-saw.txt"
     assert (item["content_type"], item["size"], item["uploaded_by"]) == (stored.content_type, 32, str(staff))
     assert item["url"] == "http://testserver" + reverse("cases:evidence", args=[case.reference, stored.pk])
+    assert item["sha256"] == hashlib.sha256(b"The post named the service user.").hexdigest()
 
 
 def test_the_reporter_sees_only_what_their_list_shows(client, other_staff, other_supervisor, cases):

@@ -6,11 +6,13 @@ import io
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfWriter
 
 from audit.models import AuditEntry
 from cases.evidence import evidence_add
@@ -31,7 +33,18 @@ def image_bytes(image_format, colour="red"):
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_bytes():
+    """A one-page PDF, as a PDF printer makes one."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 TEXT = "Screenshot text: “they will regret it”, posted 3 May at 21:14.\n".encode()
 
 
@@ -93,7 +106,7 @@ def body(response):
     ],
 )
 def test_evidence_raised_with_a_concern_is_stored_under_a_generated_name(
-    client, staff, policy, media, name, content, content_type
+    client, staff, policy, media, settings, name, content, content_type
 ):
     client.force_login(staff)
     response = client.post(reverse("cases:raise"), raise_data(policy, evidence=[upload(name, content)]))
@@ -106,7 +119,10 @@ def test_evidence_raised_with_a_concern_is_stored_under_a_generated_name(
     assert (evidence.original_name, evidence.size, evidence.uploaded_by) == (name, len(content), staff)
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
     assert files_under(media) == [media / "evidence" / case.reference / evidence.stored_name]
-    assert (media / evidence.file.name).read_bytes() == content
+    # Sealed at rest: the stored bytes are a token that only the key opens (test_evidence_sealed.py).
+    stored = (media / evidence.file.name).read_bytes()
+    assert content not in stored
+    assert Fernet(settings.EVIDENCE_ENCRYPTION_KEY).decrypt(stored) == content
 
 
 def test_several_files_at_once_each_get_their_own_name(client, staff, policy, media):
@@ -182,13 +198,13 @@ EXE = (
             b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script>" * 4,
             "starts like a JPEG image",
         ),
-        ("archive.pdf", ZIP, "“archive.pdf” is not an image, PDF or plain-text file."),
-        ("report.pdf", EXE, "“report.pdf” is not an image, PDF or plain-text file."),
-        ("nul.txt", b"plain words\x00hidden", "“nul.txt” is not an image, PDF or plain-text file."),
+        ("archive.pdf", ZIP, "“archive.pdf” is not an image, PDF, plain-text file or ZIP archive of them."),
+        ("report.pdf", EXE, "“report.pdf” is not an image, PDF, plain-text file or ZIP archive of them."),
+        ("nul.txt", b"plain words\x00hidden", "“nul.txt” is not an image, PDF, plain-text file or ZIP"),
         (
             "data.txt",
             b"\x01\x02\x03\x04records\x05\x06",
-            "“data.txt” is not an image, PDF or plain-text file.",
+            "“data.txt” is not an image, PDF, plain-text file or ZIP archive of them.",
         ),
         ("corrupt.png", CORRUPT_PNG, "“corrupt.png” starts like a PNG image but cannot be read as one."),
     ],
@@ -482,7 +498,8 @@ def test_evidence_of_one_case_cannot_be_fetched_through_another(
     [
         ("letter.pdf", "application/pdf", 'attachment; filename="letter.pdf"'),
         ("notes.txt", "text/plain; charset=utf-8", 'attachment; filename="notes.txt"'),
-        ("shot.png", "image/png", 'inline; filename="shot.png"'),
+        # Images too: they are looked at through the preview, which has no EXIF (test_evidence_preview.py).
+        ("shot.png", "image/png", 'attachment; filename="shot.png"'),
     ],
 )
 def test_downloads_are_never_shown_as_a_web_page(

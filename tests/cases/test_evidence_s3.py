@@ -4,6 +4,7 @@ this process; benchmarks/two_machines.py shows the same across two servers and a
 
 import boto3
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 from moto import mock_aws
 
@@ -51,8 +52,10 @@ def raised_with_screenshot(client, staff, policy):
 def test_evidence_goes_to_the_bucket_and_not_to_the_disk(client, staff, policy, bucket, settings):
     evidence = raised_with_screenshot(client, staff, policy)
 
-    stored = bucket.get_object(Bucket=BUCKET, Key=evidence.file.name)
-    assert stored["Body"].read() == PNG
+    stored = bucket.get_object(Bucket=BUCKET, Key=evidence.file.name)["Body"].read()
+    # Sealed: the bucket holds a token, not the screenshot.
+    assert PNG not in stored
+    assert Fernet(settings.EVIDENCE_ENCRYPTION_KEY).decrypt(stored) == PNG
     assert files_under(settings.MEDIA_ROOT) == []
 
 
@@ -73,6 +76,7 @@ def test_the_handler_downloads_the_file_from_the_bucket(client, staff, superviso
     assert response.status_code == 200
     assert body(response) == PNG
     assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'attachment; filename="shot.png"'
     assert response["Cache-Control"] == "private, no-store"
 
 
