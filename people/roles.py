@@ -36,8 +36,12 @@ ROLE_PERMISSIONS = {
         "cases.view_reports",
         "audit.view_auditentry",
         "discipline.view_disciplinary_records",
+        # Data protection: the retention schedule, legal holds, subject access and erasure requests.
+        "dataprotection.view_retentionrule",
+        "dataprotection.manage_legal_holds",
+        "dataprotection.handle_subject_access",
     ],
-    Role.INFOSEC: _STAFF,
+    Role.INFOSEC: [*_STAFF, "dataprotection.handle_subject_access"],
     Role.COMMS: _STAFF,
     Role.HR: [
         *_STAFF,
@@ -62,6 +66,9 @@ ROLE_PERMISSIONS = {
             ]
             for action in ("add", "change", "view")
         ],
+        # The retention schedule: its periods, in the admin (its kinds are fixed).
+        "dataprotection.view_retentionrule",
+        "dataprotection.change_retentionrule",
         "auth.view_group",
         # Sign-in lockouts (django-axes): see them and lift them by deleting the attempt.
         "axes.view_accessattempt",
