@@ -25,9 +25,8 @@ from cases.models import (
     RemovalRequest,
 )
 from discipline.models import DisciplinaryRecord, RecordEvent
-from people.models import User
+from people.models import ANONYMISED_USERNAME, User
 
-ANONYMISED_USERNAME = "anonymised"
 # Where a required column must hold some words (a breach decision always gives reasons).
 ANONYMISED_TEXT = "[anonymised]"
 

@@ -3,6 +3,7 @@ the clock, subject access requests (article 15) and erasure requests (article 17
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -57,6 +58,11 @@ class RetentionRule(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def clean(self):
+        # The constraint again, for the admin: its form leaves the fixed kind out, and with it the check.
+        if self.months is None and self.kind != RecordKind.EVIDENCE:
+            raise ValidationError({"months": "Every kind of record but evidence needs a period."})
 
     def period_label(self):
         if self.months is None:

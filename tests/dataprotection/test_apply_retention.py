@@ -3,11 +3,13 @@
 reports count anonymised cases as before."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -18,6 +20,7 @@ from dataprotection.models import LegalHold, RecordKind, RetentionRule
 from dataprotection.services import legal_hold_lift, legal_hold_place
 from dataprotection.tasks import apply_retention
 from discipline.models import DisciplinaryRecord, Severity
+from people.models import ANONYMISED_USERNAME, User
 from reports import selectors
 from reports.selectors import Period
 from tests.business_use.conftest import request_made
@@ -74,7 +77,7 @@ def test_a_closed_case_is_kept_until_the_day_before_it_is_due_and_anonymised_on_
     assert counts[kind] == "1"
     assert counts["evidence files deleted"] == "1"
     # Identities, free text and files gone.
-    assert case.reporter.username == "anonymised"
+    assert case.reporter.username == ANONYMISED_USERNAME
     assert not case.reporter.is_active
     assert (case.handler, case.description, case.links, case.subject_description, case.routing_note) == (
         None,
@@ -251,7 +254,7 @@ def test_a_disciplinary_record_is_kept_six_years_after_the_employee_leaves(run, 
 
     record.refresh_from_db()
     assert counts["disciplinary records anonymised"] == "1"
-    assert record.employee.username == "anonymised"
+    assert record.employee.username == ANONYMISED_USERNAME
     assert (record.allegation, record.investigator, record.investigation_summary) == ("", None, "")
     assert (record.opened_on, record.severity) == (datetime.date(2026, 6, 1), Severity.MISCONDUCT)
 
@@ -277,7 +280,7 @@ def test_a_business_use_request_is_kept_two_years_after_its_decision(run, actors
 
     request.refresh_from_db()
     assert counts["business use requests anonymised"] == "1"
-    assert request.requester.username == "anonymised"
+    assert request.requester.username == ANONYMISED_USERNAME
     assert (request.recommended_for, request.content, request.decision_text) == ("", "", "")
     assert (request.kind, request.state, request.site) == (Kind.RECOMMENDATION, State.MADE, "LinkedIn")
     assert not request.events.exclude(text="").exists()
@@ -348,3 +351,16 @@ def test_outcome_stays_for_a_case_closed_after_review(run, closed_case):
     run(DUE[Stage.CLOSED])
     case.refresh_from_db()
     assert case.outcome == Outcome.NO_BREACH
+
+
+def test_the_anonymised_account_is_never_offered_as_a_member_of_staff(run, closed_case, client, hr, staff):
+    closed_case(Stage.CLOSED_AT_TRIAGE, CLOSED_ON)
+    run(DUE[Stage.CLOSED_AT_TRIAGE])
+    nobody = User.objects.get(username=ANONYMISED_USERNAME)
+    client.force_login(hr)
+
+    page = client.get(reverse("discipline:open")).content.decode()
+
+    employees = re.search(r'<select name="employee".*?</select>', page, re.DOTALL).group(0)
+    assert f'value="{staff.pk}"' in employees
+    assert f'value="{nobody.pk}"' not in employees
