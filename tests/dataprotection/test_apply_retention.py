@@ -183,6 +183,7 @@ def test_a_dry_run_lists_what_is_due_and_changes_nothing(run, closed_case):
     assert not is_anonymised(case)
     assert case.evidence.count() == 1
     assert AuditEntry.objects.count() == entries
+    assert not User.objects.filter(username=ANONYMISED_USERNAME).exists()
 
 
 def test_one_audit_entry_gives_the_counts_and_nothing_of_the_content(run, closed_case):
