@@ -1,7 +1,10 @@
 """Legal holds: the Head of Business and Governance places one on a case (from its page) or on a person, and
 lifts it, each with a reason and each in the audit log."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +117,14 @@ def test_an_anonymised_case_says_so_on_its_page(client, governance, case):
     client.force_login(governance)
 
     assert "Anonymised on" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_the_demo_has_a_hold_and_a_request_waiting(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    hold = LegalHold.objects.in_force().get()
+    assert hold.case.is_closed
+    client.login(username="governance", password="focus-demo-2026")
+    assert hold.case.reference in client.get(reverse("dataprotection:holds")).content.decode()
+    assert "Jordan Lee" in client.get(reverse("dataprotection:requests")).content.decode()

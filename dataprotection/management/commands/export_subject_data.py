@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dataprotection.models import SubjectAccessRequest
 from dataprotection.services import subject_access_export
-from people.models import User
+from people.models import ANONYMISED_USERNAME, User
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="The zip file to write, e.g. subject-data.zip.")
 
     def handle(self, *args, username, out, **options):
-        person = User.objects.filter(username=username).first()
+        person = User.objects.exclude(username=ANONYMISED_USERNAME).filter(username=username).first()
         if person is None:
             raise CommandError(f"There is nobody with the username {username!r}.")
         path = Path(out)
