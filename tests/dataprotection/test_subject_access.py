@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from audit.services import audit_record_many
 from cases.evidence import evidence_add
 from cases.services import case_message_reporter
 from dataprotection.models import SubjectAccessRequest
@@ -261,3 +262,17 @@ def test_hr_records_are_in_the_archive_with_hr_staff_redacted(staff, hr, tmp_pat
     assert row["allegation"] == "Posted about a service user."
     assert row["investigation_summary"] == "Interviewed by [redacted] ([redacted])."
     assert row["companion"] == "[redacted]"
+
+
+def test_a_long_audit_trail_is_written_whole_across_the_chunks_it_is_read_in(staff, tmp_path):
+    audit_record_many(
+        {"actor": staff, "action": AuditEntry.Action.VIEW, "what": f"viewed the policy ({n})"}
+        for n in range(4500)
+    )
+    out = tmp_path / "staff.zip"
+
+    call_command("export_subject_data", staff.username, "--out", str(out), stdout=io.StringIO())
+
+    rows = table(read_archive(out), "audit_entries")
+    assert [row["what"] for row in rows] == [f"viewed the policy ({n})" for n in range(4500)]
+    assert {row["by"] for row in rows} == {"you"}
