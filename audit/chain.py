@@ -22,7 +22,7 @@ from datetime import UTC
 
 from django.db import connections, router, transaction
 
-from .models import AuditEntry
+from .models import AuditEntry, ChainStart
 
 GENESIS = "0" * 64  # the previous hash of the first entry
 # The advisory lock's key: "audt" in ASCII, a number no other lock of the app uses.
@@ -142,7 +142,8 @@ def verify(*, using="default", chunk_size=BATCH):
     (the summary prints them) to compare with the next.
     """
     rows = AuditEntry.objects.using(using).order_by("id").values_list(*CONTENT, "prev_hash", "hash")
-    count, before, last, last_id = 0, None, GENESIS, None
+    start = ChainStart.objects.using(using).values_list("prev_hash", flat=True).first()
+    count, before, last, last_id = 0, None, start or GENESIS, None
     # On PostgreSQL in a transaction, so that the server-side cursor streams rather than materialising the
     # lot; not on SQLite, where a transaction takes the write lock (IMMEDIATE) and would hold up writers.
     streaming = connections[using].vendor == "postgresql"
@@ -242,3 +243,22 @@ def rechain(*, model=AuditEntry, using="default", batch=None):
             sealed += len(rows)
             after = rows[-1][0]
     return sealed
+
+
+def delete_oldest(before_id, *, batch=10_000, using="default"):
+    """Delete the entries before `before_id` (None: every entry but the newest), oldest first, in batches;
+    returns how many. Only ever a prefix in id order, and never the newest entry (the next one links to it).
+    Each batch records where the kept chain now begins (ChainStart) in its own transaction, so that
+    verify_audit checks the chain from there. Needs a database role that may delete audit rows (README)."""
+    newest = AuditEntry.objects.using(using).order_by("-id").values_list("id", flat=True).first()
+    if newest is None:
+        return 0
+    oldest = AuditEntry.objects.using(using).order_by("id").filter(id__lt=min(before_id or newest, newest))
+    deleted = 0
+    while rows := list(oldest.values_list("id", "hash")[:batch]):
+        after_id, prev_hash = rows[-1]
+        with transaction.atomic(using=using):
+            count, _ = AuditEntry.objects.using(using).filter(id__lte=after_id).delete()
+            ChainStart.objects.using(using).create(after_id=after_id, prev_hash=prev_hash, deleted=count)
+        deleted += count
+    return deleted

@@ -47,3 +47,20 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display().lower()} {self.what}"
+
+
+class ChainStart(models.Model):
+    """Where the kept chain begins after its oldest entries were deleted under the retention schedule: the
+    first entry kept links to the hash of the last one deleted, which is kept here, so that verify_audit
+    checks the chain from there and still notices any other entry missing. The newest row counts."""
+
+    after_id = models.BigIntegerField(help_text="The last entry deleted: the chain goes on after it.")
+    prev_hash = models.CharField(max_length=64, help_text="That entry's hash.")
+    deleted = models.PositiveIntegerField(help_text="How many entries this deletion removed.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"audit chain continues after entry {self.after_id} ({self.at:%Y-%m-%d})"

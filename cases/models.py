@@ -227,6 +227,9 @@ class Case(models.Model):
     # UK GDPR article 33: when the case was flagged as a possible personal data breach, starting the
     # clock for the decision whether to report it to the Information Commissioner's Office.
     personal_data_breach_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention schedule (or a granted erasure request) anonymised the case: its people, free
+    # text and files are gone; its dates, clauses, platform, stage and outcome stay for the reports.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     # Its reminders and escalations (cases.timers, cases.breach); removal requests have their own.
     timers = GenericRelation(
         "reminders.Timer", object_id_field="subject_id", content_type_field="subject_type"
@@ -257,11 +260,19 @@ class Case(models.Model):
             ),
             # The reports find the months whose cases changed since their figures were stored.
             models.Index(fields=["updated_at"], name="case_updated_at"),
+            # The retention sweep reads the closed cases not yet anonymised, by when they closed.
+            models.Index(
+                fields=["stage_changed_at"],
+                condition=Q(stage__in=CLOSED_STAGES, anonymised_at__isnull=True),
+                name="case_retention_due_idx",
+            ),
         ]
         constraints = [
+            # An anonymised concern about a colleague no longer names them.
             models.CheckConstraint(
                 condition=Q(subject_kind="colleague", subject_person__isnull=False)
-                | (~Q(subject_kind="colleague") & Q(subject_person__isnull=True)),
+                | (~Q(subject_kind="colleague") & Q(subject_person__isnull=True))
+                | Q(anonymised_at__isnull=False, subject_person__isnull=True),
                 name="colleague_concern_names_the_colleague",
             ),
             models.CheckConstraint(

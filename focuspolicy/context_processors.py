@@ -28,6 +28,10 @@ def navigation(request):
             "audit": user.has_perm("audit.view_auditentry"),
             "discipline": user.has_perm("discipline.view_disciplinary_records"),
             "reports": user.has_perm("cases.view_reports"),
+            "data_protection": any(
+                user.has_perm(f"dataprotection.{codename}")
+                for codename in ("view_retentionrule", "manage_legal_holds", "handle_subject_access")
+            ),
             "unread": lambda: Notification.unread_badge(user),
         }
     }

@@ -31,6 +31,7 @@ urlpatterns = [
     path("discipline/", include("discipline.urls")),
     path("reports/", include("reports.urls")),
     path("business-use/", include("business_use.urls")),
+    path("data-protection/", include("dataprotection.urls")),
     path("api/", include("api.urls")),
     # Before the admin's own URLs, so that its sign-in is the site's (see views.admin_login).
     path("admin/login/", views.admin_login),

@@ -8,6 +8,10 @@ from core.compiled import CompiledQuery
 # Marks a role's row among the permissions' rows of one query: no app's label is empty.
 _ROLE_ROW = ""
 
+# The one inactive account that anonymised records point to where they must name someone
+# (dataprotection.anonymise): parentheses are not allowed in usernames, so no real person can have it.
+ANONYMISED_USERNAME = "(anonymised)"
+
 
 class Team(models.Model):
     """A team or service of the organisation. Its Head of Service is the senior route for concerns (9.1)."""

@@ -37,9 +37,19 @@ ROLE_PERMISSIONS = {
         "audit.view_auditentry",
         "audit.export_auditentry",
         "discipline.view_disciplinary_records",
+        # Data protection: the retention schedule, legal holds, subject access and erasure requests.
+        "dataprotection.view_retentionrule",
+        "dataprotection.manage_legal_holds",
+        "dataprotection.handle_subject_access",
     ],
-    # Information security reads and exports the audit log (who accessed what, refusals included).
-    Role.INFOSEC: [*_STAFF, "audit.view_auditentry", "audit.export_auditentry"],
+    # Information security reads and exports the audit log (who accessed what, refusals included), and
+    # handles subject access requests.
+    Role.INFOSEC: [
+        *_STAFF,
+        "audit.view_auditentry",
+        "audit.export_auditentry",
+        "dataprotection.handle_subject_access",
+    ],
     Role.COMMS: _STAFF,
     Role.HR: [
         *_STAFF,
@@ -64,6 +74,9 @@ ROLE_PERMISSIONS = {
             ]
             for action in ("add", "change", "view")
         ],
+        # The retention schedule: its periods, in the admin (its kinds are fixed).
+        "dataprotection.view_retentionrule",
+        "dataprotection.change_retentionrule",
         "auth.view_group",
         # Sign-in lockouts (django-axes): see them and lift them by deleting the attempt.
         "axes.view_accessattempt",

@@ -7,13 +7,15 @@ their line manager, and their Head of Service is the head of their team.
 
 from django.db.models import Q
 
-from .models import User
+from .models import ANONYMISED_USERNAME, User
 from .roles import Role
 
 
 def staff_members():
-    """Everyone who is or was a member of staff (2.1): those who have left keep their record, inactive."""
-    return User.objects.filter(Q(groups__name=Role.STAFF) | Q(is_active=False)).distinct()
+    """Everyone who is or was a member of staff (2.1): those who have left keep their record, inactive. Not
+    the account that anonymised records point to, which is nobody."""
+    people = User.objects.filter(Q(groups__name=Role.STAFF) | Q(is_active=False)).distinct()
+    return people.exclude(username=ANONYMISED_USERNAME)
 
 
 def role_holders(role, *, of=None):

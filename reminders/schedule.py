@@ -64,6 +64,13 @@ SCHEDULE = [
         "audit entries verified",
     ),
     Job(
+        "Apply the retention schedule: anonymise or delete what is due",
+        "dataprotection.tasks.apply_retention",
+        # At night, when nobody is reading the cases it changes.
+        {"crontab": {"minute": "30", "hour": "2", "day_of_week": "*"}},
+        "records anonymised or deleted under the retention schedule",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

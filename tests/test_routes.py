@@ -75,6 +75,8 @@ ROUTE_VALUES = {
     ("business_use:new", "kind"): lambda d: next(iter(KINDS.values())).slug,
     ("business_use:move", "move"): lambda d: "approve-content",
     ("api:disciplinary-record-", "reference"): missing_reference,
+    ("dataprotection:hold_case", "reference"): lambda d: d["case"].reference,
+    ("dataprotection:", "pk"): missing,
     ("api_tokens:revoke", "pk"): missing,
     ("api:version-", "pk"): lambda d: d["version"].pk,
     ("api:clause-", "pk"): lambda d: d["version"].clauses().get(number="5.2").pk,
@@ -108,6 +110,9 @@ MISSING_OBJECTS = {
     "business_use:move": "a business-use request",
     "api:disciplinary-record-detail": "a disciplinary record",
     "api_tokens:revoke": "an API token (a person's own; tests/api/test_api_tokens.py)",
+    "dataprotection:hold_lift": "a legal hold (tests/dataprotection/test_legal_holds.py)",
+    "dataprotection:request": "a subject access request (tests/dataprotection/test_subject_access.py)",
+    "dataprotection:request_archive": "a subject access request (as dataprotection:request)",
 }
 
 # Open to anyone, and why.

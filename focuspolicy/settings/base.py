@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "discipline",
     "reports",
     "business_use",
+    "dataprotection",
     "api",
     "signin",
     "focuspolicy",

@@ -153,3 +153,23 @@ def test_entries_written_later_continue_the_chain(entries, governance):
     assert verify_audit()[0] == 0
     audit_record(actor=governance, action=AuditEntry.Action.VIEW, what="viewed again")
     assert verify_audit()[0] == 0
+
+
+def test_oldest_entries_deleted_under_retention_leave_a_chain_that_verifies_from_there(entries):
+    third = entries[2]
+    assert chain.delete_oldest(third.pk, batch=1) == 2
+    assert verify_audit()[0] == 0
+    # The next entry chains on as before.
+    audit_record(actor=None, action=AuditEntry.Action.VIEW, what="read after the deletion")
+    assert verify_audit()[0] == 0
+    # Any other entry removed from the start is still noticed: the next one names the gap.
+    sql("DELETE FROM audit_auditentry WHERE id = %s", [third.pk])
+    assert verify_audit()[0] == 1
+    assert f"entry {entries[3].pk}:" in verify_audit()[1]
+
+
+def test_deleting_every_old_entry_keeps_the_newest_for_the_chain_to_go_on_from(entries):
+    assert chain.delete_oldest(None) == len(entries) - 1
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [entries[-1].pk]
+    audit_record(actor=None, action=AuditEntry.Action.VIEW, what="read after the deletion")
+    assert verify_audit()[0] == 0

@@ -42,6 +42,7 @@ def test_the_command_prints_what_it_did_and_sends_what_is_due(django_capture_on_
         "leavers whose access ended",
         "report months stored",
         "audit entries verified",
+        "records anonymised or deleted under the retention schedule",
         "deliveries sent",
     }
     assert all(count.isdigit() for count in counts.values())

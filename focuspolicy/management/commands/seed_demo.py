@@ -7,6 +7,7 @@ from django.db import transaction
 
 from business_use.demo import create_demo_requests
 from cases.demo import create_demo_cases
+from dataprotection.demo import create_demo_data_protection
 from discipline.demo import create_demo_records
 from people.models import Team, User
 from people.roles import Role, ensure_role_groups
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             create_demo_cases(people=people, version=policy.current_version())
             create_demo_records(people=people)
             create_demo_requests(people=people)
+            create_demo_data_protection(people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people)} accounts (password {DEMO_PASSWORD}), the {policy.title} "

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_case_text_search'),
+        ('cases', '0014_case_text_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -32,7 +32,7 @@ def _on_postgresql(*statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0011_caseclause_numbers_index")]
+    dependencies = [("cases", "0013_case_anonymised_at")]
 
     operations = [
         migrations.RunPython(
