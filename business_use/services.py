@@ -9,7 +9,7 @@ from cases.models import Route
 from cases.services import routing_target
 from core.errors import DomainError
 from notifications.models import Kind as NotificationKind
-from notifications.services import notify, notify_many
+from notifications.services import notifications_clear, notify, notify_many
 from people.roles import Role
 from people.selectors import role_holders
 
@@ -161,6 +161,8 @@ def _apply(request, *, by, move, text=""):
         where = f"{request.published_where}, {timezone.localtime(request.published_at):%d %b %Y %H:%M}"
         text = f"{where}. {request.published_link}".strip() if request.published_link else where
     _record(request, by=by, label=move.label, from_state=previous, text=text)
+    # The step asked of whoever it waited for is taken, by them or another: their notifications are done.
+    notifications_clear(about=request, kinds=(NotificationKind.BUSINESS_USE_WAITING,))
     if move.decides:
         _tell_requester(request)
     else:
@@ -187,6 +189,7 @@ def _tell_who_must_act(request):
             kind=NotificationKind.BUSINESS_USE_WAITING,
             title=f"A business use request is waiting for your approval: {request.reference}",
             link=link,
+            about=request,
         )
     elif request.state == State.WITH_COMMUNICATIONS:
         team = role_holders(Role.COMMS).exclude(pk=request.requester_id)
@@ -195,6 +198,7 @@ def _tell_who_must_act(request):
             kind=NotificationKind.BUSINESS_USE_WAITING,
             title=f"A business use request is waiting for the communications team: {request.reference}",
             link=link,
+            about=request,
         )
 
 

@@ -247,6 +247,7 @@ def _change_stage(*, case, by, target, outcome="", text=""):
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
     timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
+    notify.case_work_done_clear(case=case, previous=previous)
     return case
 
 
