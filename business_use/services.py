@@ -14,7 +14,7 @@ from people.roles import Role
 from people.selectors import role_holders
 
 from . import access
-from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, State
+from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, Kind, State, Topic
 
 # The fields a requester fills in; which of them a kind uses is decided by its form (forms.KIND_FORMS).
 REQUEST_FIELDS = (
@@ -192,9 +192,13 @@ def _tell_who_must_act(request):
             about=request,
         )
     elif request.state == State.WITH_COMMUNICATIONS:
-        team = role_holders(Role.COMMS).exclude(pk=request.requester_id)
+        team = list(role_holders(Role.COMMS).exclude(pk=request.requester_id))
+        if request.kind == Kind.ADVICE and request.topic == Topic.ACCEPTABLE_SITES:
+            # 6.6: the Head of Information & Security may answer which sites are acceptable, and it is in
+            # their queue (access.requests_waiting_for), so they are told as the team is.
+            team += [p for p in role_holders(Role.INFOSEC) if p.pk != request.requester_id and p not in team]
         notify_many(
-            recipients=list(team),
+            recipients=team,
             kind=NotificationKind.BUSINESS_USE_WAITING,
             title=f"A business use request is waiting for the communications team: {request.reference}",
             link=link,

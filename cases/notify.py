@@ -114,3 +114,9 @@ def case_work_done_clear(*, case, previous):
 def removal_request_resolved_clear(*, removal_request):
     """Removed or not complied with: the overdue notice about the request has had its answer (2.5)."""
     notifications_clear(about=removal_request, kinds=(Kind.ACTION_DUE,))
+
+
+def reporter_answered_clear(*, case):
+    """A message to the reporter: the warnings standing now (to acknowledge them, or, months on, to give
+    them feedback) are answered by it, as their timers are (cases.timers)."""
+    notifications_clear(about=case, kinds=(Kind.REPORTER_FEEDBACK,))

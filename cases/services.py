@@ -335,5 +335,6 @@ def case_message_reporter(*, case, by, text):
         what=f"sent a message to the reporter of {case.reference}",
     )
     timers.case_timers_on_message_to_reporter(case=case, event=event)
+    notify.reporter_answered_clear(case=case)
     notify.reporter_message_notify(case=case, by=by)
     return event

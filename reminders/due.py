@@ -3,6 +3,7 @@ working days", "overdue by 1 working day"; for the breach clock, hours), counted
 calendar (reminders.calendar)."""
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,7 +39,9 @@ def due_status(due, *, now=None, in_hours=False):
     if in_hours:
         hours = (due - now).total_seconds() / 3600
         if hours < 0:
-            return DueStatus(f"overdue by {_plural(int(-hours) + 1, 'hour')}", "overdue")
+            return DueStatus(f"overdue by {_plural(math.ceil(-hours), 'hour')}", "overdue")
+        if hours < 1:
+            return DueStatus("less than an hour left", "today")
         return DueStatus(f"{_plural(int(hours), 'hour')} left", "today" if hours < 24 else "soon")
     today = timezone.localdate(now)
     day = timezone.localdate(due) if isinstance(due, datetime.datetime) else due

@@ -240,3 +240,54 @@ def test_the_navigation_counts_the_persons_work(client, raise_case, staff, super
     assert re.search(r'>Home <span class="badge">4<span class="visually-hidden"> waiting for you', page)
     client.force_login(staff)
     assert 'Home <span class="badge">' not in client.get(reverse("policies:list")).text
+
+
+def test_hr_never_see_a_referral_on_a_concern_about_themselves(
+    client, policy, staff, other_staff, governance, hr, other_hr, move_to
+):
+    from tests.factories import case_raised
+
+    case = move_to(
+        case_raised(
+            policy, staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=hr, subject_description=""
+        ),
+        Stage.UNDER_REVIEW,
+    )
+    actions.disciplinary_referral_record(
+        case=case,
+        by=governance,
+        person=other_staff,
+        allegation="Posted about a service user.",
+        clauses_breached=list(case.clauses.all()),
+        severity=DisciplinaryReferral.Severity.MISCONDUCT,
+    )
+    assert queue_rows(home(client, hr), QUEUES["referrals"]) == []
+    assert [ref for ref, _, _ in queue_rows(home(client, other_hr), QUEUES["referrals"])] == [case.reference]
+
+
+def test_the_head_of_information_security_never_sees_a_breach_about_themselves(
+    client, policy, staff, infosec, governance
+):
+    from tests.factories import case_raised
+
+    about_them = case_raised(
+        policy,
+        staff,
+        subject_kind=SubjectKind.COLLEAGUE,
+        subject_person=infosec,
+        subject_description="",
+        discloses_personal_data=True,
+    )
+    other = case_raised(policy, staff, discloses_personal_data=True)
+    assert [ref for ref, _, _ in queue_rows(home(client, infosec), QUEUES["breach"])] == [other.reference]
+    governance_rows = [ref for ref, _, _ in queue_rows(home(client, governance), QUEUES["breach"])]
+    assert sorted(governance_rows) == sorted([about_them.reference, other.reference])
+
+
+def test_questions_about_acceptable_sites_wait_for_the_head_of_information_security(client, staff, infosec):
+    request = business_use_services.business_use_submit(
+        requester=staff, kind=Kind.ADVICE, topic="acceptable_sites", content="Is the NMC forum acceptable?"
+    )
+    assert [ref for ref, _, _ in queue_rows(home(client, infosec), QUEUES["business_use"])] == [
+        request.reference
+    ]

@@ -122,3 +122,44 @@ def test_news_without_work_stays_unread(raise_case, staff, supervisor, governanc
     services.case_move(case=case, by=supervisor, move="close_at_triage", reason="Not a breach.")
     # The reporter's message is news, not work: closing the case leaves it for them to read.
     assert unread(staff, Kind.REPORTER_MESSAGE).exists()
+
+
+def test_answering_an_overdue_removal_request_clears_its_notice(raise_case, move_to, staff, governance):
+    import datetime
+
+    import time_machine
+
+    from cases.models import RemovalRequest
+    from reminders.sweep import sweep_timers
+
+    case = move_to(raise_case(staff), Stage.UNDER_REVIEW)
+    today = datetime.date.today()
+    request = actions.removal_request_record(
+        case=case, by=governance, requested_from="Concerned Neighbour", sent_on=today, deadline=today
+    )
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=2), tick=False):
+        sweep_timers()
+    assert unread(case.handler, Kind.ACTION_DUE).get().about == request
+    actions.removal_request_resolve(
+        removal_request=request, by=governance, status=RemovalRequest.Status.REMOVED
+    )
+    assert not unread(case.handler, Kind.ACTION_DUE).exists()
+
+
+def test_closing_a_case_clears_the_reporter_feedback_warning(raise_case, move_to, staff, governance):
+    import datetime
+
+    import time_machine
+
+    from reminders.sweep import sweep_timers
+
+    case = move_to(raise_case(staff), Stage.IN_TRIAGE)
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=6), tick=False):
+        sweep_timers()
+    # By now the untriaged case was escalated: the warning went to whoever handles it.
+    warnings = Notification.objects.filter(
+        kind=Kind.REPORTER_FEEDBACK, about_id=case.pk, read_at__isnull=True
+    )
+    assert warnings.exists()
+    services.case_move(case=case, by=governance, move="close_at_triage", reason="Not a breach.")
+    assert not warnings.exists()

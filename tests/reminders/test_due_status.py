@@ -53,6 +53,11 @@ def test_the_breach_clock_counts_hours():
     assert due_status(now + datetime.timedelta(hours=50), now=now, in_hours=True).tone == "soon"
     late = due_status(now - datetime.timedelta(hours=2, minutes=10), now=now, in_hours=True)
     assert (late.text, late.tone) == ("overdue by 3 hours", "overdue")
+    assert due_status(now - datetime.timedelta(hours=2), now=now, in_hours=True).text == "overdue by 2 hours"
+    assert (
+        due_status(now + datetime.timedelta(minutes=20), now=now, in_hours=True).text
+        == "less than an hour left"
+    )
 
 
 def test_working_days_over_years_match_counting_day_by_day():
