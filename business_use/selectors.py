@@ -1,9 +1,12 @@
 """Reads for the business use pages; access.py decides what each person may see."""
 
+from django.urls import reverse
+
 from policies.models import Policy
+from reminders.due import QUEUE_ROWS, Queue, WorkItem
 
 from . import access
-from .models import KINDS
+from .models import KINDS, State
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 OTHERS_SHOWN = 50
@@ -31,3 +34,31 @@ def kind_clauses(kind):
     if version is None:
         return []
     return list(version.clauses().filter(number__in=KINDS[kind].clauses))
+
+
+def decisions_work(*, user):
+    """Requests waiting for this person's step (access.requests_waiting_for): a supervisor's approval (6.1,
+    6.4), the communications team's publishing of approved posts and their 6.2/6.5 requests, and the 6.6
+    questions a Head of Service or the Head of Information & Security may answer. The policy sets no
+    deadline, so the longest waiting first."""
+    requests = access.requests_waiting_for(user)
+
+    def rows():
+        waiting = requests.only("id", "kind", "state", "created_at").order_by("state_changed_at", "pk")
+        return [
+            WorkItem(
+                request.reference,
+                request.get_absolute_url(),
+                f"{request.get_kind_display()}: {WAITING_FOR[request.state]}",
+            )
+            for request in waiting[:QUEUE_ROWS]
+        ]
+
+    url = reverse("business_use:list")
+    return Queue("business_use", "Business use requests waiting for you", requests, rows, url)
+
+
+WAITING_FOR = {
+    State.WITH_SUPERVISOR: "your approval",
+    State.WITH_COMMUNICATIONS: "to be published, made or answered",
+}

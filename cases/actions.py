@@ -13,7 +13,7 @@ from core.text import day, one_line
 from people.selectors import staff_members
 from policies.models import clause_number_order
 
-from . import access, timers
+from . import access, notify, timers
 from .models import (
     CaseEvent,
     DisciplinaryReferral,
@@ -133,6 +133,7 @@ def removal_request_resolve(*, removal_request, by, status):
     request.resolved_by = by
     request.save(update_fields=["status", "resolved_at", "resolved_by"])
     timers.case_timers_on_removal_resolved(removal_request=request)
+    notify.removal_request_resolved_clear(removal_request=request)
     outcome = request.get_status_display().lower()
     _record(
         case=case,
@@ -244,6 +245,7 @@ def disciplinary_referral_record(
         removal_request=removal_request,
     )
     referral.clauses_breached.set(clauses)
+    notify.referral_to_hr_notify(referral=referral, by=by)
     numbers = sorted({clause.number for clause in clauses}, key=clause_number_order)
     _record(
         case=case,

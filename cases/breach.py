@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.services import step_record
 from core.errors import DomainError
 from notifications.models import Kind
-from notifications.services import notify_many
+from notifications.services import notifications_clear, notify_many
 from people.roles import Role
 from people.selectors import role_holders
 from reminders.models import Limits, Timer
@@ -99,6 +99,7 @@ def breach_clock_start(*, case, by):
         kind=Kind.PERSONAL_DATA_BREACH,
         title=f"Possible personal data breach on case {case.reference}: decide by {deadline}",
         link=_link(case),
+        about=case,
     )
     step_record(
         CaseEvent(
@@ -156,6 +157,7 @@ def breach_decision_record(*, case, by, reported_to_ico, reasons, ico_reference=
         decided_at=now,
     )
     timers_cancel(case, kind__in=BREACH_TIMERS)
+    notifications_clear(about=case, kinds=(Kind.PERSONAL_DATA_BREACH, Kind.ESCALATION))
     if reported_to_ico:
         what = f"Reported to the Information Commissioner's Office (reference {ico_reference})."
     else:
@@ -200,6 +202,7 @@ def breach_reminders_send(*, timers, now):
                 f"data breach on case {case.reference}"
             ),
             link=_link(case),
+            about=case,
         )
 
 
@@ -218,6 +221,7 @@ def breach_escalations_send(*, timers, now):
                 f" (due by {deadline})"
             ),
             link=_link(case),
+            about=case,
         )
         step_record(
             CaseEvent(

@@ -266,6 +266,12 @@ class Case(models.Model):
                 condition=Q(stage__in=CLOSED_STAGES, anonymised_at__isnull=True),
                 name="case_retention_due_idx",
             ),
+            # The breach decisions queue: the few flagged cases among a million, the oldest clock first.
+            models.Index(
+                fields=["personal_data_breach_at", "id"],
+                condition=Q(personal_data_breach_at__isnull=False),
+                name="case_breach_flagged_idx",
+            ),
         ]
         constraints = [
             # An anonymised concern about a colleague no longer names them.
@@ -497,6 +503,10 @@ class RemovalRequest(CaseAction):
             models.CheckConstraint(
                 condition=Q(deadline__gte=models.F("sent_on")), name="deadline_not_before_sent"
             )
+        ]
+        # The governance head's removal deadlines: the requests still pending, the earliest deadline first.
+        indexes = [
+            models.Index(fields=["deadline", "id"], condition=Q(status="pending"), name="removal_pending_idx")
         ]
 
     def __str__(self):

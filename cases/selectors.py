@@ -1,18 +1,28 @@
 """Reads for the case lists. Every list starts from a queryset of cases.access, the one door, so that who
 may see what is decided in the database in one place; the subject of a concern is in none of them."""
 
-from django.db.models import Prefetch, Q
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+
+from reminders.due import QUEUE_ROWS, Queue, WorkItem
+from reminders.models import Limits, Timer
 
 from . import access
 from .models import (
+    AWAITING_DECISION,
     CLOSED_STAGES,
     GOVERNANCE_STAGES,
     TRIAGE_STAGES,
     Case,
     CaseClause,
     DisciplinaryReferral,
+    RemovalRequest,
 )
+from .timers import CaseTimer, feedback_due
 
 # The columns the full list may be sorted by, and what each means in the database. `stage` sorts in
 # workflow order (Case.stage_order), `age` from the youngest case to the oldest. Each ends with the primary
@@ -129,3 +139,182 @@ def referrals_to_hr(*, user):
 def referral_for_user(*, user, pk):
     """One referral to HR, or None if it does not exist or the person may not see it."""
     return referrals_to_hr(user=user).filter(pk=pk).first()
+
+
+# --- Work queues (the home page): each bounded to the most urgent QUEUE_ROWS, with a capped count ---------
+
+
+def _timer(kind, field):
+    """A case's latest timer of `kind` that still stands (not cancelled): its `field`. Read through the
+    timers' unique index, subject first."""
+    return Subquery(
+        Timer.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Case),
+            subject_id=OuterRef("pk"),
+            kind=kind,
+            cancelled_at__isnull=True,
+        )
+        .order_by("-created_at")
+        .values(field)[:1]
+    )
+
+
+def triage_work(*, user):
+    """Cases routed, reassigned or escalated to this person and waiting for triage, by the triage timer's
+    due time (the organisation's triage limit in working days, reminders.models.Limits)."""
+    cases = triage_queue(user=user)
+
+    def rows():
+        due = cases.select_related(None).annotate(due=_timer(CaseTimer.TRIAGE_REMINDER, "due_at"))
+        due = due.only("id", "reference", "stage").order_by(F("due").asc(nulls_last=True), "pk")
+        return [
+            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due)
+            for case in due[:QUEUE_ROWS]
+        ]
+
+    return Queue("triage", "Cases awaiting triage", cases, rows, reverse("cases:triage_queue"))
+
+
+def reporter_feedback_work(*, user):
+    """Open cases this person handles whose reporter is still owed feedback: 3 months (Limits
+    reporter_feedback_months) from the clock's start, unless a message or closing gave it (cases.timers)."""
+    cases = (
+        access.cases_handled_by(user)
+        .filter(handler=user)
+        .exclude(stage__in=CLOSED_STAGES)
+        .annotate(clock=_timer(CaseTimer.REPORTER_FEEDBACK, "created_at"))
+        .filter(clock__isnull=False)
+    )
+
+    def rows():
+        limits = Limits.current()
+        return [
+            WorkItem(
+                case.reference,
+                case.get_absolute_url(),
+                "Give the reporter feedback",
+                feedback_due(case.clock, limits),
+            )
+            for case in cases.only("id", "reference").order_by("clock", "pk")[:QUEUE_ROWS]
+        ]
+
+    return Queue("reporter_feedback", "Reporter feedback due", cases, rows)
+
+
+def governance_review_work(*, user):
+    """Referred cases and those under review, waiting for the governance head's decision, by the review
+    timer's due time (Limits governance_reminder_working_days)."""
+    if not user.has_perm("cases.manage_all_cases"):
+        return None
+    # Not governance_queue(...).filter(...): with both stage lists PostgreSQL misjudged the rows and sorted
+    # every referred case; alone, this list walks case_governance_queue_idx (its stages are among its own).
+    cases = (
+        access.cases_handled_by(user).filter(stage__in=AWAITING_DECISION).order_by("stage_changed_at", "pk")
+    )
+
+    def rows():
+        due = cases.select_related(None).annotate(due=_timer(CaseTimer.GOVERNANCE_REMINDER, "due_at"))
+        return [
+            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due)
+            for case in due.only("id", "reference", "stage")[:QUEUE_ROWS]
+        ]
+
+    return Queue(
+        "governance_review",
+        "Cases awaiting governance review",
+        cases,
+        rows,
+        reverse("cases:governance_queue"),
+    )
+
+
+def removal_deadlines_work(*, user):
+    """Removal requests still awaiting removal, due or missed (clause 2.5), on cases the person manages,
+    the earliest deadline first."""
+    if not user.has_perm("cases.manage_all_cases"):
+        return None
+    requests = RemovalRequest.objects.filter(
+        status=RemovalRequest.Status.PENDING, case__in=access.cases_handled_by(user)
+    )
+
+    def rows():
+        pending = requests.select_related("case").only("id", "deadline", "requested_from", "case__reference")
+        return [
+            WorkItem(
+                request.case.reference,
+                request.case.get_absolute_url(),
+                f"Removal requested from {request.requested_from} (2.5)",
+                request.deadline,
+            )
+            for request in pending.order_by("deadline", "pk")[:QUEUE_ROWS]
+        ]
+
+    return Queue("removal_deadlines", "Removal deadlines (2.5)", requests, rows)
+
+
+def breach_decisions_work(*, user):
+    """Possible personal data breaches still waiting for the decision whether to report them to the ICO,
+    with the hours left of the 72 (UK GDPR article 33; Limits breach_decision_hours)."""
+    cases = access.cases_for_breach_decision(user).filter(breach_decision__isnull=True)
+
+    def rows():
+        hours = datetime.timedelta(hours=Limits.current().breach_decision_hours)
+        flagged = cases.only("id", "reference", "personal_data_breach_at")
+        return [
+            WorkItem(
+                case.reference,
+                f"{case.get_absolute_url()}#breach-heading",
+                "Decide whether to report to the ICO",
+                case.personal_data_breach_at + hours,
+                in_hours=True,
+            )
+            for case in flagged.order_by("personal_data_breach_at", "pk")[:QUEUE_ROWS]
+        ]
+
+    return Queue("breach_decisions", "Personal data breach decisions", cases, rows)
+
+
+def leavers_work(*, user):
+    """Open cases whose handler has left, to reassign: no deadline, the oldest first."""
+    cases = leavers_open_cases(user=user)
+
+    def rows():
+        return [
+            WorkItem(case.reference, case.get_absolute_url(), f"Reassign: {case.handler} has left")
+            for case in cases[:QUEUE_ROWS]
+        ]
+
+    url = f"{reverse('cases:governance_queue')}#leavers"
+    return Queue("leavers", "Open cases of people who have left", cases, rows, url)
+
+
+def referrals_awaiting_record_work(*, user):
+    """Referrals to HR from which no disciplinary record has been opened yet, the oldest first; only for
+    those who may open records (HR)."""
+    if not user.has_perm("discipline.manage_disciplinary_records"):
+        return None
+    # NOT EXISTS rather than a LEFT JOIN … IS NULL: an anti-join PostgreSQL estimates well, so it walks the
+    # referrals in date order and stops at the 25th without a record, instead of joining them all.
+    record = DisciplinaryReferral._meta.get_field("disciplinary_record").related_model
+    referrals = referrals_to_hr(user=user).exclude(Exists(record.objects.filter(referral=OuterRef("pk"))))
+
+    def rows():
+        waiting = (
+            referrals.select_related(None)
+            .prefetch_related(None)
+            .select_related("case")
+            .only("id", "severity", "case__reference")
+            .order_by("recorded_at", "pk")
+        )
+        return [
+            WorkItem(
+                referral.case.reference,
+                reverse("cases:referral", args=[referral.pk]),
+                f"Open a disciplinary record ({referral.get_severity_display().lower()} referral)",
+            )
+            for referral in waiting[:QUEUE_ROWS]
+        ]
+
+    return Queue(
+        "referrals", "Referrals awaiting a disciplinary record", referrals, rows, reverse("cases:referrals")
+    )

@@ -258,6 +258,7 @@ def _change_stage(*, case, by, target, outcome="", text=""):
         what=f"moved {case.reference} from {Stage(previous).label} to {Stage(target).label}",
     )
     timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
+    notify.case_work_done_clear(case=case, previous=previous)
     return case
 
 
@@ -345,6 +346,7 @@ def case_message_reporter(*, case, by, text):
         what=f"sent a message to the reporter of {case.reference}",
     )
     timers.case_timers_on_message_to_reporter(case=case, event=event)
+    notify.reporter_answered_clear(case=case)
     notify.reporter_message_notify(case=case, by=by)
     return event
 

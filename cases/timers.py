@@ -433,5 +433,6 @@ def removal_requests_overdue(*, timers, now):
             recipients=[request.case.handler, request.recorded_by],
             kind=Kind.ACTION_DUE,
             title=f"Case {request.case.reference}: a removal request is overdue",
+            about=request,
         )
     notify_each(batch)

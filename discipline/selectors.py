@@ -4,7 +4,14 @@ Only HR and the Head of Business and Governance see disciplinary records, and no
 themselves. Everyone else gets none.
 """
 
-from django.db.models import Prefetch
+import datetime
+
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.text import day
+from reminders.due import QUEUE_ROWS, Queue, WorkItem
 
 from .models import WARNINGS, DisciplinaryRecord, RecordClause
 
@@ -102,3 +109,61 @@ __all__ = [
     "records_visible_to",
     "with_clause_numbers",
 ]
+
+
+# --- HR's work queues (the home page) --------------------------------------------------------------------
+
+# Warnings expiring within this many days are shown, so HR can see them end.
+WARNINGS_EXPIRING_DAYS = 30
+
+
+def hearings_and_appeals_work(*, user):
+    """Hearings arranged and not yet held, by their date, then appeals lodged and not yet decided; only for
+    those who keep the records (HR)."""
+    if not user.has_perm("discipline.manage_disciplinary_records"):
+        return None
+    hearings = Q(hearing_arranged_for__isnull=False, hearing_held_on__isnull=True)
+    appeals = Q(appeal_lodged_on__isnull=False, appeal_outcome="")
+    records = records_visible_to(user).filter(hearings | appeals)
+
+    def rows():
+        dated = records.only(
+            "id", "reference", "hearing_arranged_for", "hearing_held_on", "appeal_lodged_on", "appeal_outcome"
+        ).order_by(F("hearing_arranged_for").asc(nulls_last=True), "appeal_lodged_on", "pk")
+        return [_hearing_or_appeal(record) for record in dated[:QUEUE_ROWS]]
+
+    return Queue("hearings", "Hearings and appeals", records, rows, reverse("discipline:list"))
+
+
+def _hearing_or_appeal(record):
+    if record.hearing_held_on is None and record.hearing_arranged_for is not None:
+        what, due = "Hearing", record.hearing_arranged_for
+    else:
+        what, due = f"Appeal lodged on {day(record.appeal_lodged_on)}: to hear and decide", None
+    return WorkItem(record.reference, record.get_absolute_url(), what, due)
+
+
+def warnings_expiring_work(*, user, today=None):
+    """Live warnings that expire within WARNINGS_EXPIRING_DAYS, the soonest first (HR)."""
+    if not user.has_perm("discipline.manage_disciplinary_records"):
+        return None
+    today = today or timezone.localdate()
+    records = records_visible_to(user).filter(
+        outcome_in_force__in=WARNINGS,
+        warning_expires_on__gt=today,
+        warning_expires_on__lte=today + datetime.timedelta(days=WARNINGS_EXPIRING_DAYS),
+    )
+
+    def rows():
+        expiring = records.only("id", "reference", "outcome_in_force", "warning_expires_on")
+        return [
+            WorkItem(
+                record.reference,
+                record.get_absolute_url(),
+                f"{record.get_outcome_in_force_display()} expires",
+                record.warning_expires_on,
+            )
+            for record in expiring.order_by("warning_expires_on", "pk")[:QUEUE_ROWS]
+        ]
+
+    return Queue("warnings", "Warnings expiring", records, rows, reverse("discipline:list"))

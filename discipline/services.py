@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record, step_record
 from cases import selectors as case_selectors
 from cases.models import DisciplinaryReferral, ReferenceCounter
+from cases.notify import referral_opened_clear
 from cases.services import clause_text
 from core.errors import DomainError
 from core.text import day, one_line
@@ -203,6 +204,7 @@ def record_open_from_referral(*, referral, by):
     if existing is not None:
         raise DomainError(f"Disciplinary record {existing.reference} is already open for this referral.")
     snapshots = [(c.clause, c.number, c.text) for c in referral.clauses_breached.select_related("clause")]
+    referral_opened_clear(referral=referral)
     return _open(
         by=by,
         employee=referral.person,

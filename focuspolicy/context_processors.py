@@ -1,14 +1,6 @@
-from cases.access import handles_any_case
 from notifications.models import Notification
-from people.roles import Role
 
-
-def _handles_cases(user):
-    """Supervisors and Heads of Service, and anyone a concern has been routed to (one probe of the
-    handler index, on every page)."""
-    if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
-        return True
-    return handles_any_case(user)
+from .work import handles_cases, work_count
 
 
 def navigation(request):
@@ -22,7 +14,9 @@ def navigation(request):
             or user.has_perm("policies.view_all_acknowledgements"),
             "admin": user.is_staff,
             # Callables: the template asks for each only when it draws the link.
-            "triage": lambda: _handles_cases(user),
+            "triage": lambda: handles_cases(user),
+            # The person's work queues, counted together (focuspolicy.work); the home page lists them.
+            "work": lambda: work_count(user),
             "governance": user.has_perm("cases.manage_all_cases"),
             "referrals": user.has_perm("cases.view_referrals_to_hr"),
             "audit": user.has_perm("audit.view_auditentry"),

@@ -12,6 +12,8 @@ from cases.models import CLOSED_STAGES
 from core.counts import capped_count
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
+from .work import work_queues
+
 
 @login_required
 def home(request):
@@ -20,6 +22,8 @@ def home(request):
         request,
         "home.html",
         {
+            # Each of the person's work queues, soonest deadline first (focuspolicy.work).
+            "queues": work_queues(user),
             "to_acknowledge": policies_awaiting_acknowledgement(user=user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
             "open_reports": case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES).count(),

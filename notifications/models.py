@@ -1,6 +1,8 @@
 """A notification is a record first (who, what, link, when, read or not); channels then deliver it."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +26,7 @@ class Kind(models.TextChoices):
     REVIEW_DUE = "review_due", "A policy review falling due"
     BUSINESS_USE_WAITING = "business_use_waiting", "A business use request waiting for you"
     BUSINESS_USE_DECIDED = "business_use_decided", "A decision on your business use request"
+    REFERRAL_TO_HR = "referral_to_hr", "A disciplinary referral to HR"
 
 
 # Escalations and breach clocks reach the person however they have set their preferences.
@@ -40,6 +43,13 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, help_text="A path in the app, e.g. /cases/SMP-2026-0042/.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the notification asks someone to act on (a case, a referral, a request), so that it is marked
+    # read for everyone once anyone has done it (services.notifications_clear). Empty for news.
+    about_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -48,7 +58,13 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=Q(read_at__isnull=True),
                 name="unread_notifications",
-            )
+            ),
+            # Clearing finds the unread notifications about one thing, whoever they went to.
+            models.Index(
+                fields=["about_type", "about_id"],
+                condition=Q(read_at__isnull=True, about_id__isnull=False),
+                name="unread_notifications_about",
+            ),
         ]
 
     def __str__(self):

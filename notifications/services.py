@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,9 +34,11 @@ def next_digest_time(now=None):
     return at if at > now else at + datetime.timedelta(days=1)
 
 
-def notify(*, recipient, kind, title, link):
-    """Record a notification for one person and queue its deliveries once the transaction commits."""
-    created = notify_many(recipients=[recipient], kind=kind, title=title, link=link)
+def notify(*, recipient, kind, title, link, about=None):
+    """Record a notification for one person and queue its deliveries once the transaction commits.
+
+    `about`: the object whose work the notification asks for, cleared by notifications_clear."""
+    created = notify_many(recipients=[recipient], kind=kind, title=title, link=link, about=about)
     return created[0] if created else None
 
 
@@ -45,11 +48,28 @@ class Message:
     kind: str
     title: str
     link: str
+    about: object = None
 
 
-def notify_many(*, recipients, kind, title, link):
+def notify_many(*, recipients, kind, title, link, about=None):
     """The same notification for several people, in a fixed number of queries."""
-    return notify_each([Message(recipient, kind, title, link) for recipient in recipients])
+    return notify_each([Message(recipient, kind, title, link, about) for recipient in recipients])
+
+
+def _about_key(about):
+    if about is None:
+        return None, None
+    return ContentType.objects.get_for_model(about).pk, about.pk
+
+
+def notifications_clear(*, about, kinds):
+    """Mark read, for everyone, the unread notifications of these kinds about `about`: the work they
+    asked for is done, whoever did it, so the unread count is only work still waiting. One UPDATE, through
+    the index of unread notifications about something."""
+    about_type, about_id = _about_key(about)
+    return Notification.objects.filter(
+        about_type=about_type, about_id=about_id, read_at__isnull=True, kind__in=list(kinds)
+    ).update(read_at=timezone.now())
 
 
 def notify_each(messages):
@@ -70,7 +90,15 @@ def notify_each(messages):
         rows = Preference.objects.filter(user__in={m.recipient.pk for m in messages}, kind__in=optional)
         modes = {(user_id, kind): mode for user_id, kind, mode in rows.values_list("user_id", "kind", "mode")}
     notifications = Notification.objects.bulk_create(
-        Notification(recipient_id=m.recipient.pk, kind=m.kind, title=m.title, link=m.link, created_at=now)
+        Notification(
+            recipient_id=m.recipient.pk,
+            kind=m.kind,
+            title=m.title,
+            link=m.link,
+            created_at=now,
+            about_type_id=_about_key(m.about)[0],
+            about_id=_about_key(m.about)[1],
+        )
         for m in messages
     )
     immediate, digest = [], []

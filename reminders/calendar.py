@@ -34,3 +34,19 @@ def add_working_days(moment, days):
         return day
     naive = datetime.datetime.combine(day, local.time().replace(tzinfo=None))
     return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+def working_days_after(start, end):
+    """The working days after `start` up to and including `end` (dates): 1 from Friday to Monday, 0 if
+    `end` is not after `start`. Whole weeks by arithmetic, so years apart cost no more than days."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    tail = start + datetime.timedelta(weeks=weeks)
+    weekdays = weeks * 5 + sum((tail + datetime.timedelta(days=i)).weekday() < 5 for i in range(1, rest + 1))
+    holidays = sum(
+        start < day <= end and day.weekday() < 5
+        for year in range(start.year, end.year + 1)
+        for day in _bank_holidays(year)
+    )
+    return weekdays - holidays

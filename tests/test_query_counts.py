@@ -189,6 +189,28 @@ def business_use_to_approve(world, n):
         )
 
 
+def removal_requests(world, n):
+    """Removal requests awaiting removal: the governance head's removal deadlines (2.5)."""
+    if world.case.stage != Stage.UNDER_REVIEW:
+        world.case = case_moved_to(world.case, Stage.UNDER_REVIEW, governance=world.governance)
+    case_actions(world, n)
+
+
+def breach_cases(world, n):
+    """Concerns flagged as a possible personal data breach, waiting for the decision."""
+    for _ in range(n):
+        case_raised(world.policy, world.staff, discloses_personal_data=True)
+
+
+def hearings(world, n):
+    """Records with a hearing arranged and not yet held, and a warning expiring soon."""
+    records(world, n)
+    today = timezone.localdate()
+    DisciplinaryRecord.objects.filter(hearing_arranged_for__isnull=True).update(
+        hearing_arranged_for=today + datetime.timedelta(days=3)
+    )
+
+
 # --- The pages: (who opens it, its address given the data, what it lists).
 
 CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
@@ -196,6 +218,11 @@ RECORD = lambda world: reverse("discipline:detail", args=[world.record.reference
 PAGES = {
     "home, supervisor": ("supervisor", lambda w: reverse("home"), cases_reported),
     "home, governance head": ("governance", lambda w: reverse("home"), cases_referred),
+    "home, governance head, removal deadlines": ("governance", lambda w: reverse("home"), removal_requests),
+    "home, governance head, breach decisions": ("governance", lambda w: reverse("home"), breach_cases),
+    "home, HR, referrals": ("hr", lambda w: reverse("home"), referrals_to_hr),
+    "home, HR, hearings": ("hr", lambda w: reverse("home"), hearings),
+    "home, supervisor, business use": ("supervisor", lambda w: reverse("home"), business_use_to_approve),
     "My concerns": ("staff", lambda w: reverse("cases:my_reports"), cases_reported),
     "triage queue": ("supervisor", lambda w: reverse("cases:triage_queue"), cases_reported),
     "governance queue": ("governance", lambda w: reverse("cases:governance_queue"), cases_referred),

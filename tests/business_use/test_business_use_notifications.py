@@ -43,6 +43,13 @@ def test_the_communications_team_is_told_of_new_recommendations_and_questions(st
     assert len(_notes(comms, NotificationKind.BUSINESS_USE_WAITING)) == 1
 
 
+def test_the_head_of_information_security_is_told_of_questions_about_acceptable_sites(staff, comms, infosec):
+    services.business_use_submit(requester=staff, kind=Kind.ADVICE, **FIELDS[Kind.ADVICE])
+    assert len(_notes(infosec, NotificationKind.BUSINESS_USE_WAITING)) == 1
+    services.business_use_submit(requester=staff, kind=Kind.RECOMMENDATION, **FIELDS[Kind.RECOMMENDATION])
+    assert len(_notes(infosec, NotificationKind.BUSINESS_USE_WAITING)) == 1
+
+
 @pytest.mark.parametrize(
     ("kind", "state"),
     [

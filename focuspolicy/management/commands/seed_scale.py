@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -495,19 +496,21 @@ class Command(DisciplineSeed, BaseCommand):
         """The handler's 'case routed to you' for one case in three, read unless the case is still open."""
         n, c = Notification, Case
         before, _, after = case_url("REFERENCE").partition("REFERENCE")
-        columns = ", ".join(
-            col(n, name) for name in ["recipient", "kind", "title", "link", "created_at", "read_at"]
-        )
+        names = ["recipient", "kind", "title", "link", "created_at", "read_at", "about_type", "about_id"]
+        columns = ", ".join(col(n, name) for name in names)
+        # About the case, as the app's own are: triaging it clears them (notifications_clear).
+        about_type = ContentType.objects.get_for_model(Case).pk
         return self.run(
             f"""
             INSERT INTO {table(n)} ({columns})
             SELECT {col(c, "handler")}, %s, 'Case ' || {col(c, "reference")} || %s,
                 %s || {col(c, "reference")} || %s, {col(c, "created_at")},
                 CASE WHEN {col(c, "stage")} IN ('closed', 'closed_at_triage')
-                     THEN {col(c, "created_at")} + interval '1 day' END
+                     THEN {col(c, "created_at")} + interval '1 day' END,
+                %s, id
             FROM {table(c)} WHERE id %% %s = 0
             """,
-            [Kind.CASE_ROUTED, " has been routed to you for triage", before, after, 3],
+            [Kind.CASE_ROUTED, " has been routed to you for triage", before, after, about_type, 3],
         )
 
     def create_audit(self):

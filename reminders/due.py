@@ -1,0 +1,112 @@
+"""What a deadline means today, in one place: the status pill of every work queue ("due today", "due in 3
+working days", "overdue by 1 working day"; for the breach clock, hours), counted on the working-day
+calendar (reminders.calendar)."""
+
+import datetime
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils import timezone
+
+from core.counts import capped_count
+
+from .calendar import working_days_after
+
+
+@dataclass(frozen=True)
+class DueStatus:
+    text: str
+    # overdue, today, soon (within 2 working days), later, none: the pill's colour.
+    tone: str
+
+
+def _plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def due_status(due, *, now=None, in_hours=False):
+    """The status of a deadline `due` (a date or a datetime; None for work with no deadline).
+
+    Days are working days, counted from today: a deadline on Friday is "overdue by 1 working day" on
+    Monday. A deadline on a day off ahead of the next working day reads in calendar days. `in_hours`
+    counts clock hours instead (UK GDPR article 33's 72 hours).
+    """
+    now = now or timezone.now()
+    if due is None:
+        return DueStatus("no deadline", "none")
+    if in_hours:
+        hours = (due - now).total_seconds() / 3600
+        if hours < 0:
+            return DueStatus(f"overdue by {_plural(math.ceil(-hours), 'hour')}", "overdue")
+        if hours < 1:
+            return DueStatus("less than an hour left", "today")
+        return DueStatus(f"{_plural(int(hours), 'hour')} left", "today" if hours < 24 else "soon")
+    today = timezone.localdate(now)
+    day = timezone.localdate(due) if isinstance(due, datetime.datetime) else due
+    if day == today:
+        return DueStatus("due today", "today")
+    if day > today:
+        days = working_days_after(today, day)
+        if days == 0:
+            return DueStatus(f"due in {_plural((day - today).days, 'day')}", "soon")
+        return DueStatus(f"due in {_plural(days, 'working day')}", "soon" if days <= 2 else "later")
+    days = working_days_after(day, today)
+    if days == 0:
+        return DueStatus(f"overdue by {_plural((today - day).days, 'day')}", "overdue")
+    return DueStatus(f"overdue by {_plural(days, 'working day')}", "overdue")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of a work queue: what it is about (reference and link), what is waiting, and by when."""
+
+    reference: str
+    url: str
+    what: str
+    due: object = None  # a date or datetime, or None
+    in_hours: bool = False
+
+    def status(self, now=None):
+        return due_status(self.due, now=now, in_hours=self.in_hours)
+
+    @property
+    def due_day(self):
+        if isinstance(self.due, datetime.datetime):
+            return timezone.localdate(self.due)
+        return self.due
+
+    def sort_key(self):
+        """Soonest deadline first; work with no deadline after, in the order its queue gave."""
+        if self.due is None:
+            return (1, datetime.datetime.max.replace(tzinfo=datetime.UTC))
+        due = self.due
+        if not isinstance(due, datetime.datetime):
+            due = timezone.make_aware(datetime.datetime.combine(due, datetime.time.max))
+        return (0, due)
+
+
+@dataclass
+class Queue:
+    """One of a person's work queues: what is waiting (a queryset), counted up to 99 ("99+"); its most
+    urgent rows (at most QUEUE_ROWS, made by `rows`) soonest first; and the full list, where there is one.
+    Count and rows are each read when first asked for: the navigation asks only for the count."""
+
+    key: str
+    title: str
+    waiting: object
+    rows: Callable[[], list]
+    full_list_url: str = ""
+
+    @cached_property
+    def count(self):
+        return capped_count(self.waiting)
+
+    @cached_property
+    def items(self):
+        return sorted(self.rows(), key=WorkItem.sort_key)
+
+
+# Each queue on the home page shows at most this many rows, the most urgent.
+QUEUE_ROWS = 25
