@@ -14,7 +14,8 @@ from people.models import User
 from people.selectors import staff_members
 
 from . import services
-from .models import AppealOutcome, Outcome, Severity, Step, WarningPeriods
+from .letters import template_refusal
+from .models import AppealOutcome, LetterTemplate, Outcome, Severity, Step, WarningPeriods
 
 
 class DateInput(forms.DateInput):
@@ -105,12 +106,37 @@ class InvestigationForm(StepForm):
     completed_on = date_field("Date the investigation was completed", initial=timezone.localdate)
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
 class InvitationForm(StepForm):
     sent_on = date_field("Date the written invitation was sent", initial=timezone.localdate)
     hearing_arranged_for = date_field(
         "Date arranged for the hearing",
-        "ACAS: allow the employee reasonable time to prepare, and tell them of their right to be "
-        "accompanied.",
+        "ACAS: allow the employee reasonable time to prepare.",
+    )
+    hearing_time = forms.TimeField(
+        label="Time of the hearing", widget=TimeInput, help_text="For example 14:30."
+    )
+    hearing_place = forms.CharField(
+        label="Place of the hearing", max_length=200, help_text="The room and address, or how to join a call."
+    )
+    told_of_right_to_be_accompanied = forms.BooleanField(
+        label="The invitation tells the employee of their right to be accompanied",
+        help_text="By a colleague or a trade union representative (ACAS Code of Practice). Required.",
+        error_messages={
+            "required": "The invitation must tell the employee of their right to be accompanied."
+        },
+    )
+    invited_companion = forms.CharField(
+        label="Companion, if known",
+        max_length=200,
+        required=False,
+        help_text="The colleague or trade union representative the employee has named.",
     )
     notes = text_field(
         "Notes on the invitation",
@@ -129,7 +155,12 @@ class HearingForm(StepForm):
         required=False,
         help_text="A colleague or trade union representative who accompanied the employee, if any.",
     )
-    notes = text_field("Notes of the hearing", required=False)
+    attendees = text_field(
+        "Who attended",
+        "Each person and their role: the employee, the person hearing it, a note-taker, the companion.",
+        rows=3,
+    )
+    notes = text_field("Notes of the hearing", "What was said, including the employee's case.", rows=8)
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, record=record, **kwargs)
@@ -244,3 +275,26 @@ class WarningPeriodsForm(forms.ModelForm):
                 "final_written_warning_months", "A final written warning cannot be shorter than a first one."
             )
         return cleaned
+
+
+class LetterTemplateForm(forms.ModelForm):
+    """A letter's wording. Placeholders only: anything else is refused here with the reason, before the
+    service checks it again."""
+
+    class Meta:
+        model = LetterTemplate
+        fields = ["subject", "body"]
+        labels = {"subject": "Subject", "body": "The letter"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+
+    def _checked(self, name):
+        text = self.cleaned_data[name]
+        if refusal := template_refusal(text):
+            raise forms.ValidationError(refusal)
+        return text
+
+    def clean_subject(self):
+        return self._checked("subject")
+
+    def clean_body(self):
+        return self._checked("body")
