@@ -149,4 +149,6 @@ def letter_values(record, *, sender, clause_numbers, today=None):
 
 def render_letter_text(text, values):
     """`text` (a template that passed template_refusal) filled with `values`, as plain text."""
-    return _engine.from_string(text).render(Context(values, autoescape=False))
+    rendered = _engine.from_string(text).render(Context(values, autoescape=False))
+    # render() marks its result safe as HTML; this is plain text, which the PDF's template must escape.
+    return "".join([rendered])
