@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import ClauseChoiceField
+from core.text import day
 from people.models import User
 from people.selectors import staff_members
 
@@ -171,11 +172,16 @@ class HearingForm(StepForm):
 
 
 def _expiry_help():
-    periods = WarningPeriods.current()
+    periods, today = WarningPeriods.current(), timezone.localdate()
+    first, final = (
+        day(periods.default_expiry(outcome, today))
+        for outcome in (Outcome.FIRST_WRITTEN_WARNING, Outcome.FINAL_WRITTEN_WARNING)
+    )
     return (
         "Only for a first or final written warning. Leave blank for the usual period: "
         f"{periods.first_written_warning_months} months for a first written warning, "
-        f"{periods.final_written_warning_months} months for a final written warning."
+        f"{periods.final_written_warning_months} months for a final written warning, from the decision "
+        f"(decided today: {first} and {final})."
     )
 
 

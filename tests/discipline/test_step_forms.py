@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.text import day
 from discipline.models import AppealOutcome, Outcome, Step, WarningPeriods
 
 pytestmark = pytest.mark.django_db
@@ -151,9 +152,11 @@ def test_a_warning_expires_after_the_period_for_its_level_unless_a_date_is_set(
     client.force_login(hr)
 
     record = ten_days_in(make_record, Step.HEARD)
+    expected = TODAY() + relativedelta(months=getattr(periods, months_field))
+    assert day(expected) in client.get(step_url(record, Step.DECIDED)).text
     assert client.post(step_url(record, Step.DECIDED), outcome(given)).status_code == 302
     record.refresh_from_db()
-    assert record.warning_expires_on == TODAY() + relativedelta(months=getattr(periods, months_field))
+    assert record.warning_expires_on == expected
 
     record = ten_days_in(make_record, Step.HEARD)
     chosen = TODAY() + datetime.timedelta(days=100)
