@@ -16,6 +16,14 @@ from . import services
 from .models import AppealOutcome, DisciplinaryRecord, Outcome, Severity, Step
 
 # The date field each step records, to date the demo timeline as if the steps had happened then.
+# Where and when the demo hearings are held, and who attended them.
+HEARING_AT = {
+    "hearing_time": datetime.time(10, 0),
+    "hearing_place": "Meeting room 2, Head Office",
+    "told_of_right_to_be_accompanied": True,
+}
+ATTENDEES = "The employee, the manager hearing the case, an HR officer taking notes, any companion."
+
 STEP_DATES = {
     Step.OPENED: "opened_on",
     Step.INVESTIGATED: "investigation_completed_on",
@@ -62,7 +70,8 @@ def create_demo_records(*, people):
             by=hr,
             sent_on=today,
             hearing_arranged_for=today + datetime.timedelta(days=7),
-            notes="Sent with the screenshots and the removal request; right to be accompanied explained.",
+            **HEARING_AT,
+            notes="Sent with the screenshots and the removal request.",
         )
 
     # 2. A first written warning, still live, under appeal.
@@ -81,9 +90,17 @@ def create_demo_records(*, people):
         summary="The tweet was public for two days; the colleague was upset and named in it.",
         completed_on=ago(35),
     )
-    services.record_invitation(record=record, by=hr, sent_on=ago(30), hearing_arranged_for=ago(25))
+    services.record_invitation(
+        record=record, by=hr, sent_on=ago(30), hearing_arranged_for=ago(25), **HEARING_AT
+    )
     services.record_hearing(
-        record=record, by=hr, held_on=ago(25), heard_by=people["headofservice"], companion="Sian Davies"
+        record=record,
+        by=hr,
+        held_on=ago(25),
+        heard_by=people["headofservice"],
+        companion="Sian Davies",
+        attendees=ATTENDEES,
+        notes="The employee accepted the tweet was unkind and apologised.",
     )
     services.record_outcome(
         record=record,
@@ -119,6 +136,7 @@ def create_demo_records(*, people):
         by=hr,
         sent_on=decided - datetime.timedelta(days=15),
         hearing_arranged_for=decided - datetime.timedelta(days=7),
+        **HEARING_AT,
     )
     services.record_hearing(
         record=record,
@@ -126,6 +144,8 @@ def create_demo_records(*, people):
         held_on=decided - datetime.timedelta(days=7),
         heard_by=people["headofservice"],
         companion="UNISON representative",
+        attendees=ATTENDEES,
+        notes="The employee said they had not been told of clause 6.5.",
     )
     services.record_outcome(
         record=record,
@@ -163,9 +183,16 @@ def create_demo_records(*, people):
         summary="The photo was up for an hour; no consent form is on file.",
         completed_on=ago(14),
     )
-    services.record_invitation(record=record, by=hr, sent_on=ago(10), hearing_arranged_for=ago(3))
+    services.record_invitation(
+        record=record, by=hr, sent_on=ago(10), hearing_arranged_for=ago(3), **HEARING_AT
+    )
     services.record_hearing(
-        record=record, by=hr, held_on=ago(3), heard_by=people["governance"], notes="Adjourned for a decision."
+        record=record,
+        by=hr,
+        held_on=ago(3),
+        heard_by=people["governance"],
+        attendees=ATTENDEES,
+        notes="Adjourned for a decision.",
     )
     _date_events(record)
     return DisciplinaryRecord.objects.count()

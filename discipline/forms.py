@@ -10,11 +10,13 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import ClauseChoiceField
+from core.text import day
 from people.models import User
 from people.selectors import staff_members
 
 from . import services
-from .models import AppealOutcome, Outcome, Severity, Step, WarningPeriods
+from .letters import template_refusal
+from .models import AppealOutcome, LetterTemplate, Outcome, Severity, Step, WarningPeriods
 
 
 class DateInput(forms.DateInput):
@@ -105,12 +107,37 @@ class InvestigationForm(StepForm):
     completed_on = date_field("Date the investigation was completed", initial=timezone.localdate)
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
 class InvitationForm(StepForm):
     sent_on = date_field("Date the written invitation was sent", initial=timezone.localdate)
     hearing_arranged_for = date_field(
         "Date arranged for the hearing",
-        "ACAS: allow the employee reasonable time to prepare, and tell them of their right to be "
-        "accompanied.",
+        "ACAS: allow the employee reasonable time to prepare.",
+    )
+    hearing_time = forms.TimeField(
+        label="Time of the hearing", widget=TimeInput, help_text="For example 14:30."
+    )
+    hearing_place = forms.CharField(
+        label="Place of the hearing", max_length=200, help_text="The room and address, or how to join a call."
+    )
+    told_of_right_to_be_accompanied = forms.BooleanField(
+        label="The invitation tells the employee of their right to be accompanied",
+        help_text="By a colleague or a trade union representative (ACAS Code of Practice). Required.",
+        error_messages={
+            "required": "The invitation must tell the employee of their right to be accompanied."
+        },
+    )
+    invited_companion = forms.CharField(
+        label="Companion, if known",
+        max_length=200,
+        required=False,
+        help_text="The colleague or trade union representative the employee has named.",
     )
     notes = text_field(
         "Notes on the invitation",
@@ -129,7 +156,12 @@ class HearingForm(StepForm):
         required=False,
         help_text="A colleague or trade union representative who accompanied the employee, if any.",
     )
-    notes = text_field("Notes of the hearing", required=False)
+    attendees = text_field(
+        "Who attended",
+        "Each person and their role: the employee, the person hearing it, a note-taker, the companion.",
+        rows=3,
+    )
+    notes = text_field("Notes of the hearing", "What was said, including the employee's case.", rows=8)
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, record=record, **kwargs)
@@ -140,11 +172,16 @@ class HearingForm(StepForm):
 
 
 def _expiry_help():
-    periods = WarningPeriods.current()
+    periods, today = WarningPeriods.current(), timezone.localdate()
+    first, final = (
+        day(periods.default_expiry(outcome, today))
+        for outcome in (Outcome.FIRST_WRITTEN_WARNING, Outcome.FINAL_WRITTEN_WARNING)
+    )
     return (
         "Only for a first or final written warning. Leave blank for the usual period: "
         f"{periods.first_written_warning_months} months for a first written warning, "
-        f"{periods.final_written_warning_months} months for a final written warning."
+        f"{periods.final_written_warning_months} months for a final written warning, from the decision "
+        f"(decided today: {first} and {final})."
     )
 
 
@@ -244,3 +281,26 @@ class WarningPeriodsForm(forms.ModelForm):
                 "final_written_warning_months", "A final written warning cannot be shorter than a first one."
             )
         return cleaned
+
+
+class LetterTemplateForm(forms.ModelForm):
+    """A letter's wording. Placeholders only: anything else is refused here with the reason, before the
+    service checks it again."""
+
+    class Meta:
+        model = LetterTemplate
+        fields = ["subject", "body"]
+        labels = {"subject": "Subject", "body": "The letter"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+
+    def _checked(self, name):
+        text = self.cleaned_data[name]
+        if refusal := template_refusal(text):
+            raise forms.ValidationError(refusal)
+        return text
+
+    def clean_subject(self):
+        return self._checked("subject")
+
+    def clean_body(self):
+        return self._checked("body")

@@ -140,6 +140,13 @@ class DisciplinaryRecord(models.Model):
     # The written invitation to the hearing.
     invitation_sent_on = models.DateField(null=True, blank=True)
     hearing_arranged_for = models.DateField(null=True, blank=True)
+    hearing_time = models.TimeField(null=True, blank=True)
+    hearing_place = models.CharField(max_length=200, blank=True)
+    # ACAS: the invitation must tell the employee of their statutory right to be accompanied.
+    told_of_right_to_be_accompanied = models.BooleanField(default=False)
+    invited_companion = models.CharField(
+        max_length=200, blank=True, help_text="Who the employee said would accompany them, if known."
+    )
     invitation_notes = models.TextField(blank=True)
 
     # The hearing.
@@ -150,6 +157,7 @@ class DisciplinaryRecord(models.Model):
     companion = models.CharField(
         max_length=200, blank=True, help_text="A colleague or trade union representative, if any."
     )
+    hearing_attendees = models.TextField(blank=True, help_text="Who attended the hearing, and in what role.")
     hearing_notes = models.TextField(blank=True)
 
     # The outcome of the hearing.
@@ -268,3 +276,30 @@ class RecordEvent(models.Model):
 
     def __str__(self):
         return f"{self.record} {self.get_step_display()} {self.at:%Y-%m-%d}"
+
+
+class LetterTemplate(models.Model):
+    """The wording of a letter HR send at a step, with placeholders such as {{ employee_name }} that
+    discipline.letters fills with the record's values. HR edit them; defaults come with the migrations."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation to a disciplinary hearing"
+        OUTCOME = "outcome", "Outcome of the disciplinary hearing"
+        APPEAL_OUTCOME = "appeal_outcome", "Outcome of the appeal"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("discipline:letter_template", args=[self.kind])

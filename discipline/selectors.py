@@ -34,6 +34,18 @@ def record_for_user(*, user, reference):
     return records_visible_to(user).filter(reference=reference).select_related(*_RELATED).first()
 
 
+def prior_live_warnings(record, today=None):
+    """The employee's warnings still live today from their other records, to weigh beside an outcome
+    (ACAS: a live warning may be taken into account). One query."""
+    return list(
+        DisciplinaryRecord.objects.live_warnings(today)
+        .filter(employee_id=record.employee_id)
+        .exclude(pk=record.pk)
+        .only("reference", "outcome_in_force", "decided_on", "warning_expires_on", "allegation")
+        .order_by("-warning_expires_on", "-pk")
+    )
+
+
 _RELATED = ("employee", "employee_team", "opened_by", "investigator", "heard_by", "appeal_heard_by", "case")
 
 # Keys `filter_records` understands, for forms, exports and the API alike.
@@ -105,6 +117,7 @@ __all__ = [
     "WARNING_STATES",
     "filter_records",
     "for_list",
+    "prior_live_warnings",
     "record_for_user",
     "records_visible_to",
     "with_clause_numbers",

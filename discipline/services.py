@@ -19,11 +19,13 @@ from core.text import day, one_line
 from people.selectors import staff_members
 from policies.models import clause_number_order
 
+from .letters import LETTER_AFTER, letter_ready, letter_values, render_letter_text, template_refusal
 from .models import (
     STEP_ORDER,
     WARNINGS,
     AppealOutcome,
     DisciplinaryRecord,
+    LetterTemplate,
     Outcome,
     RecordClause,
     RecordEvent,
@@ -260,40 +262,78 @@ def record_investigation(*, record, by, investigator, summary, completed_on):
 
 
 @transaction.atomic
-def record_invitation(*, record, by, sent_on, hearing_arranged_for, notes=""):
-    """The employee was invited to a hearing in writing, with the date arranged for it."""
+def record_invitation(
+    *,
+    record,
+    by,
+    sent_on,
+    hearing_arranged_for,
+    hearing_time,
+    hearing_place,
+    told_of_right_to_be_accompanied,
+    invited_companion="",
+    notes="",
+):
+    """The employee was invited to a hearing in writing: its date, time and place, and (ACAS) their right to
+    be accompanied by a colleague or trade union representative, with who that will be if known."""
     record = _begin(record, by, Step.INVITED)
     _not_in_future(sent_on, "date the invitation was sent")
     _not_before(sent_on, record.investigation_completed_on, "invitation", "the investigation was completed")
     _not_before(hearing_arranged_for, sent_on, "hearing", "the invitation was sent")
+    if hearing_time is None:
+        raise DomainError("Give the time of the hearing.")
+    hearing_place = _required(hearing_place, "Say where the hearing will be held.")
+    if not told_of_right_to_be_accompanied:
+        raise DomainError(
+            "The invitation must tell the employee of their right to be accompanied by a colleague or a "
+            "trade union representative (ACAS Code of Practice)."
+        )
     record.invitation_sent_on, record.hearing_arranged_for = sent_on, hearing_arranged_for
+    record.hearing_time, record.hearing_place = hearing_time, hearing_place
+    record.told_of_right_to_be_accompanied = True
+    record.invited_companion = (invited_companion or "").strip()
     record.invitation_notes = (notes or "").strip()
     return _finish(
         record=record,
         by=by,
         step=Step.INVITED,
-        fields=["invitation_sent_on", "hearing_arranged_for", "invitation_notes"],
-        text=f"Written invitation sent on {day(sent_on)} to a hearing on {day(hearing_arranged_for)}.",
+        fields=[
+            "invitation_sent_on",
+            "hearing_arranged_for",
+            "hearing_time",
+            "hearing_place",
+            "told_of_right_to_be_accompanied",
+            "invited_companion",
+            "invitation_notes",
+        ],
+        text=(
+            f"Written invitation sent on {day(sent_on)} to a hearing on {day(hearing_arranged_for)} at "
+            f"{hearing_time:%H:%M}, {one_line(hearing_place)}; told of the right to be accompanied."
+            + (f" Companion named: {record.invited_companion}." if record.invited_companion else "")
+        ),
         what="recorded the invitation to a hearing",
     )
 
 
 @transaction.atomic
-def record_hearing(*, record, by, held_on, heard_by, companion="", notes=""):
-    """The hearing was held: when, who heard it, and who accompanied the employee, if anyone."""
+def record_hearing(*, record, by, held_on, heard_by, attendees, notes, companion=""):
+    """The hearing was held: when, who heard it, who attended, notes of what was said, and who accompanied
+    the employee, if anyone."""
     record = _begin(record, by, Step.HEARD)
     _not_the_employee(record, heard_by, "the person hearing it")
     _not_in_future(held_on, "date of the hearing")
     _not_before(held_on, record.invitation_sent_on, "hearing", "the written invitation was sent")
+    attendees = _required(attendees, "Say who attended the hearing.")
+    notes = _required(notes, "Give the notes of the hearing.")
     companion = (companion or "").strip()
     record.hearing_held_on, record.heard_by = held_on, heard_by
-    record.companion, record.hearing_notes = companion, (notes or "").strip()
+    record.companion, record.hearing_attendees, record.hearing_notes = companion, attendees, notes
     accompanied = f"accompanied by {companion}" if companion else "not accompanied"
     return _finish(
         record=record,
         by=by,
         step=Step.HEARD,
-        fields=["hearing_held_on", "heard_by", "companion", "hearing_notes"],
+        fields=["hearing_held_on", "heard_by", "companion", "hearing_attendees", "hearing_notes"],
         text=f"Hearing held on {day(held_on)} by {heard_by}; the employee was {accompanied}.",
         what="recorded the hearing",
     )
@@ -434,3 +474,53 @@ def warning_periods_change(*, by, first_written_warning_months, final_written_wa
         ),
     )
     return periods
+
+
+# --- Letters ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_template_change(*, by, template, subject, body):
+    """HR change the wording of a letter. Letters already sent are not kept here; the next one uses it."""
+    _check_manager(by)
+    subject, body = _required(subject, "Give the letter's subject."), _required(body, "Write the letter.")
+    for text in (subject, body):
+        if refusal := template_refusal(text):
+            raise DomainError(refusal)
+    template.subject, template.body, template.updated_by = subject, body, by
+    template.save(update_fields=["subject", "body", "updated_by", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        what=f"changed the letter template “{template.get_kind_display()}”",
+    )
+    return template
+
+
+def letter_produce(*, record, kind, by, format):
+    """The letter of `kind` for the record, as (subject, text) filled with the record's values; audited as
+    an export of the record, since it carries its contents out of the app."""
+    _check_manager(by)
+    template = LetterTemplate.objects.filter(kind=kind).first()
+    if template is None:
+        raise DomainError("That letter has no template: ask an administrator to run the migrations.")
+    if not letter_ready(record, kind):
+        raise DomainError(
+            f"The letter “{template.get_kind_display()}” can be produced once {RECORDS[LETTER_AFTER[kind]]} "
+            f"is recorded; {record.reference} is at “{record.get_step_display()}”."
+        )
+    numbers = record.clauses.order_by("clause__section__number", "clause__position").values_list(
+        "number", flat=True
+    )
+    values = letter_values(record, sender=by, clause_numbers=numbers)
+    subject = render_letter_text(template.subject, values)
+    text = render_letter_text(template.body, values)
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.EXPORT,
+        case=record.case,
+        what=f"produced the letter “{template.get_kind_display()}” on disciplinary record {record.reference} "
+        f"as {format}",
+        details={"record": record.reference},
+    )
+    return subject, text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists, records, settings
+from .views import letters, lists, records, settings
 
 app_name = "discipline"
 
@@ -10,8 +10,12 @@ urlpatterns = [
     path("export.xlsx", lists.export_xlsx, name="export_xlsx"),
     path("open/", records.open_record, name="open"),
     path("warning-periods/", settings.warning_periods, name="warning_periods"),
+    path("letters/", letters.template_list, name="letter_templates"),
+    path("letters/<str:kind>/", letters.template_edit, name="letter_template"),
     path("open/referral/<int:pk>/", records.open_from_referral, name="open_from_referral"),
     path("<str:reference>/", records.detail, name="detail"),
     path("<str:reference>/steps/<str:step>/", records.record_step, name="step"),
+    path("<str:reference>/letters/<str:kind>.pdf", letters.letter_pdf, name="letter_pdf"),
+    path("<str:reference>/letters/<str:kind>.txt", letters.letter_text, name="letter_text"),
     path("<str:reference>/summary.pdf", lists.record_pdf, name="pdf"),
 ]

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from business_use.models import KINDS
 from cases.models import Case, Stage
-from discipline.models import Step
+from discipline.models import LetterTemplate, Step
 from notifications.models import Notification
 from tests.factories import UserFactory
 
@@ -71,6 +71,7 @@ ROUTE_VALUES = {
     ("discipline:", "reference"): missing_reference,
     ("discipline:open_from_referral", "pk"): missing,
     ("discipline:step", "step"): lambda d: Step.INVESTIGATED.value,
+    ("discipline:letter_", "kind"): lambda d: LetterTemplate.Kind.INVITATION.value,
     ("business_use:", "pk"): missing,
     ("business_use:new", "kind"): lambda d: next(iter(KINDS.values())).slug,
     ("business_use:move", "move"): lambda d: "approve-content",
@@ -104,6 +105,8 @@ MISSING_OBJECTS = {
     "discipline:detail": "a disciplinary record",
     "discipline:step": "a disciplinary record",
     "discipline:pdf": "a disciplinary record",
+    "discipline:letter_pdf": "a disciplinary record",
+    "discipline:letter_text": "a disciplinary record",
     "discipline:open_from_referral": "a disciplinary referral",
     "business_use:detail": "a business-use request",
     "business_use:edit": "a business-use request",

@@ -20,7 +20,21 @@ from core.views import form_submit
 from .. import services
 from ..access import get_record_for_user
 from ..forms import STEPS, OpenRecordForm
-from ..models import DisciplinaryRecord
+from ..letters import LETTER_AFTER, letter_ready
+from ..models import DisciplinaryRecord, Step
+from ..selectors import prior_live_warnings
+
+
+def _beside_the_form(record, step):
+    """What the page shows beside a step's form: before an outcome, the employee's other live warnings."""
+    return {"prior_warnings": prior_live_warnings(record) if step == Step.DECIDED else None}
+
+
+def _letters(record, user):
+    """The letters HR can produce for the record now, for the record's page."""
+    if not services.can_manage(user):
+        return []
+    return [(kind, kind.label) for kind in LETTER_AFTER if letter_ready(record, kind)]
 
 
 def _manager_only(user):
@@ -112,6 +126,8 @@ def detail(request, reference):
             "next_step": step,
             "spec": spec,
             "form": spec.form(record=record) if spec else None,
+            "letters": _letters(record, request.user),
+            **_beside_the_form(record, step),
         },
     )
 
@@ -142,6 +158,13 @@ def record_step(request, reference, step):
     return render(
         request,
         "discipline/step_form.html",
-        {"record": record, "form": form, "spec": spec, "step": step, "refusal": refusal},
+        {
+            "record": record,
+            "form": form,
+            "spec": spec,
+            "step": step,
+            "refusal": refusal,
+            **_beside_the_form(record, step),
+        },
         status=status,
     )

@@ -241,6 +241,8 @@ def record(hr, other_staff, policy):
         opened_on=datetime.date(2026, 6, 1),
         investigator=hr,
         investigation_summary="Admitted at interview.",
+        invited_companion="Pat Union, UNISON",
+        hearing_attendees="The employee, Pat Union and the Head of Service.",
     )
     other_staff.left_on = datetime.date(2027, 1, 31)
     other_staff.save(update_fields=["left_on"])
@@ -258,6 +260,7 @@ def test_a_disciplinary_record_is_kept_six_years_after_the_employee_leaves(run, 
     assert counts["disciplinary records anonymised"] == "1"
     assert record.employee.username == ANONYMISED_USERNAME
     assert (record.allegation, record.investigator, record.investigation_summary) == ("", None, "")
+    assert (record.invited_companion, record.hearing_attendees) == ("", "")
     assert (record.opened_on, record.severity) == (datetime.date(2026, 6, 1), Severity.MISCONDUCT)
 
 

@@ -252,6 +252,8 @@ def test_hr_records_are_in_the_archive_with_hr_staff_redacted(staff, hr, tmp_pat
         investigator=hr,
         investigation_summary=f"Interviewed by {hr.get_full_name()} ({hr.email}).",
         companion="Pat Union, UNISON",
+        invited_companion="Pat Union, UNISON",
+        hearing_attendees=f"The employee and {hr.get_full_name()}.",
     )
     out = tmp_path / "staff.zip"
 
@@ -261,7 +263,8 @@ def test_hr_records_are_in_the_archive_with_hr_staff_redacted(staff, hr, tmp_pat
     assert row["reference"] == "DR-2026-0007"
     assert row["allegation"] == "Posted about a service user."
     assert row["investigation_summary"] == "Interviewed by [redacted] ([redacted])."
-    assert row["companion"] == "[redacted]"
+    assert row["companion"] == row["invited_companion"] == "[redacted]"
+    assert row["hearing_attendees"] == "The employee and [redacted]."
 
 
 def test_a_long_audit_trail_is_written_whole_across_the_chunks_it_is_read_in(staff, tmp_path):

@@ -32,6 +32,10 @@ STEP_SERVICES = {
         {
             "sent_on": "invitation_sent_on",
             "hearing_arranged_for": "hearing_arranged_for",
+            "hearing_time": "hearing_time",
+            "hearing_place": "hearing_place",
+            "told_of_right_to_be_accompanied": "told_of_right_to_be_accompanied",
+            "invited_companion": "invited_companion",
             "notes": "invitation_notes",
         },
     ),
@@ -41,6 +45,7 @@ STEP_SERVICES = {
             "held_on": "hearing_held_on",
             "heard_by": "heard_by",
             "companion": "companion",
+            "attendees": "hearing_attendees",
             "notes": "hearing_notes",
         },
     ),
@@ -133,8 +138,9 @@ def record_maker(*, hr, other_staff, supervisor, head_of_service, governance, cl
       record reaches those steps.
     - `**fields` override anything the services are given, named as the record's fields: employee,
       allegation, severity, clauses, opened_on, case, investigator, investigation_summary,
-      investigation_completed_on, invitation_sent_on, hearing_arranged_for, invitation_notes,
-      hearing_held_on, heard_by, companion, hearing_notes, outcome_reasons, decided_on, warning_expires_on,
+      investigation_completed_on, invitation_sent_on, hearing_arranged_for, hearing_time, hearing_place,
+      told_of_right_to_be_accompanied, invited_companion, invitation_notes, hearing_held_on, heard_by,
+      companion, hearing_attendees, hearing_notes, outcome_reasons, decided_on, warning_expires_on,
       appeal_lodged_on, appeal_grounds, appeal_heard_on, appeal_heard_by, appeal_reasons, and for a
       varied appeal new_outcome and new_warning_expires_on. An unknown name is a TypeError.
     """
@@ -174,10 +180,15 @@ def record_maker(*, hr, other_staff, supervisor, head_of_service, governance, cl
         values.update(
             investigator=supervisor,
             investigation_summary="The post was public for a day; screenshots are on the case.",
+            hearing_time=datetime.time(10, 30),
+            hearing_place="Meeting room 2, Head Office",
+            told_of_right_to_be_accompanied=True,
+            invited_companion="",
             invitation_notes="",
             heard_by=head_of_service,
             companion="",
-            hearing_notes="",
+            hearing_attendees="The employee, the manager hearing it and an HR officer taking notes.",
+            hearing_notes="The employee accepted the post was a mistake.",
             outcome=outcome,
             outcome_reasons="A breach of 5.2 the employee accepted.",
             warning_expires_on=None,

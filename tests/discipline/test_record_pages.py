@@ -240,8 +240,27 @@ def test_hr_record_each_step_through_the_pages(
             Step.INVESTIGATED,
             {"investigator": supervisor.pk, "summary": "Found the post.", "completed_on": today},
         ),
-        (Step.INVITED, {"sent_on": today, "hearing_arranged_for": today, "notes": ""}),
-        (Step.HEARD, {"held_on": today, "heard_by": head_of_service.pk, "companion": "Pat, UNISON"}),
+        (
+            Step.INVITED,
+            {
+                "sent_on": today,
+                "hearing_arranged_for": today,
+                "hearing_time": "14:30",
+                "hearing_place": "Meeting room 1",
+                "told_of_right_to_be_accompanied": "on",
+                "notes": "",
+            },
+        ),
+        (
+            Step.HEARD,
+            {
+                "held_on": today,
+                "heard_by": head_of_service.pk,
+                "companion": "Pat, UNISON",
+                "attendees": "The employee, Pat and the manager.",
+                "notes": "Heard.",
+            },
+        ),
         (
             Step.DECIDED,
             {"outcome": Outcome.FINAL_WRITTEN_WARNING, "reasons": "Serious.", "decided_on": today},
@@ -307,6 +326,7 @@ def test_a_step_with_problems_keeps_what_was_typed(client, hr, make_record, head
             "held_on": (record.invitation_sent_on - datetime.timedelta(days=1)).isoformat(),
             "heard_by": head_of_service.pk,
             "companion": "Pat, UNISON",
+            "attendees": "The employee and Pat.",
             "notes": "The employee accepted the post was theirs.",
         },
     )

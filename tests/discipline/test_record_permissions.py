@@ -62,7 +62,13 @@ def person(role, record, people):
 def pages(record):
     """(name, method, url, data, who may use it) for every page of one record."""
     today = timezone.localdate().isoformat()
-    invitation = {"sent_on": today, "hearing_arranged_for": today}
+    invitation = {
+        "sent_on": today,
+        "hearing_arranged_for": today,
+        "hearing_time": "10:00",
+        "hearing_place": "Meeting room 1",
+        "told_of_right_to_be_accompanied": "on",
+    }
     return {
         "detail": ("get", record.get_absolute_url(), None, READERS),
         "step form": (

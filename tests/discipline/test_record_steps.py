@@ -21,12 +21,20 @@ def days_ago(days):
     return TODAY() - datetime.timedelta(days=days)
 
 
+HEARING_AT = {
+    "hearing_time": datetime.time(14, 0),
+    "hearing_place": "Meeting room 1",
+    "told_of_right_to_be_accompanied": True,
+}
+HEARD = {"attendees": "The employee and the manager hearing it.", "notes": "The employee explained."}
+
+
 def step_arguments(step, *, head_of_service, governance, supervisor):
     """Sensible arguments for recording `step` on a record made with make_record's default dates."""
     return {
         Step.INVESTIGATED: {"investigator": supervisor, "summary": "Found.", "completed_on": days_ago(1)},
-        Step.INVITED: {"sent_on": TODAY(), "hearing_arranged_for": TODAY()},
-        Step.HEARD: {"held_on": TODAY(), "heard_by": head_of_service},
+        Step.INVITED: {"sent_on": TODAY(), "hearing_arranged_for": TODAY(), **HEARING_AT},
+        Step.HEARD: {"held_on": TODAY(), "heard_by": head_of_service, **HEARD},
         Step.DECIDED: {"outcome": Outcome.NO_ACTION, "reasons": "Why.", "decided_on": TODAY()},
         Step.APPEAL_LODGED: {"lodged_on": TODAY(), "grounds": "Unfair."},
         Step.APPEAL_DECIDED: {
@@ -189,7 +197,9 @@ def test_dates_must_follow_the_steps_before_them(make_record, hr, arguments, ste
 def test_a_hearing_may_be_arranged_for_a_future_date(make_record, hr):
     record = make_record(Step.INVESTIGATED, start=days_ago(5))
     week = TODAY() + datetime.timedelta(days=7)
-    record = services.record_invitation(record=record, by=hr, sent_on=TODAY(), hearing_arranged_for=week)
+    record = services.record_invitation(
+        record=record, by=hr, sent_on=TODAY(), hearing_arranged_for=week, **HEARING_AT
+    )
     assert record.hearing_arranged_for == week
 
 
