@@ -72,6 +72,15 @@ class Move:
     by: frozenset
     needs_reason: bool = False
     needs_outcome: bool = False
+    # What will happen, for a step that cannot be undone: shown for confirmation before it is taken
+    # (core.confirm). Filled with the case's reference and the outcome chosen.
+    confirm: str = ""
+
+    def confirmation(self, *, case, outcome=""):
+        if not self.confirm:
+            return ""
+        outcome = Outcome(outcome).label if outcome in Outcome.values else ""
+        return self.confirm.format(reference=case.reference, outcome=outcome)
 
 
 # The workflow, in one place. Nothing else changes a case's stage; cases.services.case_move enforces it.
@@ -92,6 +101,12 @@ MOVES = {
             Stage.CLOSED_AT_TRIAGE,
             frozenset({HANDLER, GOVERNANCE}),
             needs_reason=True,
+            confirm=(
+                "Case {reference} will be closed at triage with no further action.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for triage, with a new reason."
+            ),
         ),
         Move(
             "refer",
@@ -100,6 +115,12 @@ MOVES = {
             Stage.REFERRED,
             frozenset({HANDLER, GOVERNANCE}),
             needs_reason=True,
+            confirm=(
+                "Case {reference} will be referred to the Head of Business and Governance, "
+                "who will be told.\n"
+                "The reporter will see that it was referred (not your reason).\n"
+                "This cannot be undone: the case does not come back to triage."
+            ),
         ),
         Move(
             "start_review",
@@ -123,6 +144,13 @@ MOVES = {
             frozenset({GOVERNANCE}),
             needs_reason=True,
             needs_outcome=True,
+            confirm=(
+                "Case {reference} will be closed with the outcome “{outcome}”.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for a new governance review, "
+                "with a new reason."
+            ),
         ),
         Move(
             "reopen_triage",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core.compiled import CompiledQuery
+from core.confirm import confirmation_page
 from core.pagination import page_from_request
 from core.views import form_submit
 from policies.models import Policy
@@ -220,6 +221,14 @@ def move(request, reference):
         return _rerender(request, case, "a move", page_error="That is not a step of the workflow.")
     form = MoveForm(request.POST, move=spec)
     if form.is_valid():
+        check = confirmation_page(
+            request,
+            what=spec.confirmation(case=case, outcome=form.cleaned_data["outcome"]),
+            title=spec.label,
+            back=case.get_absolute_url(),
+        )
+        if check is not None:
+            return check
         moved = form_submit(
             form, services.case_move, case=case, by=request.user, move=spec.name, **form.cleaned_data
         )
