@@ -95,6 +95,6 @@ def decision(request, reference):
         attempted="recording the breach decision",
     )
     context = _handler_context(request, case, relation)
-    context["breach_form"] = form
+    context["breach_form"] = context["error_form"] = form
     context["page_error"] = " ".join(form.non_field_errors()) or "Check the breach decision and try again."
     return render(request, "cases/detail.html", context, status=400)

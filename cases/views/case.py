@@ -152,6 +152,8 @@ def _handler_context(request, case, relation, **forms):
             for move in moves
         ],
         "page_error": forms.get("page_error"),
+        # The form sent back with errors: the summary at the top of the page links to its fields.
+        "error_form": next((form for form in forms.values() if getattr(form, "errors", None)), None),
         # The rules stay in one place; the templates show what they decide.
         "can_record_actions": relation == access.GOVERNANCE and action_refusal(case) is None,
         "breach_decision_hours": Limits.current().breach_decision_hours,
