@@ -28,9 +28,9 @@ def record(request, reference, kind):
     if request.method == "POST":
         form = form_class(request.POST, case=case)
         if form.is_valid():
-            check = confirmation_page(
-                request, what=form.confirmation(), title=label, back=case.get_absolute_url()
-            )
+            # Checked first only if it can be recorded: a refusal is said at once.
+            what = form.confirmation() if action_refusal(case) is None else ""
+            check = confirmation_page(request, what=what, title=label, back=case.get_absolute_url())
             if check is not None:
                 return check
             if form_submit(form, service, case=case, by=request.user, **form.cleaned_data):

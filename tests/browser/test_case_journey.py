@@ -142,6 +142,11 @@ def test_concern_from_raising_to_disciplinary_referral(
     # Referring without a reason is refused, and says why.
     move_form(page, REFER).get_by_role("button", name=REFER).click()
     expect(page.get_by_role("alert").filter(has_text="That was not done")).to_be_visible()
+    # The summary at the top takes the focus and links to the field.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(
+        page.locator(".error-summary").get_by_role("link", name="Reason: This field is required.")
+    ).to_be_visible()
     expect(move_form(page, REFER).locator(".error")).to_have_text("This field is required.")
     assert_accessible(page)
     move_form(page, REFER).get_by_label("Reason").fill(REFER_REASON)

@@ -457,3 +457,17 @@ def test_other_actions_are_recorded_without_a_check(client, case, governance, ot
     del data["confirm"]
     assert client.post(action_url(case, kind), data).status_code == 302
     assert MODELS[kind].objects.filter(case=case).exists()
+
+
+def test_a_referral_that_cannot_be_recorded_is_refused_at_once_not_checked(
+    client, case_about_colleague, move_to, governance, other_staff
+):
+    case = move_to(case_about_colleague, Stage.CLOSED)
+    client.force_login(governance)
+    data = valid_data(case, "police-referral", other_staff)
+    del data["confirm"]
+    response = client.post(action_url(case, "police-referral"), data)
+    assert response.status_code == 400
+    assert "Check before you confirm" not in response.text
+    assert "Actions are recorded during the governance review; this case is “Closed”." in response.text
+    assert not PoliceReferral.objects.exists()
