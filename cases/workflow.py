@@ -1,0 +1,166 @@
+"""The workflow of a case, in one place: its stages, outcomes and the moves between them (section 9).
+
+Nothing else changes a case's stage; cases.services.case_move enforces the MOVES table. cases.models
+re-exports these names, so that they are read from there like the rest of the case.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Stage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_TRIAGE = "in_triage", "In triage"
+    CLOSED_AT_TRIAGE = "closed_at_triage", "Closed at triage"
+    REFERRED = "referred", "Referred to the Head of Business and Governance"
+    UNDER_REVIEW = "under_review", "Under governance review"
+    ACTION_IN_PROGRESS = "action_in_progress", "Action in progress"
+    CLOSED = "closed", "Closed"
+
+
+def stage_position():
+    """A case's place in the workflow, 0 for submitted to 6 for closed: the order of Stage, in one place.
+
+    Stored as Case.stage_order (a generated column) so that the All cases list sorts and filters by stage
+    through an index.
+    """
+    return models.Case(
+        *[
+            models.When(stage=stage, then=models.Value(position))
+            for position, stage in enumerate(Stage.values)
+        ],
+        default=models.Value(len(Stage.values)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
+CLOSED_STAGES = (Stage.CLOSED_AT_TRIAGE, Stage.CLOSED)
+TRIAGE_STAGES = (Stage.SUBMITTED, Stage.IN_TRIAGE)
+GOVERNANCE_STAGES = (Stage.REFERRED, Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
+# A referred case waits for the governance head's decision in these stages.
+AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
+
+
+class Outcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action (closed at triage)"
+    NO_BREACH = "no_breach", "No breach found"
+    RESOLVED_INFORMALLY = "resolved_informally", "Resolved informally"
+    CONTENT_REMOVED = "content_removed", "Content removed"
+    DISCIPLINARY_REFERRAL = "disciplinary_referral", "Disciplinary referral made"
+    POLICE_REFERRAL = "police_referral", "Referred to the police"
+
+
+# Who may make a move: the case's assigned handler (supervisor or Head of Service) or the Head of
+# Business and Governance, who has overall responsibility for the policy (3.1) and may act on any case.
+HANDLER = "handler"
+GOVERNANCE = "governance"
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    by: frozenset
+    needs_reason: bool = False
+    needs_outcome: bool = False
+    # What will happen, for a step that cannot be undone: shown for confirmation before it is taken
+    # (core.confirm). Filled with the case's reference and the outcome chosen.
+    confirm: str = ""
+
+    def confirmation(self, *, case, outcome=""):
+        if not self.confirm:
+            return ""
+        outcome = Outcome(outcome).label if outcome in Outcome.values else ""
+        return self.confirm.format(reference=case.reference, outcome=outcome)
+
+
+# The workflow, in one place. Nothing else changes a case's stage; cases.services.case_move enforces it.
+MOVES = {
+    move.name: move
+    for move in [
+        Move(
+            "start_triage",
+            "Start triage",
+            (Stage.SUBMITTED,),
+            Stage.IN_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+        ),
+        Move(
+            "close_at_triage",
+            "Close at triage: no further action",
+            TRIAGE_STAGES,
+            Stage.CLOSED_AT_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+            confirm=(
+                "Case {reference} will be closed at triage with no further action.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for triage, with a new reason."
+            ),
+        ),
+        Move(
+            "refer",
+            "Refer to the Head of Business and Governance",
+            (Stage.IN_TRIAGE,),
+            Stage.REFERRED,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+            confirm=(
+                "Case {reference} will be referred to the Head of Business and Governance, "
+                "who will be told.\n"
+                "The reporter will see that it was referred (not your reason).\n"
+                "This cannot be undone: the case does not come back to triage."
+            ),
+        ),
+        Move(
+            "start_review",
+            "Start the governance review",
+            (Stage.REFERRED,),
+            Stage.UNDER_REVIEW,
+            frozenset({GOVERNANCE}),
+        ),
+        Move(
+            "start_action",
+            "Start taking action",
+            (Stage.UNDER_REVIEW,),
+            Stage.ACTION_IN_PROGRESS,
+            frozenset({GOVERNANCE}),
+        ),
+        Move(
+            "close",
+            "Close with an outcome",
+            (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS),
+            Stage.CLOSED,
+            frozenset({GOVERNANCE}),
+            needs_reason=True,
+            needs_outcome=True,
+            confirm=(
+                "Case {reference} will be closed with the outcome “{outcome}”.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for a new governance review, "
+                "with a new reason."
+            ),
+        ),
+        Move(
+            "reopen_triage",
+            "Reopen for triage",
+            (Stage.CLOSED_AT_TRIAGE,),
+            Stage.IN_TRIAGE,
+            frozenset({HANDLER, GOVERNANCE}),
+            needs_reason=True,
+        ),
+        Move(
+            "reopen_review",
+            "Reopen for governance review",
+            (Stage.CLOSED,),
+            Stage.UNDER_REVIEW,
+            frozenset({GOVERNANCE}),
+            needs_reason=True,
+        ),
+    ]
+}
