@@ -48,6 +48,32 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display().lower()} {self.what}"
 
+    def detail_lines(self):
+        """The details as (label, text) lines a person reads, not as the stored keys and JSON."""
+        return [(_label(key), _readable(key, value)) for key, value in (self.details or {}).items()]
+
+
+_FORMATS = {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF"}
+
+
+def _label(key):
+    key = str(key).replace("_", " ")
+    return key[:1].upper() + key[1:]
+
+
+def _readable(key, value):
+    if key == "format":
+        return _FORMATS.get(value, str(value).upper())
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(name)}: {_readable(name, item)}" for name, item in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(key, item) for item in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
 
 class ChainStart(models.Model):
     """Where the kept chain begins after its oldest entries were deleted under the retention schedule: the

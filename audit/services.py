@@ -70,6 +70,25 @@ def own_record_references(user):
     return [finder(user) for finder in _OWN_RECORD_FINDERS]
 
 
+# Which cases a reader may open: the cases app registers how to tell (audit imports no such app), so that
+# the log links an entry's case only for a reader who may open its page, and names it without a link else.
+_CASE_OPENERS = []
+
+
+def audit_link_cases(finder):
+    """Register finder(user, cases) -> the ids of those of `cases` whose page `user` may open, in at most
+    one query however many cases (the log asks once for a page of entries)."""
+    _CASE_OPENERS.append(finder)
+    return finder
+
+
+def cases_open_to_reader(user, cases):
+    cases = {case.pk: case for case in cases}.values()
+    if not cases:
+        return set()
+    return set().union(*(finder(user, cases) for finder in _CASE_OPENERS))
+
+
 def audit_chain_check(*, now=None):
     """The daily check: walk the chain and, if it is broken, tell the Head of Business and Governance and
     the Head of Information & Security which entry. Returns how many entries were read.

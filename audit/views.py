@@ -21,7 +21,7 @@ from core.pagination import page_from_request
 from people.models import User
 
 from .models import AuditEntry
-from .services import own_record_references
+from .services import cases_open_to_reader, own_record_references
 
 PER_PAGE = 50
 
@@ -92,4 +92,6 @@ def audit_log(request):
         filters = form.cleaned_data
     entries = audit_entries(user=request.user, filters=filters)
     page = page_from_request(request, entries, per_page=PER_PAGE)
-    return render(request, "audit/log.html", {"form": form, "page": page})
+    # The case of an entry is a link only where the reader may open its page: asked once for the page.
+    openable = cases_open_to_reader(request.user, [entry.case for entry in page if entry.case_id])
+    return render(request, "audit/log.html", {"form": form, "page": page, "openable": openable})

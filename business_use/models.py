@@ -99,6 +99,18 @@ class Move:
     records_publication: bool = False
     # A decision the requester is told about.
     decides: bool = True
+    # What will happen, for a step that cannot be undone: shown for confirmation before it is taken
+    # (core.confirm). Filled with the request's reference.
+    confirm: str = ""
+
+    def confirmation(self, *, request):
+        return self.confirm.format(reference=request.reference) if self.confirm else ""
+
+
+DECLINE_CONFIRM = (
+    "Request {reference} will be declined, and the requester told with your reason.\n"
+    "This cannot be undone: to go ahead they would make a new request."
+)
 
 
 ALL_KINDS = frozenset(Kind)
@@ -142,6 +154,7 @@ MOVES = {
             State.DECLINED,
             frozenset({APPROVER}),
             needs_reason=True,
+            confirm=DECLINE_CONFIRM,
         ),
         Move(
             "resubmit",
@@ -187,6 +200,7 @@ MOVES = {
             State.DECLINED,
             frozenset({COMMUNICATIONS}),
             needs_reason=True,
+            confirm=DECLINE_CONFIRM,
         ),
         Move(
             "withdraw",
@@ -196,6 +210,10 @@ MOVES = {
             State.WITHDRAWN,
             frozenset({REQUESTER}),
             decides=False,
+            confirm=(
+                "Request {reference} will be withdrawn: nobody will decide on it.\n"
+                "This cannot be undone: to go ahead you would make a new request."
+            ),
         ),
     ]
 }

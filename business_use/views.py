@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page
 from core.views import form_submit
 
 from . import access, selectors, services
@@ -104,6 +105,15 @@ def move(request, pk, move):
     if spec is None or spec.name == "resubmit":
         raise Http404("No such step.")
     form = MoveForm(request.POST, move=spec, request=business_request)
+    if form.is_valid():
+        check = confirmation_page(
+            request,
+            what=spec.confirmation(request=business_request),
+            title=f"{business_request.reference}: {spec.label.lower()}",
+            back=business_request.get_absolute_url(),
+        )
+        if check is not None:
+            return check
     if form.is_valid() and form_submit(
         form,
         services.business_use_move,

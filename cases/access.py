@@ -16,7 +16,7 @@ hold the role. They read the handler's page and record the decision; they change
 from django.db.models import Q
 from django.http import Http404
 
-from audit.services import audit_refused
+from audit.services import audit_link_cases, audit_refused
 from core.compiled import CompiledQuery
 from people.roles import Role
 
@@ -184,3 +184,16 @@ def cases_open_to(user):
     open as HANDLER, GOVERNANCE or INFOSEC; the subject of a concern is in neither part.
     """
     return cases_handled_by(user) | cases_for_breach_decision(user)
+
+
+@audit_link_cases
+def case_pages_open_to(user, cases):
+    """The ids of those of `cases` whose page this person may open, as `case_relation` decides, in bulk:
+    the cases they handle or may decide a breach on, and those they reported and follow. The governance
+    head may open every case they are not the subject of, which needs no query."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.has_perm("cases.manage_all_cases"):
+        return {case.pk for case in cases if case.subject_person_id != user.pk}
+    open_to = (cases_open_to(user) | cases_reported_by(user)).exclude(subject_person=user)
+    return set(open_to.filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True))

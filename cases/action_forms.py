@@ -32,6 +32,10 @@ class ActionForm(forms.Form):
         self.case = case
         super().__init__(*args, **kwargs)
 
+    def confirmation(self):
+        """What recording it will do, for an action that cannot be undone (core.confirm); "" for none."""
+        return ""
+
 
 class LegalAdviceForm(ActionForm):
     advised_on = date_field("Date of the advice", initial=timezone.localdate)
@@ -106,6 +110,15 @@ class PoliceReferralForm(ActionForm):
         required=False,
     )
 
+    def confirmation(self):
+        police = self.cleaned_data["force"] or "the police"
+        return (
+            f"A referral of case {self.case.reference} to {police} "
+            f"(reference {self.cleaned_data['reference']}) will be recorded, and the case will be "
+            "“Action in progress”.\n"
+            "This cannot be undone: the referral stays on the case and in the reports."
+        )
+
 
 class CaseClauseField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, clause):
@@ -175,6 +188,15 @@ class DisciplinaryReferralForm(ActionForm):
             self.initial.setdefault("allegation", actions.non_compliance_allegation(request))
             if request.staff_member_id:
                 self.initial["person"] = request.staff_member_id
+
+    def confirmation(self):
+        severity = DisciplinaryReferral.Severity(self.cleaned_data["severity"]).label.lower()
+        return (
+            f"{self.cleaned_data['person']} will be referred to HR for {severity} on case "
+            f"{self.case.reference}, and the case will be “Action in progress”. HR will see the referral "
+            "and may open a disciplinary record from it.\n"
+            "This cannot be undone: the referral stays on the case and in the reports."
+        )
 
 
 # URL slug → (label, form, service).

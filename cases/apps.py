@@ -7,9 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Concerns and cases"
 
     def ready(self):
-        # Registers the timer handlers (breach, timers) with the sweep, and what a person's leaving means
-        # to their cases (leaving) with people.services.when_person_leaves.
-        from . import breach, leaving, timers  # noqa: F401
+        # Registers the timer handlers (breach, timers) with the sweep, what a person's leaving means
+        # to their cases (leaving) with people.services.when_person_leaves, and which cases a reader of
+        # the audit log may open (access) with audit.services.audit_link_cases.
+        from . import access, breach, leaving, timers  # noqa: F401
         from .evidence import forget_stored_file
         from .models import Evidence
 

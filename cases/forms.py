@@ -109,11 +109,12 @@ class MoveForm(forms.Form):
     """One step of the workflow. What it asks for (a reason, an outcome) comes from the MOVES table."""
 
     expected_stage = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    # In the order of the page, so that the error summary lists them in that order.
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[("", "Choose…"), *[c for c in Outcome.choices if c[0] != Outcome.NO_FURTHER_ACTION]],
     )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
     def __init__(self, *args, move, **kwargs):
         super().__init__(*args, prefix=move.name, **kwargs)

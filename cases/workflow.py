@@ -1,6 +1,8 @@
-"""The workflow of a case: its stages, its outcomes, and the moves between them with who may make each
-(section 9 and clause 3.1). Plain definitions, kept out of cases.models so that each stays readable; the
-models module gives them under its own name too (`from cases.models import Stage`)."""
+"""The workflow of a case, in one place: its stages, outcomes and the moves between them (section 9).
+
+Nothing else changes a case's stage; cases.services.case_move enforces the MOVES table. cases.models
+re-exports these names, so that they are read from there like the rest of the case.
+"""
 
 from dataclasses import dataclass
 
@@ -64,6 +66,15 @@ class Move:
     by: frozenset
     needs_reason: bool = False
     needs_outcome: bool = False
+    # What will happen, for a step that cannot be undone: shown for confirmation before it is taken
+    # (core.confirm). Filled with the case's reference and the outcome chosen.
+    confirm: str = ""
+
+    def confirmation(self, *, case, outcome=""):
+        if not self.confirm:
+            return ""
+        outcome = Outcome(outcome).label if outcome in Outcome.values else ""
+        return self.confirm.format(reference=case.reference, outcome=outcome)
 
 
 # The workflow, in one place. Nothing else changes a case's stage; cases.services.case_move enforces it.
@@ -84,6 +95,12 @@ MOVES = {
             Stage.CLOSED_AT_TRIAGE,
             frozenset({HANDLER, GOVERNANCE}),
             needs_reason=True,
+            confirm=(
+                "Case {reference} will be closed at triage with no further action.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for triage, with a new reason."
+            ),
         ),
         Move(
             "refer",
@@ -92,6 +109,12 @@ MOVES = {
             Stage.REFERRED,
             frozenset({HANDLER, GOVERNANCE}),
             needs_reason=True,
+            confirm=(
+                "Case {reference} will be referred to the Head of Business and Governance, "
+                "who will be told.\n"
+                "The reporter will see that it was referred (not your reason).\n"
+                "This cannot be undone: the case does not come back to triage."
+            ),
         ),
         Move(
             "start_review",
@@ -115,6 +138,13 @@ MOVES = {
             frozenset({GOVERNANCE}),
             needs_reason=True,
             needs_outcome=True,
+            confirm=(
+                "Case {reference} will be closed with the outcome “{outcome}”.\n"
+                "The reporter will see that it is closed (not the outcome or your reason). "
+                "Its reminders stop.\n"
+                "This cannot be undone: the case can only be reopened for a new governance review, "
+                "with a new reason."
+            ),
         ),
         Move(
             "reopen_triage",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page
 from core.views import form_submit, message_submit
 
 from .. import access
@@ -26,9 +27,15 @@ def record(request, reference, kind):
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, case=case)
-        if form.is_valid() and form_submit(form, service, case=case, by=request.user, **form.cleaned_data):
-            messages.success(request, f"{label}: recorded on {case.reference}.")
-            return redirect(case)
+        if form.is_valid():
+            # Checked first only if it can be recorded: a refusal is said at once.
+            what = form.confirmation() if action_refusal(case) is None else ""
+            check = confirmation_page(request, what=what, title=label, back=case.get_absolute_url())
+            if check is not None:
+                return check
+            if form_submit(form, service, case=case, by=request.user, **form.cleaned_data):
+                messages.success(request, f"{label}: recorded on {case.reference}.")
+                return redirect(case)
         case, _ = still_open_after_refusal(
             request, case, relations=(access.GOVERNANCE,), attempted=f"recording {label.lower()}"
         )

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page
 from core.views import form_submit, message_submit
 
 from .. import access, breach
@@ -30,6 +31,18 @@ class BreachDecisionForm(forms.Form):
         if cleaned.get("reported_to_ico") and not cleaned.get("ico_reference", "").strip():
             self.add_error("ico_reference", "Give the ICO's reference for the report.")
         return cleaned
+
+    def confirmation(self, case):
+        """What recording the decision does: it is recorded once and cannot be changed (core.confirm)."""
+        if self.cleaned_data["reported_to_ico"]:
+            decided = f"reported to the ICO (reference {self.cleaned_data['ico_reference'].strip()})"
+        else:
+            decided = "not to be reported to the ICO"
+        return (
+            f"The decision that the possible personal data breach on case {case.reference} was {decided} "
+            "will be recorded with your reasons, and the breach clock's reminders stop.\n"
+            "This cannot be undone: the decision cannot be changed once recorded."
+        )
 
 
 def _to_panel(case):
@@ -64,6 +77,14 @@ def decision(request, reference):
     )
     form = BreachDecisionForm(request.POST)
     if form.is_valid():
+        check = confirmation_page(
+            request,
+            what=form.confirmation(case),
+            title="Record the breach decision",
+            back=f"{case.get_absolute_url()}#breach-heading",
+        )
+        if check is not None:
+            return check
         if form_submit(form, breach.breach_decision_record, case=case, by=request.user, **form.cleaned_data):
             messages.success(request, "The decision on the possible personal data breach is recorded.")
             return _to_panel(case)
@@ -74,6 +95,6 @@ def decision(request, reference):
         attempted="recording the breach decision",
     )
     context = _handler_context(request, case, relation)
-    context["breach_form"] = form
+    context["breach_form"] = context["error_form"] = form
     context["page_error"] = " ".join(form.non_field_errors()) or "Check the breach decision and try again."
     return render(request, "cases/detail.html", context, status=400)

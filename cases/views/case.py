@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core.compiled import CompiledQuery
+from core.confirm import confirmation_page
 from core.pagination import page_from_request
 from core.views import form_submit
 from policies.models import Policy
@@ -151,6 +152,8 @@ def _handler_context(request, case, relation, **forms):
             for move in moves
         ],
         "page_error": forms.get("page_error"),
+        # The form sent back with errors: the summary at the top of the page links to its fields.
+        "error_form": next((form for form in forms.values() if getattr(form, "errors", None)), None),
         # The rules stay in one place; the templates show what they decide.
         "can_record_actions": relation == access.GOVERNANCE and action_refusal(case) is None,
         "breach_decision_hours": Limits.current().breach_decision_hours,
@@ -220,6 +223,14 @@ def move(request, reference):
         return _rerender(request, case, "a move", page_error="That is not a step of the workflow.")
     form = MoveForm(request.POST, move=spec)
     if form.is_valid():
+        check = confirmation_page(
+            request,
+            what=spec.confirmation(case=case, outcome=form.cleaned_data["outcome"]),
+            title=spec.label,
+            back=case.get_absolute_url(),
+        )
+        if check is not None:
+            return check
         moved = form_submit(
             form, services.case_move, case=case, by=request.user, move=spec.name, **form.cleaned_data
         )

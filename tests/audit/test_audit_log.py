@@ -273,3 +273,81 @@ def test_the_log_costs_the_same_however_long(client, governance, case, raise_cas
         audit_record(actor=actor, action=AuditEntry.Action.VIEW, case=about, what=f"an entry by {actor}")
     # Session, user, permissions (2), navigation (2), the page of entries with actor and case; no count.
     assert read() == short <= 8
+
+
+# --- Readable entries, and links to the cases the reader may open -------------------------------------------
+
+
+def entry_row(response, what):
+    """The table row of the entry whose text contains `what`."""
+    text = response.text
+    at = text.index(what)
+    return text[text.rindex("<tr>", 0, at) : text.index("</tr>", at)]
+
+
+def test_an_entry_reads_who_did_what_to_which_case_when_and_from_where(client, governance, staff, case):
+    audit_record(
+        actor=staff,
+        action=AuditEntry.Action.EXPORT,
+        case=case,
+        what="exported the case list",
+        details={"format": "xlsx", "filters": {"Stage": "Closed", "Reported by": "Sam"}, "rows": 3},
+    )
+    row = entry_row(read_log(client, governance), "exported the case list")
+    assert f'{staff.display_name} <span class="meta">({staff.username})</span>' in row
+    assert "<strong>Exported</strong>: exported the case list" in row
+    assert "<dt>Format</dt><dd>Excel</dd>" in row
+    assert "<dt>Filters</dt><dd>Stage: Closed; Reported by: Sam</dd>" in row
+    assert "<dt>Rows</dt><dd>3</dd>" in row
+    # No raw keys or dict reprs.
+    assert "{" not in row and "&#x27;" not in row
+    assert f'<time datetime="{AuditEntry.objects.get(what="exported the case list").at.isoformat()}' in row
+
+
+def test_stored_keys_are_read_as_words(client, governance, staff, case):
+    audit_record(
+        actor=staff,
+        action=AuditEntry.Action.CHANGE,
+        case=case,
+        what="a change with keys",
+        details={"business_use_request": 7, "case_rights_removed": ["a", "b"], "via": None},
+    )
+    row = entry_row(read_log(client, governance), "a change with keys")
+    assert "<dt>Business use request</dt><dd>7</dd>" in row
+    assert "<dt>Case rights removed</dt><dd>a, b</dd>" in row
+    assert "<dt>Via</dt><dd>—</dd>" in row
+
+
+@pytest.fixture
+def flagged(raise_case, staff, infosec):
+    """A case flagged as a possible personal data breach: granted to the Head of Information & Security."""
+    return raise_case(staff, discloses_personal_data=True)
+
+
+@pytest.mark.parametrize(
+    "reader, about, linked",
+    [
+        ("governance", "case", True),
+        ("governance", "flagged", True),
+        # Information security opens only the flagged cases: the others are named without a link.
+        ("infosec", "case", False),
+        ("infosec", "flagged", True),
+    ],
+)
+def test_the_case_is_a_link_only_for_a_reader_who_may_open_it(
+    client, request, staff, case, flagged, infosec, reader, about, linked
+):
+    about = {"case": case, "flagged": flagged}[about]
+    audit_record(actor=staff, action=AuditEntry.Action.VIEW, case=about, what="the entry to look at")
+    row = entry_row(read_log(client, request.getfixturevalue(reader)), "the entry to look at")
+    assert about.reference in row
+    assert (f'<a href="{about.get_absolute_url()}">{about.reference}</a>' in row) is linked
+    # The link is only where the case page opens.
+    assert (client.get(about.get_absolute_url()).status_code == 200) is linked
+
+
+def test_an_entry_without_a_case_or_an_address_says_so(client, governance, hr):
+    audit_record(actor=None, action=AuditEntry.Action.CHANGE, what="the nightly sweep")
+    row = entry_row(read_log(client, governance), "the nightly sweep")
+    assert "The system" in row
+    assert "Not known" in row

@@ -142,10 +142,20 @@ def test_concern_from_raising_to_disciplinary_referral(
     # Referring without a reason is refused, and says why.
     move_form(page, REFER).get_by_role("button", name=REFER).click()
     expect(page.get_by_role("alert").filter(has_text="That was not done")).to_be_visible()
+    # The summary at the top takes the focus and links to the field.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(
+        page.locator(".error-summary").get_by_role("link", name="Reason: This field is required.")
+    ).to_be_visible()
     expect(move_form(page, REFER).locator(".error")).to_have_text("This field is required.")
     assert_accessible(page)
     move_form(page, REFER).get_by_label("Reason").fill(REFER_REASON)
     move_form(page, REFER).get_by_role("button", name=REFER).click()
+    # A step that cannot be undone is checked first, on a page that says what will happen.
+    expect(h1(page)).to_have_text(f"Check before you confirm: {REFER}")
+    expect(page.locator("#confirm-what")).to_contain_text("This cannot be undone")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
     expect(status(page)).to_have_text(
         f"{reference} is now “Referred to the Head of Business and Governance”."
     )
@@ -213,6 +223,10 @@ def test_concern_from_raising_to_disciplinary_referral(
     page.get_by_label(CLAUSE_5_2).check()
     page.get_by_label("Gross misconduct").check()
     page.get_by_role("button", name="Refer to HR (disciplinary)").click()
+    expect(page.locator("#confirm-what")).to_contain_text(
+        f"{SUBJECT} will be referred to HR for gross misconduct"
+    )
+    page.get_by_role("button", name="Confirm").click()
     expect(status(page)).to_have_text(f"Refer to HR (disciplinary): recorded on {reference}.")
     expect(page.get_by_role("link", name=f"Refer {SUBJECT} to HR for not complying")).to_be_visible()
     assert_accessible(page)
@@ -221,6 +235,11 @@ def test_concern_from_raising_to_disciplinary_referral(
     close.get_by_label("Outcome").select_option(label="Disciplinary referral made")
     close.get_by_label("Reason").fill(CLOSE_REASON)
     close.get_by_role("button", name="Close with an outcome").click()
+    expect(page.locator("#confirm-what")).to_contain_text(
+        f"Case {reference} will be closed with the outcome “Disciplinary referral made”."
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
     expect(status(page)).to_have_text(f"{reference} is now “Closed”.")
     expect(page.locator("main > .meta")).to_contain_text("Closed · Disciplinary referral made")
     timeline = page.locator(".timeline")

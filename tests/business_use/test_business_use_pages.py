@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from business_use.models import MOVES, BusinessUseRequest, Kind, State
+from tests.confirm import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,27 @@ def test_the_demo_data_is_safe_to_run_twice(db):
     assert first[State.CHANGES_REQUESTED] == 1
     assert first[State.ANSWERED] == 1
     assert sum(first.values()) == 6
+
+
+@pytest.mark.parametrize(
+    "move, who, says",
+    [
+        ("withdraw", "requester", "will be withdrawn: nobody will decide on it."),
+        ("supervisor_decline", "approver", "will be declined, and the requester told with your reason."),
+    ],
+)
+def test_a_step_that_cannot_be_undone_is_checked_first(client, make_request, actors, move, who, says):
+    request = make_request(Kind.OFFICIAL_POST)
+    client.force_login(actors[who])
+    url = reverse("business_use:move", args=[request.pk, move])
+    data = {f"{move}-expected_state": State.WITH_SUPERVISOR, f"{move}-text": "Not needed now."}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert f"Request {request.reference} {says}" in response.content.decode()
+    assert f'<a href="{request.get_absolute_url()}">Go back</a>' in response.content.decode()
+    request.refresh_from_db()
+    assert request.state == State.WITH_SUPERVISOR
+
+    assert client.post(url, confirmed(data)).status_code == 302
+    request.refresh_from_db()
+    assert request.state != State.WITH_SUPERVISOR

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from business_use.models import BusinessUseRequest, Kind, State
+from tests.confirm import confirmed
 from tests.factories import base_people
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_request_pages_by_relation(client, world, relation, name, page):
         f"{move}-published_where": "focus Facebook",
     }
     data[f"{move}-published_at"] = "2026-11-20T10:00"
-    response = client.post(reverse("business_use:move", args=[request.pk, move]), data)
+    response = client.post(reverse("business_use:move", args=[request.pk, move]), confirmed(data))
     request.refresh_from_db()
     if relation in may_move:
         assert response.status_code == 302

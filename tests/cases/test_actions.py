@@ -20,6 +20,7 @@ from cases.models import (
     Stage,
 )
 from core.errors import DomainError
+from tests.confirm import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -45,23 +46,34 @@ def case(case_about_colleague, move_to):
 
 
 def valid_data(case, kind, other_staff):
-    return {
-        "legal-advice": {"advised_on": ago(1), "adviser": "Smith & Co", "summary": "Ask for removal first."},
-        "removal-request": {
-            "requested_from": str(other_staff),
-            "staff_member": other_staff.pk,
-            "sent_on": ago(1),
-            "deadline": ago(-6),
-        },
-        "platform-notice": {"platform": "facebook", "sent_on": ago(1), "reference": "FB-123"},
-        "police-referral": {"reference": "HP-2026-99", "force": "Humberside Police", "referred_on": ago(1)},
-        "disciplinary-referral": {
-            "person": other_staff.pk,
-            "allegation": "Posted a service user's details.",
-            "clauses_breached": [clause.pk for clause in case.clauses.all()],
-            "severity": "gross_misconduct",
-        },
-    }[kind]
+    """What a person posts to record `kind`, confirmed where the step asks for it (core.confirm)."""
+    return confirmed(
+        {
+            "legal-advice": {
+                "advised_on": ago(1),
+                "adviser": "Smith & Co",
+                "summary": "Ask for removal first.",
+            },
+            "removal-request": {
+                "requested_from": str(other_staff),
+                "staff_member": other_staff.pk,
+                "sent_on": ago(1),
+                "deadline": ago(-6),
+            },
+            "platform-notice": {"platform": "facebook", "sent_on": ago(1), "reference": "FB-123"},
+            "police-referral": {
+                "reference": "HP-2026-99",
+                "force": "Humberside Police",
+                "referred_on": ago(1),
+            },
+            "disciplinary-referral": {
+                "person": other_staff.pk,
+                "allegation": "Posted a service user's details.",
+                "clauses_breached": [clause.pk for clause in case.clauses.all()],
+                "severity": "gross_misconduct",
+            },
+        }[kind]
+    )
 
 
 MODELS = {
@@ -262,7 +274,7 @@ def test_not_complied_offers_a_disciplinary_referral(client, case, governance, o
 
     clause = case.clauses.first()
     data = {"person": other_staff.pk, "removal_request": request.pk, "clauses_breached": [clause.pk]}
-    response = client.post(link, {**data, "severity": "misconduct"})
+    response = client.post(link, confirmed({**data, "severity": "misconduct"}))
     assert response.status_code == 302
     referral = DisciplinaryReferral.objects.get()
     assert referral.removal_request == request
@@ -407,4 +419,55 @@ def test_things_done_are_not_dated_in_the_future(case, governance):
         actions.police_referral_record(
             case=case, by=governance, reference="A1", referred_on=TODAY + datetime.timedelta(days=1)
         )
+    assert not PoliceReferral.objects.exists()
+
+
+# --- Referrals cannot be undone: checked on the page first (core.confirm) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, says",
+    [
+        (
+            "police-referral",
+            "A referral of case {ref} to Humberside Police (reference HP-2026-99) will be recorded",
+        ),
+        ("disciplinary-referral", "{person} will be referred to HR for gross misconduct on case {ref}"),
+    ],
+)
+def test_a_referral_is_checked_first_and_records_nothing(client, case, governance, other_staff, kind, says):
+    client.force_login(governance)
+    data = valid_data(case, kind, other_staff)
+    del data["confirm"]
+    response = client.post(action_url(case, kind), data)
+    assert response.status_code == 200
+    assert says.format(ref=case.reference, person=other_staff) in response.text
+    assert "This cannot be undone" in response.text
+    assert 'name="confirm" value="1"' in response.text
+    assert f'<a href="{case.get_absolute_url()}">Go back</a>' in response.text
+    assert not MODELS[kind].objects.exists()
+    case.refresh_from_db()
+    assert case.stage == Stage.UNDER_REVIEW
+
+
+@pytest.mark.parametrize("kind", ["legal-advice", "removal-request", "platform-notice"])
+def test_other_actions_are_recorded_without_a_check(client, case, governance, other_staff, kind):
+    client.force_login(governance)
+    data = valid_data(case, kind, other_staff)
+    del data["confirm"]
+    assert client.post(action_url(case, kind), data).status_code == 302
+    assert MODELS[kind].objects.filter(case=case).exists()
+
+
+def test_a_referral_that_cannot_be_recorded_is_refused_at_once_not_checked(
+    client, case_about_colleague, move_to, governance, other_staff
+):
+    case = move_to(case_about_colleague, Stage.CLOSED)
+    client.force_login(governance)
+    data = valid_data(case, "police-referral", other_staff)
+    del data["confirm"]
+    response = client.post(action_url(case, "police-referral"), data)
+    assert response.status_code == 400
+    assert "Check before you confirm" not in response.text
+    assert "Actions are recorded during the governance review; this case is “Closed”." in response.text
     assert not PoliceReferral.objects.exists()

@@ -20,6 +20,7 @@ from core.errors import DomainError
 from notifications.models import Kind, Notification
 from people.roles import Role
 from reminders.sweep import sweep_timers
+from tests.confirm import confirmed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -288,7 +289,7 @@ def test_who_may_record_the_decision(client, flagged, people, who):
     client.force_login(people[who])
     response = client.post(
         reverse("cases:breach_decision", args=[flagged.reference]),
-        {"reported_to_ico": "no", "reasons": "Low risk: removed at once."},
+        confirmed({"reported_to_ico": "no", "reasons": "Low risk: removed at once."}),
     )
     if who in DECIDERS:
         assert response.status_code == 302
@@ -316,7 +317,7 @@ def test_a_second_decision_through_the_page_is_refused(client, flagged, infosec,
     client.force_login(governance)
     response = client.post(
         reverse("cases:breach_decision", args=[flagged.reference]),
-        {"reported_to_ico": "no", "reasons": "Again."},
+        confirmed({"reported_to_ico": "no", "reasons": "Again."}),
     )
     assert response.status_code == 400
     assert "already been recorded" in response.text
@@ -481,3 +482,22 @@ def test_infosec_reads_a_flagged_case_without_the_handlers_forms(client, flagged
         assert f'action="/cases/{flagged.reference}/{path}/"' not in response.text
     client.force_login(flagged.handler)
     assert f'action="/cases/{flagged.reference}/notes/"' in client.get(flagged.get_absolute_url()).text
+
+
+def test_the_decision_is_checked_first_because_it_cannot_be_changed(client, flagged, infosec):
+    client.force_login(infosec)
+    url = reverse("cases:breach_decision", args=[flagged.reference])
+    data = {"reported_to_ico": "yes", "reasons": "Names were public.", "ico_reference": "ICO-123"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        f"The decision that the possible personal data breach on case {flagged.reference} was reported to "
+        "the ICO (reference ICO-123) will be recorded" in response.text
+    )
+    assert "cannot be changed once recorded" in response.text
+    assert f'<a href="{flagged.get_absolute_url()}#breach-heading">Go back</a>' in response.text
+    assert not BreachDecision.objects.exists()
+
+    response = client.post(url, confirmed(data))
+    assert response.status_code == 302
+    assert BreachDecision.objects.get(case=flagged).ico_reference == "ICO-123"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases import access
 from cases.models import Stage
+from tests.confirm import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def reassigned_meanwhile(monkeypatch, case, governance, other_supervisor):
     monkeypatch.setattr(access, "get_case_for_user", door_then_reassign)
 
 
-REFER = {"move": "refer", "refer-expected_stage": Stage.IN_TRIAGE, "refer-reason": "Serious."}
+REFER = confirmed({"move": "refer", "refer-expected_stage": Stage.IN_TRIAGE, "refer-reason": "Serious."})
 POSTS = {
     "refer": ("cases:move", REFER),
     "reassign": ("cases:reassign", {"to": "head_of_service", "reason": "Needs a Head of Service."}),

@@ -10,6 +10,7 @@ from audit.models import AuditEntry
 from cases import services
 from cases.models import MOVES, Case, CaseEvent, Outcome, Stage
 from core.errors import DomainError
+from tests.confirm import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +20,13 @@ ALLOWED = {(source, move.name) for move in MOVES.values() for source in move.sou
 def move(client, case, name, **data):
     return client.post(
         reverse("cases:move", args=[case.reference]),
-        {
-            "move": name,
-            f"{name}-expected_stage": data.pop("expected_stage", case.stage),
-            **{f"{name}-{key}": value for key, value in data.items()},
-        },
+        confirmed(
+            {
+                "move": name,
+                f"{name}-expected_stage": data.pop("expected_stage", case.stage),
+                **{f"{name}-{key}": value for key, value in data.items()},
+            }
+        ),
         follow=True,
     )
 
@@ -174,3 +177,90 @@ def test_two_people_acting_at_once_cannot_both_win(case_about_colleague, governa
     assert any("has moved on since you opened it" in r for r in results)
     assert case.stage == MOVES[winners[0]].target
     assert case.events.filter(kind=CaseEvent.Kind.STAGE).count() == 2
+
+
+# --- Steps that cannot be undone are confirmed on the page first (core.confirm) ---------------------------
+
+IRREVERSIBLE = sorted(name for name, spec in MOVES.items() if spec.confirm)
+
+
+def move_unconfirmed(client, case, name, **data):
+    return client.post(
+        reverse("cases:move", args=[case.reference]),
+        {
+            "move": name,
+            f"{name}-expected_stage": case.stage,
+            **{f"{name}-{key}": value for key, value in data.items()},
+        },
+    )
+
+
+def test_closing_and_referring_are_the_steps_to_confirm():
+    assert IRREVERSIBLE == ["close", "close_at_triage", "refer"]
+
+
+@pytest.mark.parametrize("name", IRREVERSIBLE)
+def test_an_irreversible_move_is_checked_first_and_changes_nothing(
+    client, case_about_colleague, move_to, governance, name
+):
+    spec = MOVES[name]
+    case = move_to(case_about_colleague, spec.sources[-1])
+    client.force_login(governance)
+    events = case.events.count()
+
+    response = move_unconfirmed(
+        client, case, name, reason="Because.\nSecond line.", outcome=Outcome.NO_BREACH
+    )
+
+    assert response.status_code == 200
+    assert f"Check before you confirm: {spec.label}" in response.text
+    assert "This cannot be undone" in response.text
+    assert f"Case {case.reference} will be" in response.text
+    # The Confirm button posts the same data again, with confirm=1; Go back leads to the case.
+    assert f'action="{reverse("cases:move", args=[case.reference])}"' in response.text
+    assert f'name="{name}-reason" value="Because.\nSecond line."' in response.text
+    assert f'name="move" value="{name}"' in response.text
+    assert 'name="confirm" value="1"' in response.text
+    assert f'<a href="{case.get_absolute_url()}">Go back</a>' in response.text
+    case.refresh_from_db()
+    assert case.stage == spec.sources[-1]
+    assert case.events.count() == events
+
+
+def test_the_check_says_the_outcome_chosen(client, case_about_colleague, move_to, governance):
+    case = move_to(case_about_colleague, Stage.UNDER_REVIEW)
+    client.force_login(governance)
+    response = move_unconfirmed(client, case, "close", reason="Removed.", outcome=Outcome.CONTENT_REMOVED)
+    assert f"Case {case.reference} will be closed with the outcome “Content removed”." in response.text
+
+
+def test_an_invalid_irreversible_move_shows_its_errors_not_the_check(
+    client, case_about_colleague, move_to, governance
+):
+    case = move_to(case_about_colleague, Stage.UNDER_REVIEW)
+    client.force_login(governance)
+    response = move_unconfirmed(client, case, "close", reason="")
+    assert response.status_code == 400
+    assert "Check before you confirm" not in response.text
+    case.refresh_from_db()
+    assert case.stage == Stage.UNDER_REVIEW
+
+
+def test_a_move_that_can_be_undone_needs_no_check(client, case_about_colleague, governance):
+    client.force_login(case_about_colleague.handler)
+    response = move_unconfirmed(client, case_about_colleague, "start_triage")
+    assert response.status_code == 302
+    case_about_colleague.refresh_from_db()
+    assert case_about_colleague.stage == Stage.IN_TRIAGE
+
+
+def test_the_confirmed_post_is_still_refused_to_someone_who_may_not_move(
+    client, case_about_colleague, move_to, outsider, other_supervisor
+):
+    case = move_to(case_about_colleague, Stage.IN_TRIAGE)
+    for who in (outsider, other_supervisor):
+        client.force_login(who)
+        assert move_unconfirmed(client, case, "close_at_triage", reason="No.").status_code == 404
+        assert move(client, case, "close_at_triage", reason="No.").status_code == 404
+    case.refresh_from_db()
+    assert case.stage == Stage.IN_TRIAGE
