@@ -141,11 +141,15 @@ class DisciplinaryRecord(models.Model):
     invitation_sent_on = models.DateField(null=True, blank=True)
     hearing_arranged_for = models.DateField(null=True, blank=True)
     hearing_time = models.TimeField(null=True, blank=True)
-    hearing_place = models.CharField(max_length=200, blank=True)
+    # Database defaults on the details added later: bulk SQL (seed_scale) fills records without them.
+    hearing_place = models.CharField(max_length=200, blank=True, db_default="")
     # ACAS: the invitation must tell the employee of their statutory right to be accompanied.
-    told_of_right_to_be_accompanied = models.BooleanField(default=False)
+    told_of_right_to_be_accompanied = models.BooleanField(default=False, db_default=False)
     invited_companion = models.CharField(
-        max_length=200, blank=True, help_text="Who the employee said would accompany them, if known."
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Who the employee said would accompany them, if known.",
     )
     invitation_notes = models.TextField(blank=True)
 
@@ -157,7 +161,9 @@ class DisciplinaryRecord(models.Model):
     companion = models.CharField(
         max_length=200, blank=True, help_text="A colleague or trade union representative, if any."
     )
-    hearing_attendees = models.TextField(blank=True, help_text="Who attended the hearing, and in what role.")
+    hearing_attendees = models.TextField(
+        blank=True, db_default="", help_text="Who attended the hearing, and in what role."
+    )
     hearing_notes = models.TextField(blank=True)
 
     # The outcome of the hearing.

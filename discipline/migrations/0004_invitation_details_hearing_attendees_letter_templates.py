@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='disciplinaryrecord',
             name='hearing_attendees',
-            field=models.TextField(blank=True, help_text='Who attended the hearing, and in what role.'),
+            field=models.TextField(blank=True, db_default='', help_text='Who attended the hearing, and in what role.'),
         ),
         migrations.AddField(
             model_name='disciplinaryrecord',
             name='hearing_place',
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default='', max_length=200),
         ),
         migrations.AddField(
             model_name='disciplinaryrecord',
@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='disciplinaryrecord',
             name='invited_companion',
-            field=models.CharField(blank=True, help_text='Who the employee said would accompany them, if known.', max_length=200),
+            field=models.CharField(blank=True, db_default='', help_text='Who the employee said would accompany them, if known.', max_length=200),
         ),
         migrations.AddField(
             model_name='disciplinaryrecord',
             name='told_of_right_to_be_accompanied',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.CreateModel(
             name='LetterTemplate',

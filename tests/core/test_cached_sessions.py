@@ -15,7 +15,9 @@ REDIS_DOWN = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
+    },
+    # Each process's own cache, which the settings give whether or not there is Redis.
+    "process": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 
