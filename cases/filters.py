@@ -14,11 +14,24 @@ from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 
 from . import search, selectors
-from .models import Case, CaseClause, Platform, Stage, SubjectKind
+from .models import BREACH_OUTCOMES, CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
 
 
 def _cited(cases):
     return cited_numbers(CaseClause.objects.filter(case__in=cases.order_by().values("pk")))
+
+
+# Outcomes one by one, and the groups the reports count: closed with any outcome, a breach found, not closed.
+CLOSED, BREACH, NOT_CLOSED = "closed", "breach", "not_closed"
+OUTCOME_CHOICES = [
+    (CLOSED, "Closed, any outcome"),
+    (BREACH, "Closed, a breach found"),
+    *Outcome.choices,
+    (NOT_CLOSED, "Not closed"),
+]
+# A case has an outcome exactly when it is at a closed stage (Case's closed_cases_have_an_outcome), so the
+# groups filter on the stage's place, which case_stage_order_idx serves.
+_CLOSED_ORDERS = [Stage.values.index(stage) for stage in CLOSED_STAGES]
 
 
 def _day_start(day):
@@ -72,6 +85,15 @@ class CaseFilter(django_filters.FilterSet):
         empty_label="Anyone",
         widget=QuickSelect,
         help_text="Who the concern is about.",
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=OUTCOME_CHOICES,
+        label="Outcome",
+        empty_label="Any outcome",
+        method="filter_outcome",
+        widget=QuickSelect,
+        help_text="How the case was closed: one outcome, any (closed), a breach found "
+        "(resolved informally, content removed, a disciplinary or police referral), or not closed.",
     )
     team = ChosenIdFilter(
         field_name="reporter_team",
@@ -137,6 +159,14 @@ class CaseFilter(django_filters.FilterSet):
     def filter_stage(self, queryset, name, value):
         # By its place in the workflow, the same rule as stage, so that case_stage_order_idx serves it.
         return queryset.filter(stage_order=Stage.values.index(value))
+
+    def filter_outcome(self, queryset, name, value):
+        if value == CLOSED:
+            return queryset.filter(stage_order__in=_CLOSED_ORDERS)
+        if value == NOT_CLOSED:
+            return queryset.exclude(stage_order__in=_CLOSED_ORDERS)
+        closed = queryset.filter(stage_order__in=_CLOSED_ORDERS)
+        return closed.filter(outcome__in=BREACH_OUTCOMES if value == BREACH else [value])
 
     def filter_clause(self, queryset, name, value):
         # EXISTS: the database probes each listed case's clauses by index, or finds the clause's cases first.

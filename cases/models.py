@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from .sealed import evidence_storage
 from .workflow import (  # noqa: F401 - given from here too, as before
     AWAITING_DECISION,
+    BREACH_OUTCOMES,
     CLOSED_STAGES,
     GOVERNANCE,
     GOVERNANCE_STAGES,

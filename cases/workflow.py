@@ -51,6 +51,17 @@ class Outcome(models.TextChoices):
     POLICE_REFERRAL = "police_referral", "Referred to the police"
 
 
+# The outcomes that mean a breach was found: those with no breach (no breach found, no further action at
+# triage) do not; a breach resolved informally still was one, and the other three are actions taken
+# because of a breach (content taken down, a disciplinary or a police referral).
+BREACH_OUTCOMES = (
+    Outcome.RESOLVED_INFORMALLY,
+    Outcome.CONTENT_REMOVED,
+    Outcome.DISCIPLINARY_REFERRAL,
+    Outcome.POLICE_REFERRAL,
+)
+
+
 # Who may make a move: the case's assigned handler (supervisor or Head of Service) or the Head of
 # Business and Governance, who has overall responsibility for the policy (3.1) and may act on any case.
 HANDLER = "handler"

@@ -1,9 +1,11 @@
-"""Bar charts drawn on the server as SVG geometry: no JavaScript, no library, nothing fetched.
+"""Bar charts, and the trend's line chart, drawn on the server as SVG geometry: no JavaScript, no library,
+nothing fetched (the policy allows no inline script or style: colours are SVG attributes).
 
 The functions take labels and values and return numbers only; templates/reports/includes/chart.html draws
 the frame and `Chart.marks` the ticks and bars (a template loop over 400 teams' bars took about a
-second), escaping every label (a team's name, say) like any other text. Each chart
-stands beside a table of the same figures, which is what screen readers and the CSV use.
+second), escaping every label (a team's name, say) like any other text; trend_chart.html draws a
+LineChart (a dozen points a line) in the template. Each chart stands beside a table of the same figures,
+which is what screen readers and the CSV use.
 """
 
 import math
@@ -203,4 +205,130 @@ def column_chart(labels, values, *, width=WIDTH, plot_height=180, most_labels=12
     ]
     return Chart(
         "columns", width, baseline + label_room, bars, ticks, (left, baseline, width - right, baseline)
+    )
+
+
+# --- The trend: a line per figure over the months -----------------------------------------------------
+
+# Each line has its own colour, dash and marker, so that they can be told apart without colour.
+LINE_STYLES = [("#005a70", "", "circle"), ("#b34700", "7 4", "square"), ("#5c3c92", "2 3", "diamond")]
+LEGEND_ROW = 18
+MARKER = 4.5
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: int
+    x: float
+    y: float
+
+    size = MARKER
+
+    @property
+    def square(self):
+        """x, y and side of a square marker centred on the point."""
+        return _round(self.x - MARKER * 0.9), _round(self.y - MARKER * 0.9), _round(MARKER * 1.8)
+
+    def diamond(self):
+        """The outline of a diamond marker at the point, for a <path d="…">: numbers only."""
+        x, y, r = self.x, self.y, _round(MARKER * 1.3)
+        return f"M {x} {_round(y - r)} L {_round(x + r)} {y} L {x} {_round(y + r)} L {_round(x - r)} {y} Z"
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    title: str
+    points: list
+    colour: str
+    dash: str
+    marker: str
+    legend_y: float
+
+    @property
+    def path(self):
+        """The points of the <polyline>: numbers only."""
+        return " ".join(f"{point.x},{point.y}" for point in self.points)
+
+    @property
+    def marker_tag(self):
+        return {"circle": "circle", "square": "rect", "diamond": "path"}[self.marker]
+
+    @property
+    def legend_marker(self):
+        return Point("", 0, 28, self.legend_y)
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    text: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    lines: list
+    ticks: list
+    axis: tuple  # x1, y1, x2, y2 of the baseline.
+    labels: list  # AxisLabels under the baseline: each month, and the year under its first month.
+    x_title: AxisLabel
+    y_title: AxisLabel
+
+
+def line_chart(months, series, *, width=WIDTH, plot_height=180):
+    """A line per series over the months, left to right: `months` are dates (first days), `series` a list
+    of (key, title, values), a value per month. The months are labelled by their short name, with the
+    year under January and the first month; the scale is round (nice_scale) and starts at 0."""
+    months = list(months)
+    left, right = 48, 12
+    top = 12 + len(series) * LEGEND_ROW + 12
+    baseline = top + plot_height
+    scale_top, step = nice_scale(max((max(values, default=0) for _, _, values in series), default=0))
+    slot = (width - left - right) / max(len(months), 1)
+
+    def x_of(index):
+        return _round(left + slot * (index + 0.5))
+
+    def y_of(value):
+        return _round(baseline - plot_height * value / scale_top)
+
+    lines = []
+    for index, ((key, title, values), (colour, dash, marker)) in enumerate(
+        zip(series, LINE_STYLES, strict=False)
+    ):
+        points = [
+            Point(f"{month:%b %Y}", value, x_of(n), y_of(value))
+            for n, (month, value) in enumerate(zip(months, values, strict=True))
+        ]
+        lines.append(Line(key, title, points, colour, dash, marker, 12 + index * LEGEND_ROW + 6))
+    labels = []
+    for n, month in enumerate(months):
+        labels.append(AxisLabel(f"{month:%b}", x_of(n), baseline + 18))
+        if n == 0 or month.month == 1:
+            labels.append(AxisLabel(f"{month:%Y}", x_of(n), baseline + 34))
+    ticks = [
+        Tick(
+            value=value,
+            x1=left,
+            y1=y_of(value),
+            x2=width - right,
+            y2=y_of(value),
+            text_x=left - 6,
+            text_y=_round(y_of(value) + 4),
+        )
+        for value in range(0, scale_top + 1, step)
+    ]
+    return LineChart(
+        width=width,
+        height=baseline + 62,
+        lines=lines,
+        ticks=ticks,
+        axis=(left, baseline, width - right, baseline),
+        labels=labels,
+        x_title=AxisLabel("Month raised", _round(left + (width - left - right) / 2), baseline + 54),
+        y_title=AxisLabel("Cases", 14, _round(top + plot_height / 2)),
     )

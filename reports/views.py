@@ -1,10 +1,20 @@
 """The governance reports and a policy's review pack (clause 10.1). Only for those who hold
 cases.view_reports (the Head of Business and Governance); everyone else gets a 404, as for a case they may
-not see. Figures come from reports.selectors; downloads are audited as exports."""
+not see. Figures come from reports.selectors; downloads are audited as exports.
+
+Each count drills down to the cases behind it: a link to All cases with the filters that reproduce it, for
+readers who may open All cases (cases.manage_all_cases), whose list has the same door as their figures.
+Any other reader (view_reports granted alone) counts only the cases they handle and sees the figures
+without links: All cases is not theirs, and a second list of cases with its own door would be a second
+place to keep right.
+"""
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -37,19 +47,54 @@ def _chart(rows, *, columns=False, percent=False):
     return charts.bar_chart(labels, values)
 
 
+def _drill_down(user, period):
+    """link(row): the address of All cases listing the cases behind a row of `period`, or None where the
+    reader may not open All cases or no filter lists the row's cases."""
+    if not user.has_perm("cases.manage_all_cases"):
+        return lambda row: None
+    all_cases = reverse("cases:all")
+
+    def link(row):
+        if row.filters is None:
+            return None
+        return f"{all_cases}?{urlencode({**period.as_filters(), **row.filters})}"
+
+    return link
+
+
+def _trend_chart(trend):
+    series = [(series.key, series.title, [row.value for row in series.rows]) for series in trend.series]
+    return charts.line_chart(trend.period.months(), series)
+
+
 @login_required
 @require_safe
 def index(request):
     _reader_or_404(request.user)
     form, period = _period(request)
     report = selectors.governance_report(user=request.user, period=period)
+    link = _drill_down(request.user, period)
+    trend = report.trend
     context = {
         "form": form,
         "period": period,
         "is_default": period == form.default,
         "total": report.total,
+        "total_link": link(selectors.Row("", report.total, {})),
+        "trend": trend,
+        "trend_chart": _trend_chart(trend),
+        # Month by month, each series' value and its link: the rows of the trend's table.
+        "trend_rows": [
+            (month, [(series.rows[n].value, link(series.rows[n])) for series in trend.series])
+            for n, month in enumerate(trend.months)
+        ],
         "figures": [
-            (figure, _chart(figure.rows, columns=figure.key == "month")) for figure in report.figures
+            (
+                figure,
+                _chart(figure.rows, columns=figure.key == "month"),
+                [(row, link(row)) for row in figure.rows],
+            )
+            for figure in report.figures
         ],
         "timings": [(timing, _chart(timing.bands)) for timing in report.timings],
         "coverage": [

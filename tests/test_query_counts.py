@@ -236,6 +236,7 @@ PAGES = {
     "disciplinary records": ("hr", lambda w: reverse("discipline:list"), records),
     "disciplinary record page": ("hr", RECORD, record_events),
     "audit log": ("governance", lambda w: reverse("audit:log"), audit_entries),
+    "reports": ("governance", lambda w: reverse("reports:index"), cases_reported),
     "notifications": ("supervisor", lambda w: reverse("notifications:list"), notifications),
     "policies": ("staff", lambda w: reverse("policies:list"), policies),
     "business use": ("staff", lambda w: reverse("business_use:list"), business_use_requests),

@@ -4,6 +4,7 @@
 - counts: cases by month, stage, platform, clause, team and outcome;
 - timings: working days to triage and to decision, against the limits;
 - tally: all of the page's counts for a period, from the stored months and the rest counted live;
+- trend: the main figures month by month over twelve months;
 - coverage: acknowledgement of a version by team;
 - review: the review pack.
 
@@ -31,6 +32,7 @@ from .door import (
 from .review import BREACH_OUTCOMES, DISCIPLINARY_FINDINGS, ReviewPack, breaches_by_clause, review_pack
 from .tally import report_tally
 from .timings import Timings, timings_of, working_days_taken
+from .trend import Trend, twelve_month_trend
 
 __all__ = [
     "BREACH_OUTCOMES",
@@ -45,6 +47,7 @@ __all__ = [
     "Row",
     "TeamCoverage",
     "Timings",
+    "Trend",
     "acknowledgement_coverage",
     "breaches_by_clause",
     "cases_by_clause",
@@ -138,6 +141,7 @@ class GovernanceReport:
     figures: list
     timings: list
     coverage: list
+    trend: Trend
 
     @property
     def total(self):
@@ -146,6 +150,9 @@ class GovernanceReport:
     def csv_rows(self):
         """(figure, label, value) for every figure, in the page's order."""
         rows = [(figure.title, row.label, row.value) for figure in self.figures for row in figure.rows]
+        for series in self.trend.series:
+            title = f"Trend to {self.trend.period.end:%d %b %Y}: {series.title}"
+            rows += [(title, row.label, row.value) for row in series.rows]
         for timings in self.timings:
             rows += [(timings.title, row.label, row.value) for row in timings.rows()]
         for coverage in self.coverage:
@@ -171,4 +178,5 @@ def governance_report(*, user, period, now=None):
             timings_of(tally.decision, kind="decision", limits=limits),
         ],
         coverage=acknowledgement_coverage(viewer=user),
+        trend=twelve_month_trend(user=user, period=period, tally=tally),
     )

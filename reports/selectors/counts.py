@@ -10,6 +10,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.filters import NOT_CLOSED
 from cases.models import CaseClause, Outcome, Platform, Stage
 from people.models import Team
 
@@ -84,31 +85,33 @@ def _tally(grouped, column):
 def month_rows(tally, period):
     """Cases raised in each month of the period, months with none included."""
     counts = _tally(tally.grouped, MONTH)
-    return [Row(f"{month:%b %Y}", counts.get(month, 0)) for month in period.months()]
+    return [
+        Row(f"{month:%b %Y}", counts.get(month, 0), period.month_filters(month)) for month in period.months()
+    ]
 
 
 def stage_rows(tally):
     """Every stage in workflow order, with how many of the period's cases are at it now."""
     counts = _tally(tally.grouped, STAGE)
-    return [Row(stage.label, counts.get(stage.value, 0)) for stage in Stage]
+    return [Row(stage.label, counts.get(stage.value, 0), {"stage": stage.value}) for stage in Stage]
 
 
 def platform_rows(tally):
     counts = _tally(tally.grouped, PLATFORM)
-    return [Row(platform.label, counts.get(platform.value, 0)) for platform in Platform]
+    return [Row(p.label, counts.get(p.value, 0), {"platform": p.value}) for p in Platform]
 
 
 def outcome_rows(tally):
     """Closed cases by outcome, then those not closed (yet or again)."""
     counts = _tally(tally.grouped, OUTCOME)
-    rows = [Row(outcome.label, counts.get(outcome.value, 0)) for outcome in Outcome]
-    return [*rows, Row("Not closed", counts.get("", 0))]
+    rows = [Row(o.label, counts.get(o.value, 0), {"outcome": o.value}) for o in Outcome]
+    return [*rows, Row("Not closed", counts.get("", 0), {"outcome": NOT_CLOSED})]
 
 
 def team_rows(tally):
     """Every team, teams with none included; cases whose team is gone or was never recorded last."""
     names = dict(Team.objects.order_by("name").values_list("pk", "name"))
-    rows = [Row(name, tally.teams.get(pk, 0)) for pk, name in names.items()]
+    rows = [Row(name, tally.teams.get(pk, 0), {"team": str(pk)}) for pk, name in names.items()]
     # A team deleted since a month was stored: its cases are now without a team (SET_NULL).
     without = sum(n for pk, n in tally.teams.items() if pk not in names)
     if without:
@@ -119,4 +122,6 @@ def team_rows(tally):
 def clause_rows(tally):
     """Cases that name each clause, in the policy's reading order. A case naming two counts under both."""
     numbers = sorted(tally.clauses, key=lambda number: (*tally.clause_order[number], number))
-    return [Row(number, tally.clauses[number]) for number in numbers if tally.clauses[number]]
+    return [
+        Row(number, tally.clauses[number], {"clause": number}) for number in numbers if tally.clauses[number]
+    ]

@@ -7,7 +7,7 @@ in local time).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -52,11 +52,20 @@ class Period:
     def as_filters(self):
         return {"raised_from": self.start.isoformat(), "raised_to": self.end.isoformat()}
 
+    def month_filters(self, month):
+        """The filters of the days of `month` (its first day) within the period."""
+        last = month + relativedelta(months=1) - datetime.timedelta(days=1)
+        return Period(max(month, self.start), min(last, self.end)).as_filters()
+
 
 @dataclass(frozen=True)
 class Row:
     label: str
     value: int
+    # The All cases filters (cases.filters.CaseFilter) that list the cases behind the value, with the
+    # period's; None where no filter does (timings, acknowledgements, cases whose team is gone). Not part
+    # of the figure: two rows with the same label and value are equal.
+    filters: dict | None = field(default=None, compare=False)
 
 
 # --- The door ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from cases.models import CaseClause, Outcome, Stage
+from cases.models import BREACH_OUTCOMES, CaseClause, Stage
 from discipline.models import Outcome as DisciplinaryOutcome
 from discipline.models import RecordClause
 from discipline.selectors import records_visible_to
@@ -16,14 +16,6 @@ from .counts import _clause_counts
 from .coverage import Coverage, acknowledgement_coverage
 from .door import NO_CLAUSE, may_see_reports, reportable_cases
 
-# triage) do not; a breach resolved informally still was one, and the other three are actions taken
-# because of a breach (content taken down, a disciplinary or a police referral).
-BREACH_OUTCOMES = (
-    Outcome.RESOLVED_INFORMALLY,
-    Outcome.CONTENT_REMOVED,
-    Outcome.DISCIPLINARY_REFERRAL,
-    Outcome.POLICE_REFERRAL,
-)
 # A disciplinary hearing found the breach when the outcome in force (after any appeal) is some action.
 # Counted beside the cases, not added to them: most records come from a case already counted.
 DISCIPLINARY_FINDINGS = (

@@ -192,18 +192,34 @@ def _raised_in(parts):
     return raised
 
 
+def _whole_months(period):
+    return [
+        month for month in period.months() if period.start <= month and month_period(month).end <= period.end
+    ]
+
+
+def grouped_counts(*, user, period):
+    """Only the cases by (month, stage, outcome, platform) of `period` that `user` may count, without the
+    timings (the trend's months): stored months while exact, every other day live."""
+    grouped, fresh = Counter(), []
+    if reads_every_case(user):
+        fresh, _ = _fresh_months(_whole_months(period), user=user)
+        stored = MonthFigure.objects.filter(month__in=fresh, figure=GROUPED).values_list("month", "key", "n")
+        for month, key, n in stored:
+            grouped[(month, *key.split("|"))] += n
+    parts = _live_parts(period, fresh)
+    if parts:
+        grouped.update(counts.grouped(reportable_cases(user=user).filter(_raised_in(parts))))
+    return grouped
+
+
 def report_tally(*, user, period, now, limits):
     """Everything the reports page counts about the cases raised in `period` that `user` may count:
     stored months added up; months stored but changed since, their settled figures (teams, clauses) from
     storage and the rest live; every other day live."""
     tally, stored, settled = Tally(), [], []
     if reads_every_case(user):
-        whole = [
-            month
-            for month in period.months()
-            if period.start <= month and month_period(month).end <= period.end
-        ]
-        fresh, changed = _fresh_months(whole, user=user)
+        fresh, changed = _fresh_months(_whole_months(period), user=user)
         if fresh:
             tally, stored = _stored(fresh, now=now, limits=limits)
         settled = sorted({*changed, *fresh} - set(stored))

@@ -118,6 +118,7 @@ def case_filters(other_staff, varied_cases):
         "platform": ({"platform": Platform.TWITTER}, {"platform": "myspace"}),
         "clause": ({"clause": "6.4"}, {"clause": "9.9"}),
         "subject_kind": ({"subject_kind": SubjectKind.COLLEAGUE}, {"subject_kind": "robot"}),
+        "outcome": ({"outcome": "closed"}, {"outcome": "won"}),
         "team": ({"team": other_staff.team.pk}, {"team": "999999"}),
         "age": ({"age": "30"}, {"age": "12"}),
         "raised_from": ({"raised_from": days(-50).isoformat()}, {"raised_from": "yesterday"}),

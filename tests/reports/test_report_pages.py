@@ -32,7 +32,12 @@ def table(response, caption_start):
     start = html.index(f"<caption>{caption_start}")
     body = html[start : html.index("</table>", start)]
     rows = re.findall(r'<th scope="row">(.*?)</th><td class="number">(.*?)</td>', body, re.S)
-    return [(header.strip(), value.strip()) for header, value in rows]
+    return [(header.strip(), text_of(value)) for header, value in rows]
+
+
+def text_of(cell):
+    """A cell's value as shown: without its drill-down link and the link's words for screen readers."""
+    return re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", cell).strip()
 
 
 def test_the_default_period_is_the_last_twelve_months(read, world):
@@ -127,12 +132,13 @@ def test_every_figure_is_a_chart_beside_a_table(read, world):
     charts = re.findall(
         r'<svg class="chart[^"]*"[^>]*role="img" aria-labelledby="([\w-]+)-title [\w-]+-desc"', html
     )
-    # Month, stage, platform, clause, team, outcome, the two timings and the policy's acknowledgements.
-    assert len(charts) == 9
+    # The trend, month, stage, platform, clause, team, outcome, the two timings and the policy's
+    # acknowledgements.
+    assert len(charts) == 10
     for chart_id in charts:
         assert f'<title id="{chart_id}-title">' in html
-    # Their nine tables, and the table of policies to review.
-    assert html.count("<caption>") == 10
+    # Their ten tables, and the table of policies to review.
+    assert html.count("<caption>") == 11
     assert '<th scope="col">Month</th>' in html
     assert "<script" not in html
 

@@ -1,0 +1,130 @@
+"""Each figure of the reports page drills down to the cases behind it: a link to All cases with the filters
+that reproduce it, which lists exactly as many cases as the figure counts. Only readers who may open All
+cases get the links; any other reader of the reports sees the same figures without them."""
+
+import html
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from tests.reports.moments import NOW, PERIOD
+
+pytestmark = pytest.mark.django_db
+
+INDEX, ALL_CASES = reverse("reports:index"), reverse("cases:all")
+LINKED_CELL = re.compile(
+    r'<th scope="row">(?P<label>[^<]*)</th>(?P<cells>(?:<td class="number">.*?</td>)+)</tr>', re.S
+)
+LINK = re.compile(r'<td class="number">(?:<a href="(?P<href>[^"]*)">)?(?P<value>\d+)')
+
+
+def drill_downs(html_text, caption_start):
+    """[(row label, value, link or None)] of the table whose caption starts so, a cell at a time."""
+    start = html_text.index(f"<caption>{caption_start}")
+    body = html_text[start : html_text.index("</table>", start)]
+    found = []
+    for row in LINKED_CELL.finditer(body):
+        for cell in LINK.finditer(row["cells"]):
+            href = html.unescape(cell["href"]) if cell["href"] else None
+            found.append((row["label"].strip(), int(cell["value"]), href))
+    return found
+
+
+def listed(client, href):
+    """The references All cases lists at `href` (every page: the lists here are short)."""
+    response = client.get(href)
+    assert response.status_code == 200
+    assert "Some filters were not used" not in response.text
+    page = response.context["page"]
+    assert not page.has_next
+    return [case.reference for case in page]
+
+
+FIGURES = [
+    "Concerns by the month raised",
+    "Cases raised by month",
+    "Cases by stage",
+    "Cases by platform",
+    "Cases by clause",
+    "Cases by the reporter",
+    "Cases by outcome",
+]
+
+
+@pytest.mark.parametrize("params", [PERIOD, {}], ids=["January to April", "the last 12 months"])
+def test_every_linked_figure_lists_as_many_cases_as_it_counts(client, governance, world, params):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, params).text
+        for caption in FIGURES:
+            cells = drill_downs(page, caption)
+            linked = [(label, value, href) for label, value, href in cells if href]
+            # Every count above nothing is linked, and each link lists exactly that many cases.
+            assert linked and len(linked) == len([value for _, value, _ in cells if value])
+            for label, value, href in linked:
+                assert href.startswith(f"{ALL_CASES}?")
+                references = listed(client, href)
+                assert len(references) == value, (caption, label, href)
+                # The case about the reader is in no figure and in no list.
+                assert world["X"].reference not in references
+
+
+def test_the_links_carry_the_filters_of_the_figure(client, governance, world):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, PERIOD).text
+        [(_, _, january)] = [c for c in drill_downs(page, "Cases raised by month") if c[0] == "Jan 2026"]
+        assert set(listed(client, january)) == {world["A"].reference, world["B"].reference}
+        [(_, _, removed)] = [c for c in drill_downs(page, "Cases by outcome") if c[0] == "Content removed"]
+        assert listed(client, removed) == [world["A"].reference]
+        [(_, _, open_cases)] = [c for c in drill_downs(page, "Cases by outcome") if c[0] == "Not closed"]
+        assert listed(client, open_cases) == [world["C"].reference]
+        # The period narrows every link: the 5.2 case raised in December is not among January to April's.
+        [(_, _, clause)] = [c for c in drill_downs(page, "Cases by clause") if c[0] == "Clause 5.2"]
+        assert set(listed(client, clause)) == {world["A"].reference, world["B"].reference}
+        # The whole period.
+        total = re.search(r'<a href="([^"]*)">List these cases</a>', page).group(1)
+        assert len(listed(client, html.unescape(total))) == 4
+
+
+def test_the_trend_links_list_the_cases_closed_and_found_a_breach(client, governance, world):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX).text
+        january = [c for c in drill_downs(page, "Concerns by the month raised") if c[0] == "Jan 2026"]
+        (_, raised, raised_link), (_, closed, closed_link), (_, breach, breach_link) = january
+        assert (raised, closed, breach) == (2, 2, 1)
+        assert set(listed(client, closed_link)) == {world["A"].reference, world["B"].reference}
+        assert listed(client, breach_link) == [world["A"].reference]
+
+
+@pytest.fixture
+def reader_of_handled_cases(supervisor):
+    """A supervisor given the reports' right alone: their figures count the cases they handle."""
+    supervisor.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    return type(supervisor).objects.get(pk=supervisor.pk)  # fresh permission cache
+
+
+@pytest.mark.parametrize("who", ["governance", "reader_of_handled_cases"])
+def test_only_readers_who_may_open_all_cases_get_links(client, world, request, who):
+    reader = request.getfixturevalue(who)
+    client.force_login(reader)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(INDEX, PERIOD)
+    assert response.status_code == 200
+    may_open_all_cases = who == "governance"
+    assert (f'href="{ALL_CASES}?' in response.text) is may_open_all_cases
+    assert ("List these cases" in response.text) is may_open_all_cases
+    assert client.get(ALL_CASES).status_code == (200 if may_open_all_cases else 404)
+    if not may_open_all_cases:
+        # The figures are still there: the supervisor handles A, C and X (staff's; B and D are staff2's).
+        months = drill_downs(response.text, "Cases raised by month")
+        assert [(label, value) for label, value, _ in months] == [
+            ("Jan 2026", 2),
+            ("Feb 2026", 1),
+            ("Mar 2026", 0),
+            ("Apr 2026", 0),
+        ]
