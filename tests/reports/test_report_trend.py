@@ -112,7 +112,7 @@ def test_the_chart_has_axis_labels_a_legend_and_a_text_alternative(page, world):
     assert ">2025</text>" in svg and ">2026</text>" in svg
     for title in SERIES.values():
         assert f">{title}</text>" in svg  # the legend
-    assert "style=" not in svg and "<script" not in html
+    assert "style=" not in svg and "<script" not in svg
 
 
 def test_the_table_has_the_same_numbers_as_the_chart(page, world):
