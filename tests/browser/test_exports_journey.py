@@ -94,8 +94,8 @@ def test_hr_filter_and_download_records_and_governance_download_cases(
     page.get_by_label("Action").select_option(label="Exported")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("row").filter(has_text="exported cases as Excel")).to_contain_text(
-        "stage: submitted"
+        "Stage: submitted"
     )
     records_row = page.get_by_role("row").filter(has_text="exported disciplinary records as CSV")
-    expect(records_row).to_contain_text("warning: live")
+    expect(records_row).to_contain_text("Warning: live")
     assert_accessible(page)

@@ -19,9 +19,9 @@ def test_the_audit_log_shows_an_exports_format_filters_and_rows(client, hr, gove
 
     text = " ".join(client.get(reverse("audit:log"), {"action": "export"}).text.split())
     assert "exported disciplinary records as CSV (1 row)" in text
-    assert "<dt>Format</dt> <dd>CSV</dd>" in text
-    assert "<dt>Filters</dt> <dd>outcome: informal_action</dd>" in text
-    assert "<dt>Rows</dt> <dd>1</dd>" in text
+    assert "<dt>Format</dt><dd>CSV</dd>" in text
+    assert "<dt>Filters</dt><dd>Outcome: informal_action</dd>" in text
+    assert "<dt>Rows</dt><dd>1</dd>" in text
     assert "exported cases as Excel (0 rows)" in text
-    assert "<dt>Format</dt> <dd>Excel</dd>" in text
-    assert "<dt>Filters</dt> <dd>sort: -raised</dd>" in text
+    assert "<dt>Format</dt><dd>Excel</dd>" in text
+    assert "<dt>Filters</dt><dd>Sort: -raised</dd>" in text
