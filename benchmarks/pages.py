@@ -33,6 +33,7 @@ pages as they change.
 """
 
 import argparse
+import base64
 import datetime
 import os
 import re
@@ -82,6 +83,8 @@ def environment(args):
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DATABASE_URL": args.database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # A throwaway key: the generated evidence rows have no files to open.
+        "EVIDENCE_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SITE_URL": "http://127.0.0.1",
         "DJANGO_DEBUG": "false",
