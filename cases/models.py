@@ -297,6 +297,15 @@ class Evidence(models.Model):
     def is_image(self):
         return self.content_type.startswith("image/")
 
+    @property
+    def is_pdf(self):
+        return self.content_type == "application/pdf"
+
+    @property
+    def has_preview(self):
+        """Images and PDFs are shown in the browser, without their metadata (cases/previews.py)."""
+        return self.is_image or self.is_pdf
+
 
 class CaseEvent(models.Model):
     """One line of the case timeline. Every change to a case writes one, in the same transaction."""

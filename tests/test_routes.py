@@ -21,6 +21,7 @@ from business_use.models import KINDS
 from cases.models import Case, Stage
 from discipline.models import LetterTemplate, Step
 from notifications.models import Notification
+from tests.cases.hostile_files import pdf_bytes
 from tests.factories import UserFactory
 
 
@@ -61,7 +62,8 @@ ROUTES = sorted(set(collect(get_resolver().url_patterns)), key=str)
 ROUTE_VALUES = {
     ("cases:", "reference"): lambda d: d["case"].reference,
     ("api:case-", "reference"): lambda d: d["case"].reference,
-    ("cases:evidence", "pk"): lambda d: d["case"].evidence.get().pk,
+    ("cases:evidence", "pk"): lambda d: d["case"].evidence.get(original_name="notes.txt").pk,
+    ("cases:evidence_preview", "pk"): lambda d: d["case"].evidence.get(original_name="letter.pdf").pk,
     ("cases:record_action", "kind"): lambda d: "legal-advice",
     ("policies:comment", "pk"): missing,
     ("cases:referral", "pk"): missing,
@@ -151,11 +153,14 @@ def address(route, data):
 
 @pytest.fixture
 def data(raise_case, move_to, staff, governance):
-    """One case under review with a piece of evidence, the policy and a notification for the governance
-    head, who signs in."""
+    """One case under review with two pieces of evidence (a text file and a PDF, which has a preview), the
+    policy and a notification for the governance head, who signs in."""
     case = raise_case(
         staff,
-        evidence_files=[SimpleUploadedFile("notes.txt", b"What I saw.", content_type="text/plain")],
+        evidence_files=[
+            SimpleUploadedFile("notes.txt", b"What I saw.", content_type="text/plain"),
+            SimpleUploadedFile("letter.pdf", pdf_bytes(), content_type="application/pdf"),
+        ],
     )
     case = move_to(case, Stage.UNDER_REVIEW)
     notification = Notification.objects.filter(recipient=governance).first()

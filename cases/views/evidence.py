@@ -1,5 +1,6 @@
 """Adding evidence to a case, and the only way to fetch a stored file: through the case's door."""
 
+import io
 import logging
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from core.views import message_submit
 
 from .. import access
 from ..evidence import KNOWN_TYPES, EvidenceForm, evidence_add
-from ..previews import image_preview
+from ..previews import image_preview, pdf_preview
 from ..sealed import SealError
 from .case import still_open_after_refusal
 
@@ -104,27 +105,45 @@ def download(request, reference, pk):
     return _isolated(response)
 
 
+def _preview_response(evidence, data):
+    """The preview shown in the browser (ValueError if the file cannot be read): an image drawn again, or
+    the PDF's pages rewritten, each without metadata (cases/previews.py)."""
+    if evidence.is_pdf:
+        # Shown, not saved (inline); the sandbox and the page's own policy keep anything in it from running.
+        return FileResponse(
+            io.BytesIO(pdf_preview(data)), content_type="application/pdf", filename=evidence.original_name
+        )
+    content_type, image = image_preview(data)
+    return HttpResponse(image, content_type=content_type)
+
+
 @login_required
 @require_GET
 def preview(request, reference, pk):
-    """An image drawn again without its metadata (EXIF, GPS position, camera, comments), to look at in the
-    browser. Only images have one; the original stays as it was, for download."""
+    """An image or PDF without its metadata (EXIF, GPS position, camera; author, creator, XMP) or anything
+    that runs, to look at in the browser. The original stays as it was, for download."""
     case, evidence = access.get_evidence_for_user(request.user, reference, pk)
-    if not (evidence.is_image and evidence.content_type in KNOWN_TYPES):
-        raise Http404("Only images have a preview.")
+    if not (evidence.has_preview and evidence.content_type in KNOWN_TYPES):
+        raise Http404("Only images and PDFs have a preview.")
     try:
         handle = _open_original(evidence)
     except _Unopened:
         return _unopened()
     with handle:
-        try:
-            content_type, data = image_preview(handle.read())
-        except ValueError as error:
-            raise Http404("This image cannot be shown.") from error
+        data = handle.read()
+    try:
+        response = _preview_response(evidence, data)
+    except ValueError:
+        messages.error(
+            request,
+            f"“{evidence.original_name}” cannot be shown in the browser: it cannot be read as "
+            f"{'a PDF' if evidence.is_pdf else 'an image'}. Download the original to open it.",
+        )
+        return _back_to_evidence(case)
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.DOWNLOAD,
         case=case,
         what=f"viewed evidence “{evidence.original_name}” (#{evidence.pk}) from {case.reference}",
     )
-    return _isolated(HttpResponse(data, content_type=content_type))
+    return _isolated(response)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases.models import SubjectKind
 from discipline.services import record_open_from_referral
+from tests.cases.hostile_files import pdf_bytes
 from tests.discipline.conftest import referral_made
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,16 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def case(raise_case, staff, other_staff, media):
-    """`staff` reports `staff2` with two files; `supervisor` handles it."""
+    """`staff` reports `staff2` with two files, a note and a PDF; `supervisor` handles it."""
     return raise_case(
         staff,
         subject_kind=SubjectKind.COLLEAGUE,
         subject_person=other_staff,
         subject_description="",
-        evidence_files=[SimpleUploadedFile(f"note{n}.txt", b"Posted at 21:14.\n") for n in (1, 2)],
+        evidence_files=[
+            SimpleUploadedFile("note.txt", b"Posted at 21:14.\n"),
+            SimpleUploadedFile("letter.pdf", pdf_bytes()),
+        ],
     )
 
 
@@ -52,6 +56,10 @@ ASKED = {
         reverse("cases:evidence", args=[w.case.reference, w.evidence.pk]),
         f"was refused evidence #{w.evidence.pk} of {w.case.reference}",
     ),
+    "evidence preview": lambda w: (
+        reverse("cases:evidence_preview", args=[w.case.reference, w.evidence.pk]),
+        f"was refused evidence #{w.evidence.pk} of {w.case.reference}",
+    ),
     "referral page": lambda w: (
         reverse("cases:referral", args=[w.referral.pk]),
         f"was refused disciplinary referral {w.referral.pk}",
@@ -74,6 +82,7 @@ REFUSED = {
     "case in the API": ["staff", "other_staff", "hr", "outsider"],
     # The reporter may fetch what they uploaded, not a file the handler added (the second).
     "evidence file": ["other_staff", "hr", "outsider", "staff"],
+    "evidence preview": ["other_staff", "hr", "outsider", "staff"],
     "referral page": ["supervisor", "other_staff", "outsider"],
     "record page": ["other_staff", "supervisor", "outsider"],
     "record summary": ["other_staff", "supervisor", "outsider"],
@@ -85,6 +94,7 @@ ALLOWED = {
     "case page": "supervisor",
     "case in the API": "supervisor",
     "evidence file": "supervisor",
+    "evidence preview": "supervisor",
     "referral page": "hr",
     "record page": "hr",
     "record summary": "hr",

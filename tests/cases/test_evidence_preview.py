@@ -1,5 +1,6 @@
 """Image previews (cases:evidence_preview): the picture without its EXIF, GPS position, camera or comments,
-shown in the browser to whoever may see the case; the original stays byte for byte for download."""
+shown in the browser to whoever may see the case; the original stays byte for byte for download. Who may
+see a preview, of an image or a PDF (tests/cases/test_evidence_pdf_preview.py), is here too."""
 
 import io
 import struct
@@ -51,6 +52,7 @@ def case_with_images(raise_case, staff, other_staff, media):
             upload("screenshot.png", png_with_author()),
             upload("sideways.jpg", jpeg_turned_on_its_side()),
             upload("letter.pdf", pdf_bytes()),
+            upload("notes.txt", b"Posted at 21:14."),
         ],
     )
 
@@ -110,8 +112,8 @@ def test_the_preview_is_turned_the_way_the_camera_meant(client, case_with_images
         assert image.size == (30, 40)
 
 
-def test_a_pdf_has_no_preview(client, case_with_images, supervisor):
-    evidence = case_with_images.evidence.get(original_name="letter.pdf")
+def test_a_text_file_has_no_preview(client, case_with_images, supervisor):
+    evidence = case_with_images.evidence.get(original_name="notes.txt")
     client.force_login(supervisor)
 
     assert client.get(preview_url(evidence)).status_code == 404
@@ -134,16 +136,18 @@ def test_the_preview_is_sealed_off_and_audited(client, case_with_images, supervi
 
 def test_the_case_page_links_images_to_their_preview_and_the_original(client, case_with_images, supervisor):
     photo = case_with_images.evidence.get(original_name="photo.jpg")
-    letter = case_with_images.evidence.get(original_name="letter.pdf")
+    notes = case_with_images.evidence.get(original_name="notes.txt")
     client.force_login(supervisor)
 
     page = client.get(case_with_images.get_absolute_url()).text
 
     assert f'href="{preview_url(photo)}"' in page
     assert f'href="{download_url(photo)}" download' in page
-    assert preview_url(letter) not in page
+    assert preview_url(notes) not in page
+    assert f'href="{download_url(notes)}" download' in page
 
 
+@pytest.mark.parametrize("name", ["photo.jpg", "letter.pdf"])
 @pytest.mark.parametrize(
     ("who", "status"),
     [
@@ -157,15 +161,23 @@ def test_the_case_page_links_images_to_their_preview_and_the_original(client, ca
         ("outsider", 404),
     ],
 )
-def test_who_may_see_a_preview(client, case_with_images, request, who, status):
-    client.force_login(request.getfixturevalue(who))
-    evidence = case_with_images.evidence.get(original_name="photo.jpg")
+def test_who_may_see_a_preview(client, case_with_images, request, who, status, name):
+    person = request.getfixturevalue(who)
+    client.force_login(person)
+    evidence = case_with_images.evidence.get(original_name=name)
 
     assert client.get(preview_url(evidence)).status_code == status
 
+    viewed = AuditEntry.objects.filter(action=AuditEntry.Action.DOWNLOAD, actor=person)
+    refused = AuditEntry.objects.filter(action=AuditEntry.Action.REFUSED, actor=person)
+    assert (viewed.count(), refused.count()) == ((1, 0) if status == 200 else (0, 1))
 
-def test_the_reporter_sees_no_preview_of_what_a_handler_added(client, case_with_images, staff, supervisor):
-    [added] = evidence_add(case=case_with_images, by=supervisor, files=[upload("handler.jpg", PHOTO)])
+
+@pytest.mark.parametrize("name, content", [("handler.jpg", PHOTO), ("handler.pdf", pdf_bytes())])
+def test_the_reporter_sees_no_preview_of_what_a_handler_added(
+    client, case_with_images, staff, supervisor, name, content
+):
+    [added] = evidence_add(case=case_with_images, by=supervisor, files=[upload(name, content)])
     client.force_login(staff)
 
     assert client.get(preview_url(added)).status_code == 404
