@@ -23,6 +23,8 @@ def _cited(cases):
 
 # Outcomes one by one, and the groups the reports count: closed with any outcome, a breach found, not closed.
 CLOSED, BREACH, NOT_CLOSED = "closed", "breach", "not_closed"
+# What a case may be waiting for, as the reports' timings count it.
+TRIAGE, DECISION = "triage", "decision"
 OUTCOME_CHOICES = [
     (CLOSED, "Closed, any outcome"),
     (BREACH, "Closed, a breach found"),
@@ -102,7 +104,9 @@ class CaseFilter(django_filters.FilterSet):
         widget=QuickSelect,
         label="Reporter's team",
         empty_label="All teams",
-        help_text="The id of the reporter's team.",
+        null_label="No team recorded",
+        help_text="The id of the reporter's team, or 'none' for the cases with no team recorded (the "
+        "reporter had none, or their team has since been deleted).",
     )
     age = extend_schema_field(
         {
@@ -135,6 +139,15 @@ class CaseFilter(django_filters.FilterSet):
         label="Raised to",
         widget=DATE_INPUT,
         help_text="Raised on or before this day.",
+    )
+    waiting = django_filters.ChoiceFilter(
+        choices=[(TRIAGE, "Triage not done yet"), (DECISION, "A decision not made yet")],
+        label="Waiting for",
+        empty_label="Anything or nothing",
+        method="filter_waiting",
+        widget=QuickSelect,
+        help_text="Cases whose triage is not done yet (never closed at triage nor referred), or referred "
+        "cases whose decision is not made yet (action not started, not closed), as the reports count them.",
     )
     sort = django_filters.ChoiceFilter(
         choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
@@ -181,6 +194,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))
+
+    def filter_waiting(self, queryset, name, value):
+        return (selectors.triage_not_done if value == TRIAGE else selectors.decision_not_made)(queryset)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*selectors.sort_fields(sort=value))

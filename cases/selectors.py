@@ -19,8 +19,10 @@ from .models import (
     TRIAGE_STAGES,
     Case,
     CaseClause,
+    CaseEvent,
     DisciplinaryReferral,
     RemovalRequest,
+    Stage,
 )
 from .timers import CaseTimer, feedback_due
 
@@ -92,6 +94,31 @@ def leavers_open_cases(*, user):
         .select_related("handler", "reporter_team")
         .order_by("created_at", "pk")
     )
+
+
+def _never_left(stages):
+    """A case never moved out of these stages: no stage event from one of them to any other stage."""
+    left = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.STAGE, from_stage__in=stages)
+    return ~Exists(left.exclude(to_stage__in=stages))
+
+
+def _at(stages):
+    # By the stages' places in the workflow, which case_stage_order_idx serves.
+    return Q(stage_order__in=[Stage.values.index(stage) for stage in stages])
+
+
+def triage_not_done(cases):
+    """Of `cases`, those not triaged yet: never closed at triage nor referred (cases.timers). A case
+    reopened into triage was triaged once, and is not among them: the reports measure the first triage
+    (reports.selectors.timings). Only cases at a triage stage are looked at, so few events are probed."""
+    return cases.filter(_at(TRIAGE_STAGES), _never_left(TRIAGE_STAGES))
+
+
+def decision_not_made(cases):
+    """Of `cases`, those referred to the Head of Business and Governance and not decided yet: never moved
+    on to action or closed since the referral (cases.timers). A closed case reopened for review was decided
+    once, and is not among them, as the reports measure the first decision."""
+    return cases.filter(_at(AWAITING_DECISION), _never_left(AWAITING_DECISION))
 
 
 def sort_fields(*, sort):

@@ -17,6 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 
 # The largest key the database holds: anything above is refused rather than sent to it.
 MAX_ID = 2**63 - 1
+# The value of a ChosenIdFilter that chooses what has none (no team recorded).
+NONE = "none"
 
 
 def _id_schema(help_text):
@@ -37,12 +39,14 @@ class IdFilter(django_filters.NumberFilter):
 
 class _ValuesIterator(ModelChoiceIterator):
     """The choices as (id, label) read with values_list: a page offers hundreds of teams without making a
-    model instance of each."""
+    model instance of each; the choice of none of them (`null_label`) last."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         yield from self.queryset.values_list("pk", self.field.label_field)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
 
 
 class _ValuesChoiceField(ModelChoiceField):
@@ -58,14 +62,21 @@ class ChosenIdFilter(django_filters.ModelChoiceFilter):
     An id that names none of them is refused, on the page as in the API.
 
     With `label_field` the page's options show that field, read as values (it must be what the objects'
-    str() shows); the filter's value is still the chosen object."""
+    str() shows); the filter's value is still the chosen object. With `null_label`, the value `none`
+    chooses the objects with none (the field is empty)."""
 
     def __init__(self, *args, label_field=None, **kwargs):
         if label_field is not None:
             self.field_class = _ValuesChoiceField
             kwargs["label_field"] = label_field
+        if kwargs.get("null_label") is not None:
+            kwargs.setdefault("null_value", NONE)
         super().__init__(*args, **kwargs)
-        extend_schema_field(_id_schema(kwargs.get("help_text", "")))(self)
+        schema = _id_schema(kwargs.get("help_text", ""))
+        if self.extra.get("null_label") is not None:
+            description = schema.pop("description")
+            schema = {"oneOf": [schema, {"type": "string", "enum": [NONE]}], "description": description}
+        extend_schema_field(schema)(self)
 
 
 def _escape(text):

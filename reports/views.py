@@ -96,7 +96,7 @@ def index(request):
             )
             for figure in report.figures
         ],
-        "timings": [(timing, _chart(timing.bands)) for timing in report.timings],
+        "timings": [(timing, _chart(timing.bands), link(timing.waiting_row)) for timing in report.timings],
         "coverage": [
             (item, _chart([selectors.Row(team.team, team.percent) for team in item.teams], percent=True))
             for item in report.coverage

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.filters import NOT_CLOSED
 from cases.models import CaseClause, Outcome, Platform, Stage
+from core.filters import NONE
 from people.models import Team
 
 from .door import NO_TEAM, Row
@@ -115,7 +116,7 @@ def team_rows(tally):
     # A team deleted since a month was stored: its cases are now without a team (SET_NULL).
     without = sum(n for pk, n in tally.teams.items() if pk not in names)
     if without:
-        rows.append(Row(NO_TEAM, without))
+        rows.append(Row(NO_TEAM, without, {"team": NONE}))
     return rows
 
 

@@ -15,11 +15,15 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
+from cases.filters import DECISION, TRIAGE
 from cases.models import AWAITING_DECISION, TRIAGE_STAGES, CaseEvent, Stage
 from reminders.calendar import is_working_day
 
 from ..models import CalendarDay
 from .door import Row
+
+# The value of All cases' `waiting` filter for each timing's cases not done yet.
+WAITING_FILTERS = {"triage": TRIAGE, "decision": DECISION}
 
 
 def working_days_taken(start, end):
@@ -65,6 +69,11 @@ class Timings:
     @property
     def over_limit(self):
         return self.bands[-1].value
+
+    @property
+    def waiting_row(self):
+        """The cases not done yet, with the All cases filter that lists them (cases.selectors)."""
+        return Row("Not done yet", self.waiting, {"waiting": WAITING_FILTERS[self.key]})
 
     def rows(self):
         """Every figure of the timing as label and value, for the CSV."""

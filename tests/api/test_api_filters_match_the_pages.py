@@ -121,6 +121,7 @@ def case_filters(other_staff, varied_cases):
         "outcome": ({"outcome": "closed"}, {"outcome": "won"}),
         "team": ({"team": other_staff.team.pk}, {"team": "999999"}),
         "age": ({"age": "30"}, {"age": "12"}),
+        "waiting": ({"waiting": "triage"}, {"waiting": "soon"}),
         "raised_from": ({"raised_from": days(-50).isoformat()}, {"raised_from": "yesterday"}),
         "raised_to": ({"raised_to": days(-50).isoformat()}, {"raised_to": "2026-02-30"}),
         "sort": ({"sort": "stage"}, {"sort": "-handler__password"}),

@@ -1,5 +1,6 @@
 """Each figure of the reports page drills down to the cases behind it: a link to All cases with the filters
-that reproduce it, which lists exactly as many cases as the figure counts. Only readers who may open All
+that reproduce it, which lists exactly as many cases as the figure counts (of the timings, the cases not
+done yet). Only readers who may open All
 cases get the links; any other reader of the reports sees the same figures without them."""
 
 import html
@@ -10,7 +11,10 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tests.reports.moments import NOW, PERIOD
+from cases import services
+from cases.models import Case, Outcome, Platform
+from reports.selectors import NO_TEAM
+from tests.reports.moments import NOW, PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +132,70 @@ def test_only_readers_who_may_open_all_cases_get_links(client, world, request, w
             ("Mar 2026", 0),
             ("Apr 2026", 0),
         ]
+
+
+@pytest.fixture
+def waiting_world(world, raise_at, move_at, clause, staff, governance):
+    """The known cases, and in March: E not triaged yet; F closed at triage and reopened for triage (it was
+    triaged once, so it is not waiting); G closed after review and reopened for review (decided once);
+    H, whose reporter's team is gone."""
+    e = raise_at(at(2026, 3, 2, 10), staff, platform=Platform.FACEBOOK, clauses=[clause("5.2")])
+    f = raise_at(at(2026, 3, 3, 10), staff, platform=Platform.FACEBOOK, clauses=[])
+    move_at(at(2026, 3, 4, 10), f, "close_at_triage")
+    move_at(at(2026, 3, 5, 10), f, "reopen_triage")
+    g = raise_at(at(2026, 3, 10, 10), staff, platform=Platform.TWITTER, clauses=[clause("6.4")])
+    move_at(at(2026, 3, 10, 11), g, "start_triage")
+    move_at(at(2026, 3, 10, 12), g, "refer")
+    move_at(at(2026, 3, 11, 9), g, "start_review")
+    move_at(at(2026, 3, 12, 9), g, "close", outcome=Outcome.NO_BREACH)
+    with time_machine.travel(at(2026, 3, 13, 9), tick=False):
+        services.case_move(case=g, by=governance, move="reopen_review", reason="New evidence.")
+    h = raise_at(at(2026, 3, 16, 10), staff, platform=Platform.BLOG, clauses=[])
+    Case.objects.filter(pk=h.pk).update(reporter_team=None)  # as when a team is deleted (SET_NULL)
+    return {**world, "E": e, "F": f, "G": g, "H": h}
+
+
+def not_done(page, caption):
+    [(_, value, href)] = [cell for cell in drill_downs(page, caption) if cell[0] == "Not done yet"]
+    return value, href
+
+
+def test_the_cases_not_triaged_or_decided_yet_are_listed_as_counted(client, governance, waiting_world):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, PERIOD).text
+        triage, triage_link = not_done(page, "Time to triage")
+        decision, decision_link = not_done(page, "Time to decision")
+        # E and H have not been triaged; F was, before it was reopened.
+        assert set(listed(client, triage_link)) == {
+            waiting_world["E"].reference,
+            waiting_world["H"].reference,
+        }
+        assert triage == 2
+        # C is still under review; G was decided, before it was reopened.
+        assert listed(client, decision_link) == [waiting_world["C"].reference]
+        assert decision == 1
+
+
+def test_the_cases_with_no_team_are_listed_as_counted(client, governance, waiting_world):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, PERIOD).text
+        [(_, value, href)] = [c for c in drill_downs(page, "Cases by the reporter") if c[0] == NO_TEAM]
+        assert (value, listed(client, href)) == (1, [waiting_world["H"].reference])
+
+
+@pytest.mark.parametrize("params", [PERIOD, {}], ids=["January to April", "the last 12 months"])
+def test_with_cases_waiting_every_linked_figure_still_lists_as_many_as_it_counts(
+    client, governance, waiting_world, params
+):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, params).text
+        for caption in [*FIGURES, "Time to triage", "Time to decision"]:
+            cells = drill_downs(page, caption)
+            linked = [(label, value, href) for label, value, href in cells if href]
+            if not caption.startswith("Time to"):
+                assert len(linked) == len([value for _, value, _ in cells if value])
+            for label, value, href in linked:
+                assert len(listed(client, href)) == value, (caption, label, href)
