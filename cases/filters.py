@@ -23,8 +23,9 @@ def _cited(cases):
 
 # Outcomes one by one, and the groups the reports count: closed with any outcome, a breach found, not closed.
 CLOSED, BREACH, NOT_CLOSED = "closed", "breach", "not_closed"
-# What a case may be waiting for, as the reports' timings count it.
+# What a case may be waiting for, as the reports' timings count it, and waiting past its limit.
 TRIAGE, DECISION = "triage", "decision"
+PAST_LIMIT = "_past_limit"
 OUTCOME_CHOICES = [
     (CLOSED, "Closed, any outcome"),
     (BREACH, "Closed, a breach found"),
@@ -141,13 +142,19 @@ class CaseFilter(django_filters.FilterSet):
         help_text="Raised on or before this day.",
     )
     waiting = django_filters.ChoiceFilter(
-        choices=[(TRIAGE, "Triage not done yet"), (DECISION, "A decision not made yet")],
+        choices=[
+            (TRIAGE, "Triage not done yet"),
+            (TRIAGE + PAST_LIMIT, "Triage not done yet, past the limit"),
+            (DECISION, "A decision not made yet"),
+            (DECISION + PAST_LIMIT, "A decision not made yet, past the limit"),
+        ],
         label="Waiting for",
         empty_label="Anything or nothing",
         method="filter_waiting",
         widget=QuickSelect,
         help_text="Cases whose triage is not done yet (never closed at triage nor referred), or referred "
-        "cases whose decision is not made yet (action not started, not closed), as the reports count them.",
+        "cases whose decision is not made yet (action not started, not closed), as the reports count them; "
+        "with '_past_limit', only those already past the limit in working days.",
     )
     sort = django_filters.ChoiceFilter(
         choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
@@ -196,7 +203,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))
 
     def filter_waiting(self, queryset, name, value):
-        return (selectors.triage_not_done if value == TRIAGE else selectors.decision_not_made)(queryset)
+        waiting = selectors.triage_not_done if value.startswith(TRIAGE) else selectors.decision_not_made
+        return waiting(queryset, past_limit_at=timezone.now() if value.endswith(PAST_LIMIT) else None)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*selectors.sort_fields(sort=value))

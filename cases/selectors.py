@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from reminders.calendar import is_working_day, working_days_after
 from reminders.due import QUEUE_ROWS, Queue, WorkItem
 from reminders.models import Limits, Timer
 
@@ -38,6 +39,7 @@ SORTS = {
 }
 DEFAULT_SORT = "-raised"
 AGE_CHOICES = (7, 30, 90)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def _case_clauses(*fields):
@@ -96,6 +98,16 @@ def leavers_open_cases(*, user):
     )
 
 
+def triage_limit(limits):
+    """The working days a case may wait for triage before it is past the limit (and escalated)."""
+    return limits.triage_escalation_working_days
+
+
+def decision_limit(limits):
+    """The working days a referred case may wait for the governance head's decision."""
+    return limits.governance_reminder_working_days
+
+
 def _never_left(stages):
     """A case never moved out of these stages: no stage event from one of them to any other stage."""
     left = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.STAGE, from_stage__in=stages)
@@ -107,18 +119,57 @@ def _at(stages):
     return Q(stage_order__in=[Stage.values.index(stage) for stage in stages])
 
 
-def triage_not_done(cases):
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _started_past(field, *, limit, now):
+    """Q: a clock started at `field`, still running, is past `limit` working days at `now`, as the reports
+    judge it (reports.selectors.timings): more than `limit` working days from its day to today, or exactly
+    `limit` and either today is not a working day or it started earlier in its day than the time now.
+    As ranges of the moment, which an index on it serves."""
+    local_now = timezone.localtime(now)
+    today, day, on_the_limit = local_now.date(), local_now.date(), []
+    while (taken := working_days_after(day, today)) <= limit:
+        if taken == limit:
+            on_the_limit.append(day)
+        day -= datetime.timedelta(days=1)
+    past = Q(**{f"{field}__lt": _local_midnight(day + datetime.timedelta(days=1))})
+    for day in on_the_limit:
+        until = datetime.datetime.combine(day, local_now.time().replace(tzinfo=None))
+        end = timezone.make_aware(until) if is_working_day(today) else _local_midnight(day + ONE_DAY)
+        past |= Q(**{f"{field}__gte": _local_midnight(day), f"{field}__lt": end})
+    return past
+
+
+def triage_not_done(cases, *, past_limit_at=None, limits=None):
     """Of `cases`, those not triaged yet: never closed at triage nor referred (cases.timers). A case
     reopened into triage was triaged once, and is not among them: the reports measure the first triage
-    (reports.selectors.timings). Only cases at a triage stage are looked at, so few events are probed."""
-    return cases.filter(_at(TRIAGE_STAGES), _never_left(TRIAGE_STAGES))
+    (reports.selectors.timings). Only cases at a triage stage are looked at, so few events are probed.
+    With `past_limit_at` (a moment), only those past the triage limit then."""
+    cases = cases.filter(_at(TRIAGE_STAGES), _never_left(TRIAGE_STAGES))
+    if past_limit_at is None:
+        return cases
+    limit = triage_limit(limits or Limits.current())
+    return cases.filter(_started_past("created_at", limit=limit, now=past_limit_at))
 
 
-def decision_not_made(cases):
+def decision_not_made(cases, *, past_limit_at=None, limits=None):
     """Of `cases`, those referred to the Head of Business and Governance and not decided yet: never moved
     on to action or closed since the referral (cases.timers). A closed case reopened for review was decided
-    once, and is not among them, as the reports measure the first decision."""
-    return cases.filter(_at(AWAITING_DECISION), _never_left(AWAITING_DECISION))
+    once, and is not among them, as the reports measure the first decision. With `past_limit_at`, only
+    those past the decision limit then, counted from the referral (a case waiting was referred once)."""
+    cases = cases.filter(_at(AWAITING_DECISION), _never_left(AWAITING_DECISION))
+    if past_limit_at is None:
+        return cases
+    limit = decision_limit(limits or Limits.current())
+    referred = CaseEvent.objects.filter(
+        _started_past("at", limit=limit, now=past_limit_at),
+        case=OuterRef("pk"),
+        kind=CaseEvent.Kind.STAGE,
+        to_stage=Stage.REFERRED,
+    )
+    return cases.filter(Exists(referred))
 
 
 def sort_fields(*, sort):

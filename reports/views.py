@@ -96,7 +96,11 @@ def index(request):
             )
             for figure in report.figures
         ],
-        "timings": [(timing, _chart(timing.bands), link(timing.waiting_row)) for timing in report.timings],
+        # Each timing, its chart and the links to its cases not done yet, and of those past the limit.
+        "timings": [
+            (timing, _chart(timing.bands), link(timing.waiting_row), link(timing.waiting_over_row))
+            for timing in report.timings
+        ],
         "coverage": [
             (item, _chart([selectors.Row(team.team, team.percent) for team in item.teams], percent=True))
             for item in report.coverage

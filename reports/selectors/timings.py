@@ -15,8 +15,9 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
-from cases.filters import DECISION, TRIAGE
+from cases.filters import DECISION, PAST_LIMIT, TRIAGE
 from cases.models import AWAITING_DECISION, TRIAGE_STAGES, CaseEvent, Stage
+from cases.selectors import decision_limit, triage_limit
 from reminders.calendar import is_working_day
 
 from ..models import CalendarDay
@@ -74,6 +75,11 @@ class Timings:
     def waiting_row(self):
         """The cases not done yet, with the All cases filter that lists them (cases.selectors)."""
         return Row("Not done yet", self.waiting, {"waiting": WAITING_FILTERS[self.key]})
+
+    @property
+    def waiting_over_row(self):
+        """The cases not done yet and past the limit now, with the filter that lists them."""
+        return Row("Past the limit", self.waiting_over, {"waiting": WAITING_FILTERS[self.key] + PAST_LIMIT})
 
     def rows(self):
         """Every figure of the timing as label and value, for the CSV."""
@@ -246,14 +252,6 @@ def _timings(measure, *, limit, bands, key, title, reminder=None):
         floor = ceiling
     counts.append(Row(over_label, sum(n for days, n in histogram.items() if days > floor)))
     return Timings(key, title, counts, limit, _median(histogram), measure.waiting, measure.over, reminder)
-
-
-def triage_limit(limits):
-    return limits.triage_escalation_working_days
-
-
-def decision_limit(limits):
-    return limits.governance_reminder_working_days
 
 
 def measure_triage(cases, *, now, first_day, limits):

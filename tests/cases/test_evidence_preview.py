@@ -7,6 +7,7 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
@@ -188,3 +189,16 @@ def test_anonymous_visitors_are_sent_to_log_in(client, case_with_images):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_an_image_that_cannot_be_read_gets_a_message(client, case_with_images, supervisor):
+    evidence = case_with_images.evidence.get(original_name="photo.jpg")
+    storage, name = evidence.file.storage, evidence.file.name
+    storage.delete(name)
+    storage.save(name, ContentFile(PHOTO[:40]))  # cut short, as a file damaged in the store would be
+    client.force_login(supervisor)
+
+    response = client.get(preview_url(evidence), follow=True)
+
+    assert response.redirect_chain[0][0] == f"{case_with_images.get_absolute_url()}#evidence-heading"
+    assert "“photo.jpg” cannot be shown in the browser: it cannot be read as an image" in response.text

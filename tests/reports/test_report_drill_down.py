@@ -199,3 +199,42 @@ def test_with_cases_waiting_every_linked_figure_still_lists_as_many_as_it_counts
                 assert len(linked) == len([value for _, value, _ in cells if value])
             for label, value, href in linked:
                 assert len(listed(client, href)) == value, (caption, label, href)
+
+
+@pytest.fixture
+def limit_world(waiting_world, raise_at, move_at, staff):
+    """The cases waiting above, and around the limits as they stand at noon on Friday 15 May 2026. Triage
+    (4 working days): K1 raised on Monday 11 May at 09:00 is past it, K2 at 15:00 that day and K3 on
+    Wednesday 13 May are not. Decision (10 working days; 4 May is a bank holiday): L1 referred on
+    Thursday 30 April at 11:00 is past it, L2 referred at 14:00 that day is not."""
+    made = {}
+    for name, when in (("K1", at(2026, 5, 11, 9)), ("K2", at(2026, 5, 11, 15)), ("K3", at(2026, 5, 13, 10))):
+        made[name] = raise_at(when, staff, platform=Platform.FACEBOOK, clauses=[])
+    for name, referred in (("L1", at(2026, 4, 30, 11)), ("L2", at(2026, 4, 30, 14))):
+        made[name] = raise_at(at(2026, 4, 29, 9), staff, platform=Platform.FACEBOOK, clauses=[])
+        move_at(at(2026, 4, 29, 10), made[name], "start_triage")
+        move_at(referred, made[name], "refer")
+    return {**waiting_world, **made}
+
+
+def past_the_limit(page, caption):
+    [(_, value, href)] = [c for c in drill_downs(page, caption) if c[0].startswith("Not done yet, already")]
+    return value, href
+
+
+def test_the_cases_past_the_limits_are_listed_as_counted(client, governance, limit_world):
+    references = {name: case.reference for name, case in limit_world.items()}
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX).text  # the last 12 months, to 15 May
+        triage, triage_link = not_done(page, "Time to triage")
+        triage_over, triage_over_link = past_the_limit(page, "Time to triage")
+        decision, decision_link = not_done(page, "Time to decision")
+        decision_over, decision_over_link = past_the_limit(page, "Time to decision")
+
+        # O (December) is in the last 12 months too, and was never triaged.
+        assert set(listed(client, triage_link)) == {references[n] for n in ("O", "E", "H", "K1", "K2", "K3")}
+        assert set(listed(client, triage_over_link)) == {references[n] for n in ("O", "E", "H", "K1")}
+        assert set(listed(client, decision_link)) == {references[n] for n in ("C", "L1", "L2")}
+        assert set(listed(client, decision_over_link)) == {references[n] for n in ("C", "L1")}
+        assert (triage, triage_over, decision, decision_over) == (6, 4, 3, 2)
