@@ -33,8 +33,15 @@ SORTS = {
     "stage": ["stage_order", "created_at"],
     "raised": ["created_at"],
     "age": ["-created_at"],
+    # The soonest deadline first (Case.due_on); cases with none, the closed ones, after.
+    "due": ["due_soonest"],
 }
+# Sorts whose reverse is not the same columns reversed: the latest deadline first, but still those with
+# none last, on a column of its own (Case.due_latest) so that it is one index range too.
+REVERSED_SORTS = {"due": ["-due_latest"]}
 DEFAULT_SORT = "-raised"
+# The sorts of the queues (triage, governance): their own order, or by deadline.
+QUEUE_SORTS = ("due", "-due")
 AGE_CHOICES = (7, 30, 90)
 
 
@@ -48,13 +55,19 @@ def my_reports(*, user):
     """The concerns this person raised, newest first. Nothing about who handles them."""
     return (
         access.cases_reported_by(user)
-        .only("id", "reference", "stage", "created_at")
+        .only("id", "reference", "stage", "created_at", "due_on")
         .order_by("-created_at", "-pk")
     )
 
 
-def triage_queue(*, user):
-    """Cases assigned to this person that are waiting for triage, the longest waiting first.
+def _queue_order(sort, default):
+    """A queue's ORDER BY: by deadline for a sort in QUEUE_SORTS, else its own `default` order."""
+    return sort_fields(sort=sort) if sort in QUEUE_SORTS else default
+
+
+def triage_queue(*, user, sort=None):
+    """Cases assigned to this person that are waiting for triage, the longest waiting first (or by
+    deadline: `sort` "due" or "-due").
 
     Filtered on handler as well: for the Head of Business and Governance cases_handled_by is every case,
     but their triage queue is only the cases routed to them.
@@ -63,19 +76,20 @@ def triage_queue(*, user):
         access.cases_handled_by(user)
         .filter(stage__in=TRIAGE_STAGES, handler=user)
         .select_related("reporter_team")
-        .order_by("created_at", "pk")
+        .order_by(*_queue_order(sort, ["created_at", "pk"]))
     )
 
 
-def governance_queue(*, user):
-    """Referred cases and those under review or in action, for the Head of Business and Governance."""
+def governance_queue(*, user, sort=None):
+    """Referred cases and those under review or in action, for the Head of Business and Governance; the
+    longest in their stage first (or by deadline, as the triage queue)."""
     if not user.has_perm("cases.manage_all_cases"):
         return Case.objects.none()
     return (
         access.cases_handled_by(user)
         .filter(stage__in=GOVERNANCE_STAGES)
         .select_related("handler", "reporter_team")
-        .order_by("stage_changed_at", "pk")
+        .order_by(*_queue_order(sort, ["stage_changed_at", "pk"]))
     )
 
 
@@ -101,7 +115,9 @@ def sort_fields(*, sort):
         return sort_fields(sort=DEFAULT_SORT)
     fields = SORTS[key]
     if sort.startswith("-"):
-        fields = [field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields]
+        fields = REVERSED_SORTS.get(key) or [
+            field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields
+        ]
     return [*fields, "-pk" if fields[-1].startswith("-") else "pk"]
 
 
