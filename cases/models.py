@@ -487,6 +487,13 @@ class DisciplinaryReferral(CaseAction):
     def __str__(self):
         return f"Disciplinary referral of {self.person} ({self.get_severity_display().lower()})"
 
+    def next_work(self):
+        """What waits next (reminders.due): a disciplinary record to open, then what waits on the record."""
+        record = getattr(self, "disciplinary_record", None)  # None when no record was opened from it.
+        if record is not None:
+            return record.next_work()
+        return WorkItem(self.case.reference, "", "Open a disciplinary record")
+
 
 class BreachDecision(models.Model):
     """UK GDPR article 33: whether a possible personal data breach was reported to the Information
