@@ -4,7 +4,7 @@ may see what is decided in the database in one place; the subject of a concern i
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,15 +176,20 @@ def _timer(kind, field):
 
 
 def triage_work(*, user):
-    """Cases routed, reassigned or escalated to this person and waiting for triage, by the triage timer's
-    due time (the organisation's triage limit in working days, reminders.models.Limits)."""
+    """Cases routed, reassigned or escalated to this person and waiting for triage, by their deadline
+    (Case.due_on: the triage timer's day, the organisation's triage limit in working days, Limits)."""
     cases = triage_queue(user=user)
 
     def rows():
-        due = cases.select_related(None).annotate(due=_timer(CaseTimer.TRIAGE_REMINDER, "due_at"))
-        due = due.only("id", "reference", "stage").order_by(F("due").asc(nulls_last=True), "pk")
+        due = (
+            cases.select_related(None)
+            .only("id", "reference", "stage", "due_on")
+            .order_by("due_soonest", "pk")
+        )
         return [
-            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due)
+            WorkItem(
+                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due_on
+            )
             for case in due[:QUEUE_ROWS]
         ]
 
@@ -218,8 +223,8 @@ def reporter_feedback_work(*, user):
 
 
 def governance_review_work(*, user):
-    """Referred cases and those under review, waiting for the governance head's decision, by the review
-    timer's due time (Limits governance_reminder_working_days)."""
+    """Referred cases and those under review, waiting for the governance head's decision, by their deadline
+    (Case.due_on: the review timer's day, Limits governance_reminder_working_days)."""
     if not user.has_perm("cases.manage_all_cases"):
         return None
     # Not governance_queue(...).filter(...): with both stage lists PostgreSQL misjudged the rows and sorted
@@ -229,10 +234,12 @@ def governance_review_work(*, user):
     )
 
     def rows():
-        due = cases.select_related(None).annotate(due=_timer(CaseTimer.GOVERNANCE_REMINDER, "due_at"))
+        waiting = cases.select_related(None).only("id", "reference", "stage", "due_on")
         return [
-            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due)
-            for case in due.only("id", "reference", "stage")[:QUEUE_ROWS]
+            WorkItem(
+                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due_on
+            )
+            for case in waiting[:QUEUE_ROWS]
         ]
 
     return Queue(
