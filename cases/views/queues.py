@@ -52,7 +52,7 @@ def my_reports(request):
 
 
 # The sort last chosen on each list, kept for the person's session under these keys: the list opens in it
-# again. Only a sort the list knows is kept; an unknown one is shown as such and forgotten.
+# again. Only a sort the list knows is kept; an unknown one is refused with a message and forgotten.
 LAST_SORT = "all_cases_sort"
 LAST_TRIAGE_SORT = "triage_queue_sort"
 LAST_GOVERNANCE_SORT = "governance_queue_sort"
@@ -63,21 +63,23 @@ QUEUE_SORTS = (QUEUE_ORDER, *selectors.QUEUE_SORTS)
 
 
 def _remembered_sort(request, session_key, known):
-    """The sort the request asks for, remembered if `known`; else the one last remembered; else None."""
+    """The sort the request asks for, remembered if `known` (an unknown one is left to the caller to
+    refuse); without one, the sort last remembered."""
     asked = request.GET.get("sort", "")
     if asked in known:
         request.session[session_key] = asked
-        return asked
     if asked:
-        messages.error(request, f"The list cannot be sorted by “{asked[:40]}”: it is in its usual order.")
-        return None
-    remembered = request.session.get(session_key)
-    return remembered if remembered in known else None
+        return asked
+    remembered = request.session.get(session_key, "")
+    return remembered if remembered in known else ""
 
 
 def _queue_page(request, select, session_key, columns):
     """A queue's page in the sort asked for or remembered, and its table headers."""
     sort = _remembered_sort(request, session_key, QUEUE_SORTS) or QUEUE_ORDER
+    if sort not in QUEUE_SORTS:
+        messages.error(request, f"The list cannot be sorted by “{sort[:40]}”: it is in its usual order.")
+        sort = QUEUE_ORDER
     page = page_from_request(request, select(user=request.user, sort=sort), per_page=PER_PAGE)
     return {"page": page, "headers": _sort_headers(sort, columns, one_way=(QUEUE_ORDER,))}
 
@@ -129,11 +131,9 @@ def all_cases(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
     query = request.GET.copy()
-    sort = _remembered_sort(request, LAST_SORT, ALL_CASES_SORTS)
-    if sort:
+    # An unknown sort goes to the filters, which refuse it as the API does ("Some filters were not used").
+    if sort := _remembered_sort(request, LAST_SORT, ALL_CASES_SORTS):
         query["sort"] = sort
-    else:
-        query.pop("sort", None)
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None

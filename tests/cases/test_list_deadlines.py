@@ -169,7 +169,7 @@ def test_the_triage_queue_remembers_its_sort(client, supervisor, staff, raise_ca
     assert references(client, supervisor, "cases:triage_queue") == [second.reference, first.reference]
 
 
-def test_all_cases_remember_the_due_sort_and_refuse_an_unknown_one_clearly(client, governance, cases):
+def test_all_cases_remember_the_due_sort_and_refuse_an_unknown_one(client, governance, cases):
     soonest = references(client, governance, "cases:all", sort="due")
     response = client.get(reverse("cases:all"))
     assert re.search(r'aria-sort="ascending"><a href="\?sort=-due">Due', response.text)
@@ -177,7 +177,7 @@ def test_all_cases_remember_the_due_sort_and_refuse_an_unknown_one_clearly(clien
 
     response = client.get(reverse("cases:all"), {"sort": "handler__password"})
     assert response.status_code == 200
-    assert "cannot be sorted by “handler__password”" in response.text
+    assert "Some filters were not used" in response.text
     newest_first = [case.reference for case in Case.objects.order_by("-created_at", "-pk")]
     assert references(client, governance, "cases:all", sort="nonsense") == newest_first
     # The unknown sort was not remembered: the last good one still is.
