@@ -165,6 +165,18 @@ class Case(models.Model):
             # All cases by deadline, either way (keyset pages: an index range, no sort).
             models.Index(fields=["due_soonest", "id"], name="case_due_soonest_idx"),
             models.Index(fields=["due_latest", "id"], name="case_due_latest_idx"),
+            # The governance queue by deadline: its cases with action in progress (no deadline) are not
+            # found among every closed case at the end of the indexes above.
+            models.Index(
+                fields=["due_soonest", "id"],
+                condition=Q(stage__in=GOVERNANCE_STAGES),
+                name="case_governance_due_idx",
+            ),
+            models.Index(
+                fields=["due_latest", "id"],
+                condition=Q(stage__in=GOVERNANCE_STAGES),
+                name="case_governance_latest_idx",
+            ),
             # The reports find the months whose cases changed since their figures were stored.
             models.Index(fields=["updated_at"], name="case_updated_at"),
             # The retention sweep reads the closed cases not yet anonymised, by when they closed.

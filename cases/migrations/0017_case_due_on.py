@@ -3,7 +3,8 @@
 # Each case's deadline at its stage, stored so that the lists show it and sort by it through an index
 # (cases.timers.case_due_refresh keeps it from now on). Existing cases get the day their stage's timer that
 # still stands is due, read from the timers in one UPDATE per stage group; closed cases and those with
-# action in progress have none. The generated sort columns and their indexes come after the fill.
+# action in progress have none. The generated sort columns and their indexes come after the fill: All
+# cases' two, and two partial ones for the governance queue.
 
 import datetime
 
@@ -67,5 +68,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='case',
             index=models.Index(fields=['due_latest', 'id'], name='case_due_latest_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('stage__in', ('referred', 'under_review', 'action_in_progress'))), fields=['due_soonest', 'id'], name='case_governance_due_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('stage__in', ('referred', 'under_review', 'action_in_progress'))), fields=['due_latest', 'id'], name='case_governance_latest_idx'),
         ),
     ]
