@@ -190,6 +190,11 @@ class CaseSummarySerializer(ReadSerializer):
 
     stage_label = serializers.CharField(source="get_stage_display")
     raised_at = serializers.DateTimeField(source="created_at")
+    due_on = serializers.DateField(
+        allow_null=True,
+        help_text="The day by which what waits next at the case's stage is due (triage, a governance "
+        "decision); null at other stages. The list's `due` sort.",
+    )
     clauses = ClauseNumbersField()
     handler = PersonSerializer(allow_null=True)
     detail = ApiDetailLinkField("api:case-detail")
@@ -203,6 +208,7 @@ class CaseSummarySerializer(ReadSerializer):
             "stage_label",
             "raised_at",
             "stage_changed_at",
+            "due_on",
             "clauses",
             "handler",
             "detail",

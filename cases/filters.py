@@ -160,7 +160,8 @@ class CaseFilter(django_filters.FilterSet):
         choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
         method="sort_by",
         widget=forms.HiddenInput,
-        help_text="The column to sort by: reference, stage (in workflow order), raised or age; "
+        help_text="The column to sort by: reference, stage (in workflow order), raised, age or due (the "
+        "soonest deadline first; cases with none, the closed ones, last either way); "
         "with '-' before it for the reverse order.",
     )
 

@@ -6,10 +6,13 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from reminders.due import WorkItem
 
 from .sealed import evidence_storage
 from .workflow import (  # noqa: F401 - given from here too, as before
@@ -21,6 +24,7 @@ from .workflow import (  # noqa: F401 - given from here too, as before
     HANDLER,
     MOVES,
     TRIAGE_STAGES,
+    WAITING_FOR,
     Move,
     Outcome,
     Stage,
@@ -105,6 +109,22 @@ class Case(models.Model):
         expression=stage_position(), output_field=models.PositiveSmallIntegerField(), db_persist=True
     )
     stage_changed_at = models.DateTimeField(default=timezone.now)
+    # The day by which what waits next at this stage is due: the triage or governance reminder's day (the
+    # same deadline as the home queues), none at other stages. Kept by cases.timers.case_due_refresh when
+    # the stage or its timers change; stored so that the lists sort by it through an index.
+    due_on = models.DateField(null=True, blank=True)
+    # due_on for sorting soonest or latest first, with no deadline (closed cases) last either way: keyset
+    # pages need a value on every row. Kept by the database.
+    due_soonest = models.GeneratedField(
+        expression=Coalesce("due_on", Value(datetime.date.max)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    due_latest = models.GeneratedField(
+        expression=Coalesce("due_on", Value(datetime.date.min)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,6 +161,21 @@ class Case(models.Model):
             # The open cases of a handler (who has left): not every case they ever handled.
             models.Index(
                 fields=["handler"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_handler_idx"
+            ),
+            # All cases by deadline, either way (keyset pages: an index range, no sort).
+            models.Index(fields=["due_soonest", "id"], name="case_due_soonest_idx"),
+            models.Index(fields=["due_latest", "id"], name="case_due_latest_idx"),
+            # The governance queue by deadline: its cases with action in progress (no deadline) are not
+            # found among every closed case at the end of the indexes above.
+            models.Index(
+                fields=["due_soonest", "id"],
+                condition=Q(stage__in=GOVERNANCE_STAGES),
+                name="case_governance_due_idx",
+            ),
+            models.Index(
+                fields=["due_latest", "id"],
+                condition=Q(stage__in=GOVERNANCE_STAGES),
+                name="case_governance_latest_idx",
             ),
             # The reports find the months whose cases changed since their figures were stored.
             models.Index(fields=["updated_at"], name="case_updated_at"),
@@ -184,6 +219,10 @@ class Case(models.Model):
     @property
     def is_closed(self):
         return self.stage in CLOSED_STAGES
+
+    def next_work(self):
+        """What waits next on the case and by when, with its status pill (reminders.due), for the lists."""
+        return WorkItem(self.reference, self.get_absolute_url(), WAITING_FOR[self.stage], self.due_on)
 
     def platform_name(self):
         if self.platform == Platform.OTHER and self.platform_other:
@@ -468,6 +507,13 @@ class DisciplinaryReferral(CaseAction):
 
     def __str__(self):
         return f"Disciplinary referral of {self.person} ({self.get_severity_display().lower()})"
+
+    def next_work(self):
+        """What waits next (reminders.due): a disciplinary record to open, then what waits on the record."""
+        record = getattr(self, "disciplinary_record", None)  # None when no record was opened from it.
+        if record is not None:
+            return record.next_work()
+        return WorkItem(self.case.reference, "", "Open a disciplinary record")
 
 
 class BreachDecision(models.Model):

@@ -4,7 +4,7 @@ may see what is decided in the database in one place; the subject of a concern i
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,8 +36,15 @@ SORTS = {
     "stage": ["stage_order", "created_at"],
     "raised": ["created_at"],
     "age": ["-created_at"],
+    # The soonest deadline first (Case.due_on); cases with none, the closed ones, after.
+    "due": ["due_soonest"],
 }
+# Sorts whose reverse is not the same columns reversed: the latest deadline first, but still those with
+# none last, on a column of its own (Case.due_latest) so that it is one index range too.
+REVERSED_SORTS = {"due": ["-due_latest"]}
 DEFAULT_SORT = "-raised"
+# The sorts of the queues (triage, governance): their own order, or by deadline.
+QUEUE_SORTS = ("due", "-due")
 AGE_CHOICES = (7, 30, 90)
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -52,13 +59,19 @@ def my_reports(*, user):
     """The concerns this person raised, newest first. Nothing about who handles them."""
     return (
         access.cases_reported_by(user)
-        .only("id", "reference", "stage", "created_at")
+        .only("id", "reference", "stage", "created_at", "due_on")
         .order_by("-created_at", "-pk")
     )
 
 
-def triage_queue(*, user):
-    """Cases assigned to this person that are waiting for triage, the longest waiting first.
+def _queue_order(sort, default):
+    """A queue's ORDER BY: by deadline for a sort in QUEUE_SORTS, else its own `default` order."""
+    return sort_fields(sort=sort) if sort in QUEUE_SORTS else default
+
+
+def triage_queue(*, user, sort=None):
+    """Cases assigned to this person that are waiting for triage, the longest waiting first (or by
+    deadline: `sort` "due" or "-due").
 
     Filtered on handler as well: for the Head of Business and Governance cases_handled_by is every case,
     but their triage queue is only the cases routed to them.
@@ -67,19 +80,20 @@ def triage_queue(*, user):
         access.cases_handled_by(user)
         .filter(stage__in=TRIAGE_STAGES, handler=user)
         .select_related("reporter_team")
-        .order_by("created_at", "pk")
+        .order_by(*_queue_order(sort, ["created_at", "pk"]))
     )
 
 
-def governance_queue(*, user):
-    """Referred cases and those under review or in action, for the Head of Business and Governance."""
+def governance_queue(*, user, sort=None):
+    """Referred cases and those under review or in action, for the Head of Business and Governance; the
+    longest in their stage first (or by deadline, as the triage queue)."""
     if not user.has_perm("cases.manage_all_cases"):
         return Case.objects.none()
     return (
         access.cases_handled_by(user)
         .filter(stage__in=GOVERNANCE_STAGES)
         .select_related("handler", "reporter_team")
-        .order_by("stage_changed_at", "pk")
+        .order_by(*_queue_order(sort, ["stage_changed_at", "pk"]))
     )
 
 
@@ -179,7 +193,9 @@ def sort_fields(*, sort):
         return sort_fields(sort=DEFAULT_SORT)
     fields = SORTS[key]
     if sort.startswith("-"):
-        fields = [field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields]
+        fields = REVERSED_SORTS.get(key) or [
+            field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields
+        ]
     return [*fields, "-pk" if fields[-1].startswith("-") else "pk"]
 
 
@@ -238,15 +254,20 @@ def _timer(kind, field):
 
 
 def triage_work(*, user):
-    """Cases routed, reassigned or escalated to this person and waiting for triage, by the triage timer's
-    due time (the organisation's triage limit in working days, reminders.models.Limits)."""
+    """Cases routed, reassigned or escalated to this person and waiting for triage, by their deadline
+    (Case.due_on: the triage timer's day, the organisation's triage limit in working days, Limits)."""
     cases = triage_queue(user=user)
 
     def rows():
-        due = cases.select_related(None).annotate(due=_timer(CaseTimer.TRIAGE_REMINDER, "due_at"))
-        due = due.only("id", "reference", "stage").order_by(F("due").asc(nulls_last=True), "pk")
+        due = (
+            cases.select_related(None)
+            .only("id", "reference", "stage", "due_on")
+            .order_by("due_soonest", "pk")
+        )
         return [
-            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due)
+            WorkItem(
+                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due_on
+            )
             for case in due[:QUEUE_ROWS]
         ]
 
@@ -280,8 +301,8 @@ def reporter_feedback_work(*, user):
 
 
 def governance_review_work(*, user):
-    """Referred cases and those under review, waiting for the governance head's decision, by the review
-    timer's due time (Limits governance_reminder_working_days)."""
+    """Referred cases and those under review, waiting for the governance head's decision, by their deadline
+    (Case.due_on: the review timer's day, Limits governance_reminder_working_days)."""
     if not user.has_perm("cases.manage_all_cases"):
         return None
     # Not governance_queue(...).filter(...): with both stage lists PostgreSQL misjudged the rows and sorted
@@ -291,10 +312,12 @@ def governance_review_work(*, user):
     )
 
     def rows():
-        due = cases.select_related(None).annotate(due=_timer(CaseTimer.GOVERNANCE_REMINDER, "due_at"))
+        waiting = cases.select_related(None).only("id", "reference", "stage", "due_on")
         return [
-            WorkItem(case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due)
-            for case in due.only("id", "reference", "stage")[:QUEUE_ROWS]
+            WorkItem(
+                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due_on
+            )
+            for case in waiting[:QUEUE_ROWS]
         ]
 
     return Queue(

@@ -73,6 +73,11 @@ class CaseTimer(models.TextChoices):
 
 
 TRIAGE_TIMERS = (CaseTimer.TRIAGE_REMINDER, CaseTimer.TRIAGE_ESCALATION)
+# The timer whose due time is a case's deadline at each stage (Case.due_on), as the home queues show it.
+STAGE_DEADLINES = {
+    **dict.fromkeys(TRIAGE_STAGES, CaseTimer.TRIAGE_REMINDER),
+    **dict.fromkeys(AWAITING_DECISION, CaseTimer.GOVERNANCE_REMINDER),
+}
 REPORTER_TIMERS = (CaseTimer.REPORTER_ACKNOWLEDGEMENT, CaseTimer.REPORTER_FEEDBACK)
 
 
@@ -149,11 +154,22 @@ def _start_reporter_timers(case, started_at, limits, *, acknowledged=False):
 # --- Events: the case services call these ---------------------------------------------------------------
 
 
+def case_due_refresh(*, case):
+    """Store the case's deadline at its stage (Case.due_on): the day its stage's timer that still stands is
+    due, none at a stage without one. Called after the timers change; the one place that sets it."""
+    kind = STAGE_DEADLINES.get(case.stage)
+    standing = timers_of(case).filter(kind=kind, cancelled_at__isnull=True)
+    timer = kind and standing.order_by("-created_at").first()
+    case.due_on = timezone.localdate(timer.due_at) if timer else None
+    Case.objects.filter(pk=case.pk).update(due_on=case.due_on)
+
+
 def case_timers_on_raise(*, case):
     """A concern is raised: the triage clock and the reporter's deadlines start."""
     limits = Limits.current()
     _start_triage_timers(case, case.created_at, limits)
     _start_reporter_timers(case, case.created_at, limits)
+    case_due_refresh(case=case)
 
 
 def case_timers_on_stage_change(*, case, by, previous):
@@ -169,6 +185,7 @@ def case_timers_on_stage_change(*, case, by, previous):
         case_timers_on_close(case=case)
     if previous in CLOSED_STAGES and case.stage not in CLOSED_STAGES:
         case_timers_on_reopen(case=case)
+    case_due_refresh(case=case)
 
 
 def case_timers_on_triaged(*, case):

@@ -41,6 +41,17 @@ GOVERNANCE_STAGES = (Stage.REFERRED, Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRES
 # A referred case waits for the governance head's decision in these stages.
 AWAITING_DECISION = (Stage.REFERRED, Stage.UNDER_REVIEW)
 
+# What waits next on a case at each stage, as the lists say it beside its deadline (Case.due_on).
+WAITING_FOR = {
+    Stage.SUBMITTED: "Triage",
+    Stage.IN_TRIAGE: "Triage",
+    Stage.REFERRED: "A governance decision",
+    Stage.UNDER_REVIEW: "A governance decision",
+    Stage.ACTION_IN_PROGRESS: "Action, then closing with an outcome",
+    Stage.CLOSED_AT_TRIAGE: "Nothing: closed",
+    Stage.CLOSED: "Nothing: closed",
+}
+
 
 class Outcome(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", "No further action (closed at triage)"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import DisciplinaryReferral
 from people.models import User
+from reminders.due import WorkItem
 
 
 class Step(models.TextChoices):
@@ -53,6 +54,18 @@ class Outcome(models.TextChoices):
 
 
 WARNINGS = (Outcome.FIRST_WRITTEN_WARNING, Outcome.FINAL_WRITTEN_WARNING)
+
+# What waits next on a record after each ACAS step, as HR's lists say it beside its date, if it has one
+# (DisciplinaryRecord.next_work).
+WAITING_FOR = {
+    Step.OPENED: "Investigation",
+    Step.INVESTIGATED: "Invitation to a hearing",
+    Step.INVITED: "Hearing",
+    Step.HEARD: "The outcome",
+    Step.DECIDED: "Nothing: decided",
+    Step.APPEAL_LODGED: "Appeal hearing and decision",
+    Step.APPEAL_DECIDED: "Nothing: appeal decided",
+}
 
 
 class AppealOutcome(models.TextChoices):
@@ -231,6 +244,16 @@ class DisciplinaryRecord(models.Model):
         if not self.is_warning:
             return ""
         return "live" if self.warning_is_live(today) else "expired"
+
+    def next_work(self, today=None):
+        """What waits next on the record and by when (reminders.due): the hearing on the day arranged, a
+        live warning until it expires; the next ACAS step, undated, otherwise."""
+        what, due = WAITING_FOR[self.step], None
+        if self.step == Step.INVITED:
+            due = self.hearing_arranged_for
+        elif self.step in (Step.DECIDED, Step.APPEAL_DECIDED) and self.warning_is_live(today):
+            what, due = f"{self.get_outcome_in_force_display()} expires", self.warning_expires_on
+        return WorkItem(self.reference, self.get_absolute_url(), what, due)
 
     def next_steps(self):
         return [step for step, before in STEP_ORDER.items() if before == self.step]

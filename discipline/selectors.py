@@ -89,6 +89,7 @@ LIST_FIELDS = (
     "reference",
     "severity",
     "step",
+    "hearing_arranged_for",
     "outcome_in_force",
     "warning_expires_on",
     "opened_on",

@@ -23,6 +23,7 @@ from cases import services
 from cases.models import CaseEvent, DisciplinaryReferral, Evidence, LegalAdvice, RemovalRequest, Stage
 from discipline import services as discipline_services
 from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
+from discipline.models import Outcome as RecordOutcome
 from notifications.models import Kind as NotificationKind
 from notifications.models import Notification
 from policies.models import Policy, PolicyVersion
@@ -48,6 +49,12 @@ def cases_referred(world, n):
     """Cases referred to the governance head, in their queue."""
     for _ in range(n):
         case_moved_to(case_raised(world.policy, world.staff), Stage.REFERRED, governance=world.governance)
+
+
+def cases_closed(world, n):
+    """Closed cases: no deadline, sorted last."""
+    for _ in range(n):
+        case_moved_to(case_raised(world.policy, world.staff), Stage.CLOSED, governance=world.governance)
 
 
 def case_events(world, n):
@@ -128,6 +135,31 @@ def records(world, n):
             severity=Severity.MISCONDUCT,
             clauses=[clause],
         )
+
+
+def records_dated(world, n):
+    """Records with a hearing arranged, and others with a live warning: each row shows its date."""
+    records(world, n)
+    today = timezone.localdate()
+    ids = list(DisciplinaryRecord.objects.order_by("pk").values_list("pk", flat=True))
+    DisciplinaryRecord.objects.filter(pk__in=ids[::2]).update(
+        step=Step.INVITED, hearing_arranged_for=today + datetime.timedelta(days=3)
+    )
+    DisciplinaryRecord.objects.filter(pk__in=ids[1::2]).update(
+        step=Step.DECIDED,
+        hearing_held_on=today,
+        outcome=RecordOutcome.FIRST_WRITTEN_WARNING,
+        outcome_in_force=RecordOutcome.FIRST_WRITTEN_WARNING,
+        decided_on=today,
+        warning_expires_on=today + datetime.timedelta(days=30),
+    )
+
+
+def referrals_with_records(world, n):
+    """Referrals to HR, each with the disciplinary record opened from it."""
+    referrals_to_hr(world, n)
+    for referral in DisciplinaryReferral.objects.filter(disciplinary_record__isnull=True):
+        discipline_services.record_open_from_referral(referral=referral, by=world.hr)
 
 
 def record_events(world, n):
@@ -225,6 +257,28 @@ PAGES = {
     "home, supervisor, business use": ("supervisor", lambda w: reverse("home"), business_use_to_approve),
     "My concerns": ("staff", lambda w: reverse("cases:my_reports"), cases_reported),
     "triage queue": ("supervisor", lambda w: reverse("cases:triage_queue"), cases_reported),
+    "triage queue, by deadline": (
+        "supervisor",
+        lambda w: reverse("cases:triage_queue") + "?sort=due",
+        cases_reported,
+    ),
+    "governance queue, by deadline": (
+        "governance",
+        lambda w: reverse("cases:governance_queue") + "?sort=-due",
+        cases_referred,
+    ),
+    "All cases, by deadline": ("governance", lambda w: reverse("cases:all") + "?sort=due", cases_reported),
+    "All cases, closed, by deadline": (
+        "governance",
+        lambda w: reverse("cases:all") + "?sort=-due",
+        cases_closed,
+    ),
+    "referrals to HR, records opened": ("hr", lambda w: reverse("cases:referrals"), referrals_with_records),
+    "disciplinary records, hearings and warnings": (
+        "hr",
+        lambda w: reverse("discipline:list"),
+        records_dated,
+    ),
     "governance queue": ("governance", lambda w: reverse("cases:governance_queue"), cases_referred),
     "All cases": ("governance", lambda w: reverse("cases:all"), cases_reported),
     "case page, events": ("supervisor", CASE, case_events),

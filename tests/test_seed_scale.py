@@ -48,6 +48,11 @@ def test_it_fills_the_database_with_a_realistic_spread():
     assert closed > 200
     assert Case.objects.values("reference").distinct().count() == 300
     assert not Case.objects.filter(handler__isnull=True).exists()
+    # A deadline on every case waiting for triage or a decision (the lists sort by it), none on the others.
+    waiting = [Stage.SUBMITTED, Stage.IN_TRIAGE, Stage.REFERRED, Stage.UNDER_REVIEW]
+    assert not Case.objects.filter(stage__in=waiting, due_on__isnull=True).exists()
+    assert not Case.objects.exclude(stage__in=waiting).filter(due_on__isnull=False).exists()
+    assert not Case.objects.filter(due_on__lte=F("created_at__date")).exists()
     clauses = Case.objects.annotate(n=Count("clauses")).aggregate(low=Max("n"))
     assert clauses["low"] <= 3
     assert not Case.objects.annotate(n=Count("clauses")).filter(n=0).exists()

@@ -26,12 +26,15 @@ from ..models import SavedFilter
 PER_PAGE = 25
 
 
-def _sort_headers(current, columns):
-    """Table headers for the columns: a link that sorts by it (or reverses it), and its aria-sort."""
+def _sort_headers(current, columns, *, one_way=()):
+    """Table headers for the columns: a link that sorts by it (or reverses it, unless it sorts `one_way`),
+    and its aria-sort."""
     headers = []
     for label, key in columns:
         header = {"label": label, "sort": None, "aria_sort": None}
-        if key:
+        if key in one_way:
+            header.update(sort=key, aria_sort="ascending" if current == key else None)
+        elif key:
             if current == key:
                 header.update(sort=f"-{key}", aria_sort="ascending")
             elif current == f"-{key}":
@@ -48,24 +51,79 @@ def my_reports(request):
     return render(request, "cases/my_reports.html", {"page": page})
 
 
+# The sort last chosen on each list, kept for the person's session under these keys: the list opens in it
+# again. Only a sort the list knows is kept; an unknown one is refused with a message and forgotten.
+LAST_SORT = "all_cases_sort"
+LAST_TRIAGE_SORT = "triage_queue_sort"
+LAST_GOVERNANCE_SORT = "governance_queue_sort"
+
+# A queue's own order (the longest waiting first), and its deadline sorts.
+QUEUE_ORDER = "waiting"
+QUEUE_SORTS = (QUEUE_ORDER, *selectors.QUEUE_SORTS)
+
+
+def _remembered_sort(request, session_key, known):
+    """The sort the request asks for, remembered if `known` (an unknown one is left to the caller to
+    refuse); without one, the sort last remembered."""
+    asked = request.GET.get("sort", "")
+    if asked in known:
+        request.session[session_key] = asked
+    if asked:
+        return asked
+    remembered = request.session.get(session_key, "")
+    return remembered if remembered in known else ""
+
+
+def _queue_page(request, select, session_key, columns):
+    """A queue's page in the sort asked for or remembered, and its table headers."""
+    sort = _remembered_sort(request, session_key, QUEUE_SORTS) or QUEUE_ORDER
+    if sort not in QUEUE_SORTS:
+        messages.error(request, f"The list cannot be sorted by “{sort[:40]}”: it is in its usual order.")
+        sort = QUEUE_ORDER
+    page = page_from_request(request, select(user=request.user, sort=sort), per_page=PER_PAGE)
+    return {"page": page, "headers": _sort_headers(sort, columns, one_way=(QUEUE_ORDER,))}
+
+
 @login_required
 def triage_queue(request):
-    page = page_from_request(request, selectors.triage_queue(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/triage_queue.html", {"page": page})
+    columns = [
+        ("Reference", None),
+        ("Stage", None),
+        ("Waiting for", None),
+        ("Due", "due"),
+        ("About", None),
+        ("Platform", None),
+        ("Reporter's team", None),
+        ("Raised", None),
+        ("Waiting", QUEUE_ORDER),
+    ]
+    context = _queue_page(request, selectors.triage_queue, LAST_TRIAGE_SORT, columns)
+    return render(request, "cases/triage_queue.html", context)
 
 
 @login_required
 def governance_queue(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    page = page_from_request(request, selectors.governance_queue(user=request.user), per_page=PER_PAGE)
+    columns = [
+        ("Reference", None),
+        ("Stage", None),
+        ("In this stage for", QUEUE_ORDER),
+        ("Waiting for", None),
+        ("Due", "due"),
+        ("About", None),
+        ("Platform", None),
+        ("Reporter's team", None),
+        ("Handler", None),
+        ("Raised", None),
+    ]
+    context = _queue_page(request, selectors.governance_queue, LAST_GOVERNANCE_SORT, columns)
     # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
-    leavers_cases = selectors.leavers_open_cases(user=request.user)
-    return render(request, "cases/governance_queue.html", {"page": page, "leavers_cases": leavers_cases})
+    context["leavers_cases"] = selectors.leavers_open_cases(user=request.user)
+    return render(request, "cases/governance_queue.html", context)
 
 
-# The sort last chosen on All cases, kept for the person's session: the list opens in it again.
-LAST_SORT = "all_cases_sort"
+ALL_CASES_SORTS = tuple(f"{sign}{key}" for key in selectors.SORTS for sign in ("", "-"))
 
 
 @login_required
@@ -73,10 +131,9 @@ def all_cases(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
     query = request.GET.copy()
-    if query.get("sort"):
-        request.session[LAST_SORT] = query["sort"][:40]
-    elif request.session.get(LAST_SORT):
-        query["sort"] = request.session[LAST_SORT]
+    # An unknown sort goes to the filters, which refuse it as the API does ("Some filters were not used").
+    if sort := _remembered_sort(request, LAST_SORT, ALL_CASES_SORTS):
+        query["sort"] = sort
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
@@ -90,6 +147,8 @@ def all_cases(request):
             ("Stage", "stage"),
             ("Raised", "raised"),
             ("Open for", "age"),
+            ("Waiting for", None),
+            ("Due", "due"),
             ("About", None),
             ("Platform", None),
             ("Clauses", None),

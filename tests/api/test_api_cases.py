@@ -232,11 +232,14 @@ SORT_KEYS = {
     "stage": lambda row: (Stage.values.index(row["stage"]), row["raised_at"]),
     "raised": lambda row: row["raised_at"],
     "age": lambda row: row["raised_at"],
+    "due": lambda row: row["due_on"] or "9999-12-31",  # No deadline last.
+    "-due": lambda row: row["due_on"] or "0001-01-01",  # Still last, the reverse way.
 }
 
 
 @pytest.mark.parametrize(
-    "sort", ["reference", "-reference", "stage", "-stage", "raised", "-raised", "age", "-age"]
+    "sort",
+    ["reference", "-reference", "stage", "-stage", "raised", "-raised", "age", "-age", "due", "-due"],
 )
 def test_the_pages_follow_the_sort(client, governance, move_to, many_cases, sort):
     for case in Case.objects.filter(stage=Stage.SUBMITTED).order_by("pk")[:3]:
@@ -250,7 +253,8 @@ def test_the_pages_follow_the_sort(client, governance, move_to, many_cases, sort
     key = sort.removeprefix("-")
     descending = sort.startswith("-") != (key == "age")  # The youngest first: the newest raised.
     assert [row["reference"] for row in rows] == [
-        row["reference"] for row in sorted(rows, key=SORT_KEYS[key], reverse=descending)
+        row["reference"]
+        for row in sorted(rows, key=SORT_KEYS[sort if key == "due" else key], reverse=descending)
     ]
     assert len({row["reference"] for row in rows}) == len(rows) == many_cases
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 ALL = reverse("cases:all")
 PER_PAGE = 4
-SORTS = [f"{sign}{key}" for key in ("reference", "stage", "raised", "age") for sign in ("", "-")]
+SORTS = [f"{sign}{key}" for key in ("reference", "stage", "raised", "age", "due") for sign in ("", "-")]
 
 
 @pytest.fixture
@@ -33,11 +33,15 @@ def small_pages(monkeypatch):
 
 def bulk_cases(template, n, *, seed=13):
     """n cases like `template`, in every stage, raised at only five moments (ties) and with references in no
-    order of either."""
+    order of either; those waiting for triage or a decision due on one of three days (ties), the others
+    with no deadline."""
     shuffle = random.Random(seed)  # noqa: S311 - test data, not a secret
     moments = [template.created_at - datetime.timedelta(days=days) for days in (3, 30, 300, 30, 3000)]
     numbers = shuffle.sample(range(1000, 9999), n)
     stages = Stage.values
+    today = timezone.localdate()
+    days = [today + datetime.timedelta(days=days) for days in (-2, 5, 5, 40)]
+    dated = {Stage.SUBMITTED, Stage.IN_TRIAGE, Stage.REFERRED, Stage.UNDER_REVIEW}
     return Case.objects.bulk_create(
         Case(
             reference=f"BULK-{numbers[i]}",
@@ -51,6 +55,7 @@ def bulk_cases(template, n, *, seed=13):
             stage=stages[i % len(stages)],
             outcome=Outcome.NO_BREACH if stages[i % len(stages)] in CLOSED_STAGES else "",
             created_at=shuffle.choice(moments),
+            due_on=shuffle.choice(days) if stages[i % len(stages)] in dated else None,
         )
         for i in range(n)
     )
@@ -86,15 +91,18 @@ def walk(client, first, rel):
 
 
 def expected(sort):
-    """The references in the order the sort promises, ties broken by the id in the sort's direction."""
+    """The references in the order the sort promises, ties broken by the id in the sort's direction. Cases
+    with no deadline come last in either direction of the due sort."""
     key = sort.removeprefix("-")
     descending = sort.startswith("-") != (key == "age")  # Age: the youngest first, the newest raised.
-    rows = Case.objects.values_list("pk", "reference", "stage", "created_at")
+    no_deadline = datetime.date.min if descending else datetime.date.max
+    rows = Case.objects.values_list("pk", "reference", "stage", "created_at", "due_on")
     keys = {
         "reference": lambda row: (row[1], row[0]),
         "stage": lambda row: (Stage.values.index(row[2]), row[3], row[0]),
         "raised": lambda row: (row[3], row[0]),
         "age": lambda row: (row[3], row[0]),
+        "due": lambda row: (row[4] or no_deadline, row[0]),
     }
     return [row[1] for row in sorted(rows, key=keys[key], reverse=descending)]
 
@@ -142,6 +150,9 @@ def cursor_of(value):
         {"sort": "stage", "cursor": cursor_of(["n", [10**30, "2026-01-01T00:00:00+00:00", 1]])},
         {"sort": "stage", "cursor": cursor_of(["n", ["submitted", "2026-01-01T00:00:00+00:00", 1]])},
         {"sort": "reference", "cursor": cursor_of(["n", ["X" * 500, 1]])},  # longer than any reference
+        {"sort": "due", "cursor": cursor_of(["n", ["not a day", 1]])},
+        {"sort": "-due", "cursor": cursor_of(["p", ["99999-01-01", 1]])},
+        {"sort": "due", "cursor": cursor_of(["n", [None, 1]])},  # no deadline is never a cursor's value
         {"sort": "password"},
         {"sort": "-handler__password", "cursor": "garbage"},
     ],

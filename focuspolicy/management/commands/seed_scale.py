@@ -12,6 +12,7 @@ recreate the database to seed again.
 # ruff: noqa: S608
 
 import datetime
+import math
 import time
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from people.roles import Role, ensure_role_groups
 from policies import services as policy_services
 from policies.importer import decode_policy_bytes
 from policies.models import Policy, PolicyVersion
+from reminders.models import Limits
 
 PREFIX = "gen-"
 POLICY_FILE = settings.BASE_DIR / "data" / "social-media-policy.txt"
@@ -328,7 +330,7 @@ class Command(DisciplineSeed, BaseCommand):
                 "reference", "policy_version", "reporter", "reporter_team", "subject_kind", "subject_person",
                 "subject_description", "platform", "platform_other", "links", "seen_at", "description",
                 "identifies_service_user_or_carer", "discloses_confidential_information", "route", "handler",
-                "routing_note", "stage", "stage_changed_at", "outcome", "created_at", "updated_at",
+                "routing_note", "stage", "stage_changed_at", "outcome", "created_at", "updated_at", "due_on",
             )
         )  # fmt: skip
         sql = f"""
@@ -363,7 +365,11 @@ class Command(DisciplineSeed, BaseCommand):
                 CASE WHEN stage = 'closed_at_triage' THEN 'no_further_action'
                      WHEN stage = 'closed' THEN (%(outcomes)s)[1 + floor(r2 * 100)::int %% 5]
                      ELSE '' END,
-                created, created
+                created, created,
+                CASE WHEN stage IN ('submitted', 'in_triage')
+                     THEN (created + %(triage_days)s * interval '1 day')::date
+                     WHEN stage IN ('referred', 'under_review')
+                     THEN (created + interval '3 days' + %(decision_days)s * interval '1 day')::date END
             FROM shaped
             JOIN seed_reporter rep ON rep.k = rk
             JOIN seed_plain subj ON subj.k = (g * 31 + rk) %% %(plain)s
@@ -374,7 +380,12 @@ class Command(DisciplineSeed, BaseCommand):
         outcomes = ["no_breach", "resolved_informally", "content_removed", "disciplinary_referral",
                     "police_referral"]  # fmt: skip
         platforms = ["facebook", "facebook", "twitter", "linkedin", "blog", "wikipedia", "other"]
+        # Case.due_on as the stage's timer would give it (cases.timers.STAGE_DEADLINES), the working days
+        # of the limits counted as calendar days, five in seven: near enough for generated data.
+        limits = Limits.objects.order_by("pk").first() or Limits()
         params = {
+            "triage_days": math.ceil(limits.triage_reminder_working_days * 7 / 5),
+            "decision_days": math.ceil(limits.governance_reminder_working_days * 7 / 5),
             "cases": cases,
             "reporters": reporters,
             "plain": plain,
