@@ -16,7 +16,7 @@ from audit.services import audit_record
 from core.pagination import CURSOR_PARAM, page_from_request
 from core.views import form_submit
 
-from .. import access, selectors, services
+from .. import access, selectors, services, tables
 from ..filters import CaseFilter
 from ..forms import SavedFilterForm
 from ..models import SavedFilter
@@ -26,32 +26,25 @@ from ..models import SavedFilter
 PER_PAGE = 25
 
 
-def _sort_headers(current, columns):
-    """Table headers for the columns: a link that sorts by it (or reverses it), and its aria-sort."""
-    headers = []
-    for label, key in columns:
-        header = {"label": label, "sort": None, "aria_sort": None}
-        if key:
-            if current == key:
-                header.update(sort=f"-{key}", aria_sort="ascending")
-            elif current == f"-{key}":
-                header.update(sort=key, aria_sort="descending")
-            else:
-                header["sort"] = key
-        headers.append(header)
-    return headers
-
-
 @login_required
 def my_reports(request):
     page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/my_reports.html", {"page": page})
+    return render(
+        request,
+        "cases/my_reports.html",
+        {"page": page, "headers": tables.MY_REPORTS.headers(), "rows": tables.MY_REPORTS.body(page)},
+    )
 
 
 @login_required
 def triage_queue(request):
     page = page_from_request(request, selectors.triage_queue(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/triage_queue.html", {"page": page})
+    table = tables.TRIAGE_QUEUE
+    return render(
+        request,
+        "cases/triage_queue.html",
+        {"page": page, "headers": table.headers(), "rows": table.body(page)},
+    )
 
 
 @login_required
@@ -61,7 +54,14 @@ def governance_queue(request):
     page = page_from_request(request, selectors.governance_queue(user=request.user), per_page=PER_PAGE)
     # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
     leavers_cases = selectors.leavers_open_cases(user=request.user)
-    return render(request, "cases/governance_queue.html", {"page": page, "leavers_cases": leavers_cases})
+    table = tables.GOVERNANCE_QUEUE
+    context = {
+        "page": page,
+        "headers": table.headers(),
+        "rows": table.body(page),
+        "leavers_cases": leavers_cases,
+    }
+    return render(request, "cases/governance_queue.html", context)
 
 
 # The sort last chosen on All cases, kept for the person's session: the list opens in it again.
@@ -74,33 +74,22 @@ def all_cases(request):
         raise Http404("No such page.")
     query = request.GET.copy()
     if query.get("sort"):
-        request.session[LAST_SORT] = query["sort"][:40]
+        if request.session.get(LAST_SORT) != query["sort"][:40]:  # A session changed is a session written.
+            request.session[LAST_SORT] = query["sort"][:40]
     elif request.session.get(LAST_SORT):
         query["sort"] = request.session[LAST_SORT]
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     page = page_from_request(request, cases, per_page=PER_PAGE)
+    selectors.with_clause_numbers(page.object_list)
     if filterset.findings:
         filterset.findings.why_matched(page.object_list)
-    headers = _sort_headers(
-        sort or selectors.DEFAULT_SORT,
-        [
-            ("Reference", "reference"),
-            ("Stage", "stage"),
-            ("Raised", "raised"),
-            ("Open for", "age"),
-            ("About", None),
-            ("Platform", None),
-            ("Clauses", None),
-            ("Reporter's team", None),
-            ("Handler", None),
-        ],
-    )
     context = {
         "form": filterset.form,
         "page": page,
-        "headers": headers,
+        "headers": tables.ALL_CASES.headers(sort or selectors.DEFAULT_SORT),
+        "rows": tables.ALL_CASES.body(page),
         "filtered": bool(query.keys() - {"sort", CURSOR_PARAM}),
         "saved_filters": SavedFilter.objects.filter(owner=request.user),
         "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}, user=request.user),
