@@ -102,5 +102,10 @@ def moment(value):
     )
 
 
+def pill(status):
+    """A deadline's status (reminders.due.DueStatus) as its coloured pill."""
+    return SafeString(f'<span class="pill pill-{escape(status.tone)}">{escape(status.text)}</span>')
+
+
 def since(value):
     return None if value is None else timesince(value)
