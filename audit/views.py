@@ -22,6 +22,7 @@ from people.models import User
 
 from .models import AuditEntry
 from .services import cases_open_to_reader, own_record_references
+from .tables import AUDIT_LOG
 
 PER_PAGE = 50
 
@@ -94,4 +95,7 @@ def audit_log(request):
     page = page_from_request(request, entries, per_page=PER_PAGE)
     # The case of an entry is a link only where the reader may open its page: asked once for the page.
     openable = cases_open_to_reader(request.user, [entry.case for entry in page if entry.case_id])
-    return render(request, "audit/log.html", {"form": form, "page": page, "openable": openable})
+    for entry in page:
+        entry.openable = entry.case_id in openable
+    context = {"form": form, "page": page, "headers": AUDIT_LOG.headers(), "rows": AUDIT_LOG.body(page)}
+    return render(request, "audit/log.html", context)

@@ -12,6 +12,7 @@ from cases.models import CLOSED_STAGES
 from core.counts import capped_count
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
+from .tables import WORK_QUEUE
 from .work import work_queues
 
 
@@ -22,8 +23,9 @@ def home(request):
         request,
         "home.html",
         {
-            # Each of the person's work queues, soonest deadline first (focuspolicy.work).
-            "queues": work_queues(user),
+            # Each of the person's work queues, soonest deadline first (focuspolicy.work), with its rows.
+            "queues": [(queue, WORK_QUEUE.body(queue.items)) for queue in work_queues(user)],
+            "queue_headers": WORK_QUEUE.headers(),
             "to_acknowledge": policies_awaiting_acknowledgement(user=user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
             "open_reports": case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES).count(),

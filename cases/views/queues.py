@@ -16,7 +16,7 @@ from audit.services import audit_record
 from core.pagination import CURSOR_PARAM, page_from_request
 from core.views import form_submit
 
-from .. import access, selectors, services
+from .. import access, selectors, services, tables
 from ..filters import CaseFilter
 from ..forms import SavedFilterForm
 from ..models import SavedFilter
@@ -26,29 +26,13 @@ from ..models import SavedFilter
 PER_PAGE = 25
 
 
-def _sort_headers(current, columns, *, one_way=()):
-    """Table headers for the columns: a link that sorts by it (or reverses it, unless it sorts `one_way`),
-    and its aria-sort."""
-    headers = []
-    for label, key in columns:
-        header = {"label": label, "sort": None, "aria_sort": None}
-        if key in one_way:
-            header.update(sort=key, aria_sort="ascending" if current == key else None)
-        elif key:
-            if current == key:
-                header.update(sort=f"-{key}", aria_sort="ascending")
-            elif current == f"-{key}":
-                header.update(sort=key, aria_sort="descending")
-            else:
-                header["sort"] = key
-        headers.append(header)
-    return headers
-
-
 @login_required
 def my_reports(request):
     page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/my_reports.html", {"page": page})
+    table = tables.MY_REPORTS
+    return render(
+        request, "cases/my_reports.html", {"page": page, "headers": table.headers(), "rows": table.body(page)}
+    )
 
 
 # The sort last chosen on each list, kept for the person's session under these keys: the list opens in it
@@ -58,15 +42,14 @@ LAST_TRIAGE_SORT = "triage_queue_sort"
 LAST_GOVERNANCE_SORT = "governance_queue_sort"
 
 # A queue's own order (the longest waiting first), and its deadline sorts.
-QUEUE_ORDER = "waiting"
-QUEUE_SORTS = (QUEUE_ORDER, *selectors.QUEUE_SORTS)
+QUEUE_SORTS = (selectors.QUEUE_ORDER, *selectors.QUEUE_SORTS)
 
 
 def _remembered_sort(request, session_key, known):
     """The sort the request asks for, remembered if `known` (an unknown one is left to the caller to
     refuse); without one, the sort last remembered."""
     asked = request.GET.get("sort", "")
-    if asked in known:
+    if asked in known and request.session.get(session_key) != asked:  # A session changed is one written.
         request.session[session_key] = asked
     if asked:
         return asked
@@ -74,30 +57,19 @@ def _remembered_sort(request, session_key, known):
     return remembered if remembered in known else ""
 
 
-def _queue_page(request, select, session_key, columns):
-    """A queue's page in the sort asked for or remembered, and its table headers."""
-    sort = _remembered_sort(request, session_key, QUEUE_SORTS) or QUEUE_ORDER
+def _queue_page(request, select, session_key, table):
+    """A queue's page in the sort asked for or remembered, its table headers and rows."""
+    sort = _remembered_sort(request, session_key, QUEUE_SORTS) or selectors.QUEUE_ORDER
     if sort not in QUEUE_SORTS:
         messages.error(request, f"The list cannot be sorted by “{sort[:40]}”: it is in its usual order.")
-        sort = QUEUE_ORDER
+        sort = selectors.QUEUE_ORDER
     page = page_from_request(request, select(user=request.user, sort=sort), per_page=PER_PAGE)
-    return {"page": page, "headers": _sort_headers(sort, columns, one_way=(QUEUE_ORDER,))}
+    return {"page": page, "headers": table.headers(sort), "rows": table.body(page)}
 
 
 @login_required
 def triage_queue(request):
-    columns = [
-        ("Reference", None),
-        ("Stage", None),
-        ("Waiting for", None),
-        ("Due", "due"),
-        ("About", None),
-        ("Platform", None),
-        ("Reporter's team", None),
-        ("Raised", None),
-        ("Waiting", QUEUE_ORDER),
-    ]
-    context = _queue_page(request, selectors.triage_queue, LAST_TRIAGE_SORT, columns)
+    context = _queue_page(request, selectors.triage_queue, LAST_TRIAGE_SORT, tables.TRIAGE_QUEUE)
     return render(request, "cases/triage_queue.html", context)
 
 
@@ -105,19 +77,7 @@ def triage_queue(request):
 def governance_queue(request):
     if not request.user.has_perm("cases.manage_all_cases"):
         raise Http404("No such page.")
-    columns = [
-        ("Reference", None),
-        ("Stage", None),
-        ("In this stage for", QUEUE_ORDER),
-        ("Waiting for", None),
-        ("Due", "due"),
-        ("About", None),
-        ("Platform", None),
-        ("Reporter's team", None),
-        ("Handler", None),
-        ("Raised", None),
-    ]
-    context = _queue_page(request, selectors.governance_queue, LAST_GOVERNANCE_SORT, columns)
+    context = _queue_page(request, selectors.governance_queue, LAST_GOVERNANCE_SORT, tables.GOVERNANCE_QUEUE)
     # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
     context["leavers_cases"] = selectors.leavers_open_cases(user=request.user)
     return render(request, "cases/governance_queue.html", context)
@@ -138,28 +98,14 @@ def all_cases(request):
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     page = page_from_request(request, cases, per_page=PER_PAGE)
+    selectors.with_clause_numbers(page.object_list)
     if filterset.findings:
         filterset.findings.why_matched(page.object_list)
-    headers = _sort_headers(
-        sort or selectors.DEFAULT_SORT,
-        [
-            ("Reference", "reference"),
-            ("Stage", "stage"),
-            ("Raised", "raised"),
-            ("Open for", "age"),
-            ("Waiting for", None),
-            ("Due", "due"),
-            ("About", None),
-            ("Platform", None),
-            ("Clauses", None),
-            ("Reporter's team", None),
-            ("Handler", None),
-        ],
-    )
     context = {
         "form": filterset.form,
         "page": page,
-        "headers": headers,
+        "headers": tables.ALL_CASES.headers(sort or selectors.DEFAULT_SORT),
+        "rows": tables.ALL_CASES.body(page),
         "filtered": bool(query.keys() - {"sort", CURSOR_PARAM}),
         "saved_filters": SavedFilter.objects.filter(owner=request.user),
         "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}, user=request.user),
@@ -198,7 +144,10 @@ def referrals_to_hr(request):
     if not request.user.has_perm("cases.view_referrals_to_hr"):
         raise Http404("No such page.")
     page = page_from_request(request, selectors.referrals_to_hr(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/referrals.html", {"page": page})
+    table = tables.REFERRALS
+    return render(
+        request, "cases/referrals.html", {"page": page, "headers": table.headers(), "rows": table.body(page)}
+    )
 
 
 @login_required

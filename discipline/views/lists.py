@@ -26,6 +26,7 @@ from ..access import get_record_for_user
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
 from ..selectors import for_list, records_visible_to
+from ..tables import RECORDS
 
 PER_PAGE = 50
 VIEW = "discipline.view_disciplinary_records"
@@ -92,7 +93,8 @@ def record_list(request):
         {
             "form": filterset.form,
             "page": page,
-            "rows": rows,
+            "headers": RECORDS.headers(),
+            "rows": RECORDS.body(rows),
             "can_export": request.user.has_perm(EXPORT),
             "can_manage": request.user.has_perm(MANAGE),
         },

@@ -36,7 +36,7 @@ def rows(response):
         pill = re.search(r'<span class="pill pill-(\w+)">([^<]+)</span>', row)
         if not first or not pill:
             continue
-        cells = re.findall(r"<td>([^<]*)</td>", row)
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
         what = next(cell for cell in cells if cell in WAITING)
         day = re.search(r'<time datetime="(\d{4}-\d\d-\d\d)">[^<]+</time> <span class="pill', row)
         found[first.group(1)] = (what, day and day.group(1), pill.group(1), pill.group(2))
