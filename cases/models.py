@@ -20,7 +20,9 @@ from .workflow import (  # noqa: F401 - given from here too, as before
     GOVERNANCE_STAGES,
     HANDLER,
     MOVES,
+    STAGE_FOR_REPORTER,
     TRIAGE_STAGES,
+    WITHDRAWN_FOR_REPORTER,
     Move,
     Outcome,
     Stage,
@@ -114,6 +116,11 @@ class Case(models.Model):
     # Set when the retention schedule (or a granted erasure request) anonymised the case: its people, free
     # text and files are gone; its dates, clauses, platform, stage and outcome stay for the reports.
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # When the reporter withdrew the concern (cases.reporter): kept if the handler continues it regardless.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Since when a message from the reporter has waited for an answer (a message to them clears it): the
+    # handlers' work queue of messages from reporters.
+    reporter_waiting_since = models.DateTimeField(null=True, blank=True)
     # Its reminders and escalations (cases.timers, cases.breach); removal requests have their own.
     timers = GenericRelation(
         "reminders.Timer", object_id_field="subject_id", content_type_field="subject_type"
@@ -156,6 +163,12 @@ class Case(models.Model):
                 condition=Q(personal_data_breach_at__isnull=False),
                 name="case_breach_flagged_idx",
             ),
+            # The few cases whose reporter waits for an answer, among a million.
+            models.Index(
+                fields=["reporter_waiting_since", "id"],
+                condition=Q(reporter_waiting_since__isnull=False),
+                name="case_reporter_waiting_idx",
+            ),
         ]
         constraints = [
             # An anonymised concern about a colleague no longer names them.
@@ -184,6 +197,14 @@ class Case(models.Model):
     @property
     def is_closed(self):
         return self.stage in CLOSED_STAGES
+
+    @property
+    def is_withdrawn(self):
+        return self.outcome == Outcome.WITHDRAWN
+
+    def stage_for_reporter(self):
+        """The stage in the reporter's plain words (cases.workflow.STAGE_FOR_REPORTER)."""
+        return WITHDRAWN_FOR_REPORTER if self.is_withdrawn else STAGE_FOR_REPORTER[self.stage]
 
     def platform_name(self):
         if self.platform == Platform.OTHER and self.platform_other:
@@ -308,6 +329,7 @@ class CaseEvent(models.Model):
         REASSIGNED = "reassigned", "Reassigned"
         NOTE = "note", "Internal note"
         MESSAGE = "message", "Message to the reporter"
+        REPORTER_MESSAGE = "reporter_message", "Message from the reporter"
         ACTION = "action", "Action recorded"
         EVIDENCE = "evidence", "Evidence added"
         ESCALATED = "escalated", "Escalated"
