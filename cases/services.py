@@ -219,16 +219,12 @@ def case_move(*, case, by, move, reason="", outcome="", expected_stage=None):
             f"{case.reference} has moved on since you opened it: it is now “{case.get_stage_display()}”. "
             "Nothing was changed."
         )
-    move_check_stage(case=case, spec=spec)
-    _check_relation(case, by, spec.by, spec.label.lower())
-    return move_apply(case=case, by=by, spec=spec, reason=reason, outcome=outcome)
-
-
-def move_check_stage(*, case, spec):
     if case.stage not in spec.sources:
         raise DomainError(
             f"A case that is “{case.get_stage_display()}” cannot be moved to “{Stage(spec.target).label}”."
         )
+    _check_relation(case, by, spec.by, spec.label.lower())
+    return move_apply(case=case, by=by, spec=spec, reason=reason, outcome=outcome)
 
 
 def move_apply(*, case, by, spec, reason="", outcome=""):
