@@ -49,6 +49,18 @@ def case_relation(user, case):
     return None
 
 
+def is_reporter_of(user, case):
+    """Whether this person raised the case and follows it (whatever else they are to it): only they may act
+    as its reporter (cases.reporter), never its subject."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and case.reporter_id == user.pk
+        and case.subject_person_id != user.pk
+        and "follow_case" in _rights_on(user, case)
+    )
+
+
 def _rights_on(user, case):
     """The codenames of the per-case rights this person holds on this case, given to them or to one of
     their groups (what guardian's has_perm reads), in one query rather than two for each right asked."""

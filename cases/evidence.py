@@ -23,7 +23,14 @@ from .models import Case, CaseEvent, Evidence
 from .sealed import cipher, current_key_id, is_sealed, seal
 from .uploads import ACCEPT, KNOWN_TYPES, display_name, inspect_upload, size_text
 
-__all__ = ["KNOWN_TYPES", "EvidenceFilesField", "EvidenceForm", "evidence_add", "evidence_reseal"]
+__all__ = [
+    "KNOWN_TYPES",
+    "EvidenceFilesField",
+    "EvidenceForm",
+    "evidence_add",
+    "evidence_reseal",
+    "evidence_store",
+]
 
 
 def _too_many():
@@ -95,18 +102,36 @@ def evidence_add(*, case, by, files, record_event=True):
     """Store files as evidence on a case. All or nothing: one refused file and none is kept.
 
     The handler or the Head of Business and Governance may add evidence to an open case. The reporter
-    adds it only as part of raising the concern: case_raise calls this with record_event=False, its own
-    "Concern raised" event covering the files.
+    adds it as part of raising the concern (case_raise calls this with record_event=False, its own
+    "Concern raised" event covering the files), and later through cases.reporter.
     """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
+    if access.case_relation(by, case) not in allowed:
+        raise DomainError("You cannot add evidence to this case.")
+    saved = evidence_store(case=case, by=by, files=files)
+    names = ", ".join(evidence.original_name for evidence in saved)
+    what = f"added evidence to {case.reference}: {names}"
+    if record_event:
+        step_record(
+            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
+            actor=by,
+            case=case,
+            what=what,
+        )
+    else:  # Part of raising the concern: its "Concern raised" event covers the files.
+        audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=what)
+    return saved
+
+
+def evidence_store(*, case, by, files):
+    """Check and store files on a case that the caller has locked, once it has checked who `by` is to it:
+    the one way files become evidence. All or nothing; the caller records the event."""
     files = list(files)
     if not files:
         raise DomainError("Choose at least one file.")
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise DomainError(_too_many())
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
-    if access.case_relation(by, case) not in allowed:
-        raise DomainError("You cannot add evidence to this case.")
     if case.is_closed:
         raise DomainError("Evidence cannot be added to a closed case. Reopen it first.")
 
@@ -141,18 +166,6 @@ def evidence_add(*, case, by, files, record_event=True):
         for evidence in saved:
             evidence.file.delete(save=False)
         raise
-
-    names = ", ".join(evidence.original_name for evidence in saved)
-    what = f"added evidence to {case.reference}: {names}"
-    if record_event:
-        step_record(
-            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
-            actor=by,
-            case=case,
-            what=what,
-        )
-    else:  # Part of raising the concern: its "Concern raised" event covers the files.
-        audit_record(actor=by, action=AuditEntry.Action.CHANGE, case=case, what=what)
     return saved
 
 

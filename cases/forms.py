@@ -7,7 +7,8 @@ from people.models import User
 from . import selectors
 from .evidence import EvidenceFilesField
 from .filters import CaseFilter
-from .models import Outcome, Platform, Route, SubjectKind
+from .models import Platform, Route, SubjectKind
+from .workflow import CHOSEN_OUTCOMES
 
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField):
@@ -112,7 +113,7 @@ class MoveForm(forms.Form):
     # In the order of the page, so that the error summary lists them in that order.
     outcome = forms.ChoiceField(
         label="Outcome",
-        choices=[("", "Choose…"), *[c for c in Outcome.choices if c[0] != Outcome.NO_FURTHER_ACTION]],
+        choices=[("", "Choose…"), *[(outcome.value, outcome.label) for outcome in CHOSEN_OUTCOMES]],
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
@@ -191,3 +192,43 @@ class SavedFilterForm(forms.Form):
         if not filters.is_valid():
             raise forms.ValidationError("Correct the filters before saving them.")
         return given.urlencode()
+
+
+class ReporterMessageForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_reporter_message_%s", **kwargs)
+
+    text = forms.CharField(
+        label="Message to the person handling your concern",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        help_text="Only the people handling your concern read it, never the person it is about.",
+    )
+
+
+class ReporterEvidenceForm(forms.Form):
+    """More evidence from the reporter: the same checks as when raising (cases.uploads)."""
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, auto_id="id_reporter_evidence_%s", **kwargs)
+        self.fields["files"].uploader = by
+
+    files = EvidenceFilesField(required=True, label="Add evidence")
+    note = forms.CharField(
+        label="What it shows (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class WithdrawForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_withdraw_%s", **kwargs)
+
+    reason = forms.CharField(
+        label="Why do you want to withdraw it?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="The person handling your concern reads this.",
+    )

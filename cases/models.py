@@ -23,8 +23,10 @@ from .workflow import (  # noqa: F401 - given from here too, as before
     GOVERNANCE_STAGES,
     HANDLER,
     MOVES,
+    STAGE_FOR_REPORTER,
     TRIAGE_STAGES,
     WAITING_FOR,
+    WITHDRAWN_FOR_REPORTER,
     Move,
     Outcome,
     Stage,
@@ -134,6 +136,11 @@ class Case(models.Model):
     # Set when the retention schedule (or a granted erasure request) anonymised the case: its people, free
     # text and files are gone; its dates, clauses, platform, stage and outcome stay for the reports.
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # When the reporter withdrew the concern (cases.reporter): kept if the handler continues it regardless.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Since when a message from the reporter has waited for an answer (a message to them clears it): the
+    # handlers' work queue of messages from reporters.
+    reporter_waiting_since = models.DateTimeField(null=True, blank=True)
     # Its reminders and escalations (cases.timers, cases.breach); removal requests have their own.
     timers = GenericRelation(
         "reminders.Timer", object_id_field="subject_id", content_type_field="subject_type"
@@ -191,6 +198,12 @@ class Case(models.Model):
                 condition=Q(personal_data_breach_at__isnull=False),
                 name="case_breach_flagged_idx",
             ),
+            # The few cases whose reporter waits for an answer, among a million.
+            models.Index(
+                fields=["reporter_waiting_since", "id"],
+                condition=Q(reporter_waiting_since__isnull=False),
+                name="case_reporter_waiting_idx",
+            ),
         ]
         constraints = [
             # An anonymised concern about a colleague no longer names them.
@@ -223,6 +236,14 @@ class Case(models.Model):
     def next_work(self):
         """What waits next on the case and by when, with its status pill (reminders.due), for the lists."""
         return WorkItem(self.reference, self.get_absolute_url(), WAITING_FOR[self.stage], self.due_on)
+
+    @property
+    def is_withdrawn(self):
+        return self.outcome == Outcome.WITHDRAWN
+
+    def stage_for_reporter(self):
+        """The stage in the reporter's plain words (cases.workflow.STAGE_FOR_REPORTER)."""
+        return WITHDRAWN_FOR_REPORTER if self.is_withdrawn else STAGE_FOR_REPORTER[self.stage]
 
     def platform_name(self):
         if self.platform == Platform.OTHER and self.platform_other:
@@ -356,6 +377,7 @@ class CaseEvent(models.Model):
         REASSIGNED = "reassigned", "Reassigned"
         NOTE = "note", "Internal note"
         MESSAGE = "message", "Message to the reporter"
+        REPORTER_MESSAGE = "reporter_message", "Message from the reporter"
         ACTION = "action", "Action recorded"
         EVIDENCE = "evidence", "Evidence added"
         ESCALATED = "escalated", "Escalated"

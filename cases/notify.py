@@ -13,7 +13,7 @@ from notifications.services import Message, notifications_clear, notify_each
 from people.roles import Role
 from people.selectors import role_holders
 
-from .models import AWAITING_DECISION, CLOSED_STAGES, TRIAGE_STAGES
+from .models import AWAITING_DECISION, CLOSED_STAGES, GOVERNANCE_STAGES, TRIAGE_STAGES
 
 # What each piece of work's notifications are, so that doing the work clears them (notifications_clear):
 # triage clears what asked for triage (routing, reminders, the escalation of an untriaged case), a
@@ -78,6 +78,50 @@ def reporter_message_notify(*, case, by):
     )
 
 
+def answerers(case):
+    """Who answers the reporter: the case's handler, and the governance head(s) while the case is with
+    them (referred, under review, in action). The handlers' queue of messages from reporters
+    (cases.selectors.reporter_messages_work) lists the same cases for the same people."""
+    people = [case.handler]
+    if case.stage in GOVERNANCE_STAGES:
+        people += list(role_holders(Role.GOVERNANCE))
+    return people
+
+
+def from_reporter_notify(*, case, by, what):
+    """The reporter sent a message or added evidence: those who answer them are told (`by` is the
+    reporter, or None for an anonymous one)."""
+    case_tell(
+        case=case,
+        recipients=answerers(case),
+        kind=Kind.FROM_REPORTER,
+        title=f"The reporter of case {case.reference} has {what}",
+        exclude=[by],
+    )
+
+
+def case_withdrawn_notify(*, case, by):
+    """The handler decides whether the policy requires the case to go on regardless (reopen_triage)."""
+    case_tell(
+        case=case,
+        recipients=answerers(case),
+        kind=Kind.CASE_WITHDRAWN,
+        title=f"Case {case.reference} was withdrawn by its reporter: check whether it must continue",
+        exclude=[by],
+    )
+
+
+def withdrawal_overruled_notify(*, case, by):
+    """A withdrawn case was continued: the reporter sees it on their page, and is told to look."""
+    case_tell(
+        case=case,
+        recipients=[case.reporter],
+        kind=Kind.REPORTER_MESSAGE,
+        title=f"Your concern {case.reference} is continuing",
+        exclude=[by],
+    )
+
+
 def referral_to_hr_notify(*, referral, by):
     """HR are told of a disciplinary referral (clauses 2.4, 5.2), never the person referred nor the subject
     of the concern; cleared when a record is opened from it."""
@@ -107,6 +151,8 @@ def case_work_done_clear(*, case, previous):
         done.update(DECISION_KINDS)
     if case.stage in CLOSED_STAGES:
         done.update(CLOSING_KINDS)
+    if previous in CLOSED_STAGES and case.stage not in CLOSED_STAGES:
+        done.add(Kind.CASE_WITHDRAWN)  # the handler decided: the withdrawn case continues
     if done:
         notifications_clear(about=case, kinds=done)
 
@@ -118,5 +164,6 @@ def removal_request_resolved_clear(*, removal_request):
 
 def reporter_answered_clear(*, case):
     """A message to the reporter: the warnings standing now (to acknowledge them, or, months on, to give
-    them feedback) are answered by it, as their timers are (cases.timers)."""
-    notifications_clear(about=case, kinds=(Kind.REPORTER_FEEDBACK,))
+    them feedback) are answered by it, as their timers are (cases.timers), and so is what the reporter
+    sent (their messages and evidence)."""
+    notifications_clear(about=case, kinds=(Kind.REPORTER_FEEDBACK, Kind.FROM_REPORTER))

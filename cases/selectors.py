@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import day
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
 from reminders.due import QUEUE_ROWS, Queue, WorkItem
@@ -336,6 +337,29 @@ def reporter_feedback_work(*, user):
         ]
 
     return Queue("reporter_feedback", "Reporter feedback due", cases, rows)
+
+
+def reporter_messages_work(*, user):
+    """Messages from reporters awaiting an answer, on the cases this person answers (cases.notify.answerers:
+    those they handle, and for the governance head those in the governance stages), the longest waiting
+    first. A message to the reporter answers them (cases.services.case_message_reporter)."""
+    mine = Q(handler=user)
+    if user.has_perm("cases.manage_all_cases"):
+        mine |= Q(stage__in=GOVERNANCE_STAGES)
+    cases = access.cases_handled_by(user).filter(mine, reporter_waiting_since__isnull=False)
+
+    def rows():
+        waiting = cases.only("id", "reference", "reporter_waiting_since")
+        return [
+            WorkItem(
+                case.reference,
+                f"{case.get_absolute_url()}#timeline-heading",
+                f"Answer the reporter (waiting since {day(case.reporter_waiting_since)})",
+            )
+            for case in waiting.order_by("reporter_waiting_since", "pk")[:QUEUE_ROWS]
+        ]
+
+    return Queue("reporter_messages", "Messages from reporters awaiting an answer", cases, rows)
 
 
 def governance_review_work(*, user):

@@ -12,6 +12,7 @@ from people.selectors import people_matching, role_holders
 
 from . import access, notify, timers
 from .models import (
+    CLOSED_STAGES,
     MOVES,
     Case,
     CaseClause,
@@ -23,6 +24,7 @@ from .models import (
     Stage,
     SubjectKind,
 )
+from .workflow import CHOSEN_OUTCOMES
 
 # The reassign field lists this many matches at most: type more of the name to find someone further down.
 REASSIGN_MATCHES = 20
@@ -222,13 +224,20 @@ def case_move(*, case, by, move, reason="", outcome="", expected_stage=None):
             f"A case that is “{case.get_stage_display()}” cannot be moved to “{Stage(spec.target).label}”."
         )
     _check_relation(case, by, spec.by, spec.label.lower())
+    return move_apply(case=case, by=by, spec=spec, reason=reason, outcome=outcome)
+
+
+def move_apply(*, case, by, spec, reason="", outcome=""):
+    """Make a move of the table on a locked case, once the caller has checked its stage and who is making
+    it: case_move for those who handle the case, cases.reporter for its reporter (`by` None when they are
+    anonymous)."""
     reason = (reason or "").strip()
     if spec.needs_reason and not reason:
         raise DomainError("Give the reason for this step.")
-    if spec.target == Stage.CLOSED_AT_TRIAGE:
-        outcome = Outcome.NO_FURTHER_ACTION
+    if spec.outcome:
+        outcome = spec.outcome
     elif spec.needs_outcome:
-        if outcome not in Outcome.values or outcome == Outcome.NO_FURTHER_ACTION:
+        if outcome not in CHOSEN_OUTCOMES:
             raise DomainError("Choose the outcome of the case.")
     else:
         outcome = ""
@@ -259,6 +268,8 @@ def _change_stage(*, case, by, target, outcome="", text=""):
     )
     timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
     notify.case_work_done_clear(case=case, previous=previous)
+    if case.withdrawn_at is not None and previous in CLOSED_STAGES and not case.is_closed:
+        notify.withdrawal_overruled_notify(case=case, by=by)
     return case
 
 
@@ -335,6 +346,7 @@ def case_add_note(*, case, by, text):
 
 @transaction.atomic
 def case_message_reporter(*, case, by, text):
+    """A message to the reporter: it answers whatever they sent (cases.reporter) and acknowledges them."""
     _check_relation(case, by, {access.HANDLER, access.GOVERNANCE}, "message the reporter")
     text = (text or "").strip()
     if not text:
@@ -346,6 +358,7 @@ def case_message_reporter(*, case, by, text):
         what=f"sent a message to the reporter of {case.reference}",
     )
     timers.case_timers_on_message_to_reporter(case=case, event=event)
+    Case.objects.filter(pk=case.pk).update(reporter_waiting_since=None)
     notify.reporter_answered_clear(case=case)
     notify.reporter_message_notify(case=case, by=by)
     return event

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, breach, case, evidence, exports, queues
+from .views import actions, breach, case, evidence, exports, queues, reporter
 
 app_name = "cases"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("<str:reference>/reassign/people/", case.reassign_people, name="reassign_people"),
     path("<str:reference>/notes/", case.add_note, name="add_note"),
     path("<str:reference>/messages/", case.message_reporter, name="message_reporter"),
+    path("<str:reference>/reporter/messages/", reporter.send_message, name="reporter_message"),
+    path("<str:reference>/reporter/evidence/", reporter.add_evidence, name="reporter_evidence"),
+    path("<str:reference>/reporter/withdraw/", reporter.withdraw, name="withdraw"),
     path("<str:reference>/breach/flag/", breach.flag, name="breach_flag"),
     path("<str:reference>/breach/decision/", breach.decision, name="breach_decision"),
     path("<str:reference>/evidence/", evidence.add, name="add_evidence"),

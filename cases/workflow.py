@@ -60,6 +60,7 @@ class Outcome(models.TextChoices):
     CONTENT_REMOVED = "content_removed", "Content removed"
     DISCIPLINARY_REFERRAL = "disciplinary_referral", "Disciplinary referral made"
     POLICE_REFERRAL = "police_referral", "Referred to the police"
+    WITHDRAWN = "withdrawn", "Withdrawn by the reporter"
 
 
 # The outcomes that mean a breach was found: those with no breach (no breach found, no further action at
@@ -73,10 +74,17 @@ BREACH_OUTCOMES = (
 )
 
 
+# The outcomes a move sets by itself (closing at triage, a withdrawal); the others are chosen on closing.
+SET_OUTCOMES = (Outcome.NO_FURTHER_ACTION, Outcome.WITHDRAWN)
+CHOSEN_OUTCOMES = tuple(outcome for outcome in Outcome if outcome not in SET_OUTCOMES)
+
+
 # Who may make a move: the case's assigned handler (supervisor or Head of Service) or the Head of
-# Business and Governance, who has overall responsibility for the policy (3.1) and may act on any case.
+# Business and Governance, who has overall responsibility for the policy (3.1) and may act on any case;
+# the reporter only withdraws (cases.reporter).
 HANDLER = "handler"
 GOVERNANCE = "governance"
+REPORTER = "reporter"
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,8 @@ class Move:
     by: frozenset
     needs_reason: bool = False
     needs_outcome: bool = False
+    # The outcome the move itself sets (one of SET_OUTCOMES), for a move to a closed stage with no choice.
+    outcome: str = ""
     # What will happen, for a step that cannot be undone: shown for confirmation before it is taken
     # (core.confirm). Filled with the case's reference and the outcome chosen.
     confirm: str = ""
@@ -117,6 +127,7 @@ MOVES = {
             Stage.CLOSED_AT_TRIAGE,
             frozenset({HANDLER, GOVERNANCE}),
             needs_reason=True,
+            outcome=Outcome.NO_FURTHER_ACTION,
             confirm=(
                 "Case {reference} will be closed at triage with no further action.\n"
                 "The reporter will see that it is closed (not the outcome or your reason). "
@@ -168,6 +179,26 @@ MOVES = {
                 "with a new reason."
             ),
         ),
+        # The reporter may withdraw a concern until it is referred to the Head of Business and Governance:
+        # from then on the organisation has decided it needs a governance review. The handler may still
+        # continue a withdrawn case where the policy requires it (reopen_triage, with a reason).
+        Move(
+            "withdraw",
+            "Withdraw my concern",
+            TRIAGE_STAGES,
+            Stage.CLOSED_AT_TRIAGE,
+            frozenset({REPORTER}),
+            needs_reason=True,
+            outcome=Outcome.WITHDRAWN,
+            confirm=(
+                "Your concern {reference} will be closed as withdrawn, and the person handling it will be "
+                "told.\n"
+                "They may still continue it where the policy requires it, for example to keep a service "
+                "user safe or when a concern about a colleague must be looked into; you would see that "
+                "here.\n"
+                "You cannot undo a withdrawal: to raise the matter again, raise a new concern."
+            ),
+        ),
         Move(
             "reopen_triage",
             "Reopen for triage",
@@ -186,3 +217,16 @@ MOVES = {
         ),
     ]
 }
+
+
+# The stage as the reporter reads it on their case page: plain words, without who handles it.
+STAGE_FOR_REPORTER = {
+    Stage.SUBMITTED: "Received: it is waiting for the person who will look at it first",
+    Stage.IN_TRIAGE: "Being looked at: someone is deciding what should happen next",
+    Stage.CLOSED_AT_TRIAGE: "Closed after it was looked at",
+    Stage.REFERRED: "Passed to the Head of Business and Governance, who looks at serious matters",
+    Stage.UNDER_REVIEW: "Being reviewed by the Head of Business and Governance",
+    Stage.ACTION_IN_PROGRESS: "Action is being taken",
+    Stage.CLOSED: "Closed",
+}
+WITHDRAWN_FOR_REPORTER = "Withdrawn by you"

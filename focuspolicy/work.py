@@ -2,8 +2,8 @@
 
 Each queue's query lives in the app that owns the work (cases, discipline, business_use selectors); this
 module only says who sees which, in the order the home page shows them. A person with several roles sees
-each of their queues. Reporters have no messages to answer in this app (messages go to the reporter
-only), so there is no such queue.
+each of their queues. Messages from reporters wait for an answer in the queue of those who answer them
+(the case's handler, and the governance head while a case is with them).
 """
 
 from django.core.cache import caches
@@ -33,12 +33,15 @@ def _queue_makers(user):
             case_selectors.removal_deadlines_work,
             case_selectors.breach_decisions_work,
             case_selectors.leavers_work,
+            case_selectors.reporter_messages_work,
         ]
     elif user.has_role(Role.INFOSEC):
         makers.append(case_selectors.breach_decisions_work)
     if handles_cases(user):
         # For the governance head: the cases escalated or routed to them.
         makers += [case_selectors.triage_work, case_selectors.reporter_feedback_work]
+        if case_selectors.reporter_messages_work not in makers:
+            makers.append(case_selectors.reporter_messages_work)
     if user.has_perm("discipline.manage_disciplinary_records"):
         makers += [
             case_selectors.referrals_awaiting_record_work,

@@ -27,6 +27,8 @@ class Kind(models.TextChoices):
     BUSINESS_USE_WAITING = "business_use_waiting", "A business use request waiting for you"
     BUSINESS_USE_DECIDED = "business_use_decided", "A decision on your business use request"
     REFERRAL_TO_HR = "referral_to_hr", "A disciplinary referral to HR"
+    FROM_REPORTER = "from_reporter", "A message or evidence from the reporter of a case you handle"
+    CASE_WITHDRAWN = "case_withdrawn", "A concern withdrawn by its reporter"
 
 
 # Escalations and breach clocks reach the person however they have set their preferences.

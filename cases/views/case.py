@@ -15,9 +15,18 @@ from core.views import form_submit
 from policies.models import Policy
 from reminders.models import Limits
 
-from .. import access, services
+from .. import access, reporter, services
 from ..actions import action_refusal
-from ..forms import MessageForm, MoveForm, NoteForm, RaiseConcernForm, ReassignForm
+from ..forms import (
+    MessageForm,
+    MoveForm,
+    NoteForm,
+    RaiseConcernForm,
+    ReassignForm,
+    ReporterEvidenceForm,
+    ReporterMessageForm,
+    WithdrawForm,
+)
 from ..models import (
     MOVES,
     Case,
@@ -79,16 +88,29 @@ def detail(request, reference):
         actor=request.user, action=AuditEntry.Action.VIEW, case=case, what=f"viewed {case.reference}"
     )
     if relation == access.REPORTER:
-        return render(
-            request,
-            "cases/detail_reporter.html",
-            {
-                "case": case,
-                "events": _timeline(request, case.events.filter(visible_to_reporter=True)),
-                "evidence": case.evidence.filter(uploaded_by=request.user),
-            },
-        )
+        return reporter_page(request, case)
     return render(request, "cases/detail.html", _handler_context(request, case, relation))
+
+
+def reporter_page(request, case, *, status=200, **forms):
+    """The reporter's page of their case: the stage in plain words, when they will hear, the timeline of
+    what they may read, their evidence, and their forms (`forms`: one sent back with its errors)."""
+    refusal = reporter.withdrawal_refusal(case)
+    context = {
+        "case": case,
+        "events": _timeline(request, case.events.filter(visible_to_reporter=True)),
+        "evidence": case.evidence.filter(uploaded_by=request.user),
+        "dates": reporter.reporter_dates(case=case),
+        "withdrawal_refusal": refusal,
+        "message_form": forms.get("message") or ReporterMessageForm(),
+        "page_error": forms.get("page_error"),
+        "error_form": next((form for form in forms.values() if getattr(form, "errors", None)), None),
+    }
+    if not case.is_closed:
+        context["evidence_form"] = forms.get("evidence") or ReporterEvidenceForm(by=request.user)
+    if refusal is None:
+        context["withdraw_form"] = forms.get("withdraw") or WithdrawForm()
+    return render(request, "cases/detail_reporter.html", context, status=status)
 
 
 def _timeline(request, events):

@@ -4,10 +4,12 @@ A person without the right gets a 404, never a 403 that would confirm the case e
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from cases.models import Case, CaseEvent
+from tests.confirm import confirmed
 from tests.factories import base_people, concern_about_colleague, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,32 @@ def pages(case):
             {"to": "HEAD", "reason": "Conflict of interest."},
             handlers,
         ),
+        # The reporter's own steps (cases.reporter): only theirs, never the handlers' nor the subject's.
+        (
+            "reporter_message",
+            "post",
+            reverse("cases:reporter_message", args=[ref]),
+            {"text": "Any news?"},
+            {"reporter"},
+        ),
+        (
+            "reporter_evidence",
+            "post",
+            reverse("cases:reporter_evidence", args=[ref]),
+            {"files": [SimpleUploadedFile("more.txt", b"The second post.", "text/plain")]},
+            {"reporter"},
+        ),
+        (
+            "withdraw",
+            "post",
+            reverse("cases:withdraw", args=[ref]),
+            confirmed({"reason": "Sorted."}),
+            {"reporter"},
+        ),
     ]
+
+
+PAGES = ["view", "move", "note", "message", "reassign", "reporter_message", "reporter_evidence", "withdraw"]
 
 
 # The relations of RELATIONS, by the name of each person in base_people().
@@ -86,7 +113,7 @@ class TestEveryRelationAndPage:
     changes is undone before the next)."""
 
     @pytest.mark.parametrize("relation", RELATIONS)
-    @pytest.mark.parametrize("page", ["view", "move", "note", "message", "reassign"])
+    @pytest.mark.parametrize("page", PAGES)
     def test_case_pages_by_relation(self, client, matrix_world, relation, page):
         people, case_pk = matrix_world
         case = Case.objects.get(pk=case_pk)
@@ -108,7 +135,7 @@ class TestEveryRelationAndPage:
             assert case.reference not in response.text
 
 
-@pytest.mark.parametrize("page", ["view", "move", "note", "message", "reassign"])
+@pytest.mark.parametrize("page", PAGES)
 def test_anonymous_visitors_are_sent_to_log_in(client, case_about_colleague, page):
     name, method, url, data, allowed = next(p for p in pages(case_about_colleague) if p[0] == page)
     response = getattr(client, method)(url, data)

@@ -25,6 +25,7 @@ MONDAY = datetime.datetime(2026, 12, 7, 11, tzinfo=LONDON)
 QUEUES = {
     "triage": "Cases awaiting triage",
     "feedback": "Reporter feedback due",
+    "messages": "Messages from reporters awaiting an answer",
     "review": "Cases awaiting governance review",
     "removal": "Removal deadlines (2.5)",
     "breach": "Personal data breach decisions",
@@ -71,9 +72,9 @@ def raised_at(when, raise_case, reporter, **fields):
     ("who", "queues"),
     [
         ("staff", set()),
-        ("supervisor", {"triage", "feedback", "business_use"}),
-        ("head_of_service", {"triage", "feedback", "business_use"}),
-        ("governance", {"review", "removal", "breach", "leavers"}),
+        ("supervisor", {"triage", "feedback", "messages", "business_use"}),
+        ("head_of_service", {"triage", "feedback", "messages", "business_use"}),
+        ("governance", {"review", "removal", "breach", "leavers", "messages"}),
         ("hr", {"referrals", "hearings", "warnings"}),
         ("comms", {"business_use"}),
         ("infosec", {"breach", "business_use"}),

@@ -15,6 +15,8 @@ from tests.confirm import confirmed
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {(source, move.name) for move in MOVES.values() for source in move.sources}
+# The moves made on the handler's page; the reporter's withdrawal is tested in test_reporter_withdraw.py.
+HANDLERS_MOVES = {name: spec for name, spec in MOVES.items() if "reporter" not in spec.by}
 
 
 def move(client, case, name, **data):
@@ -31,7 +33,7 @@ def move(client, case, name, **data):
     )
 
 
-@pytest.mark.parametrize("source, name", sorted(ALLOWED))
+@pytest.mark.parametrize("source, name", sorted((s, n) for s, n in ALLOWED if n in HANDLERS_MOVES))
 def test_every_allowed_move(client, case_about_colleague, move_to, governance, source, name):
     case = move_to(case_about_colleague, source)
     spec = MOVES[name]
@@ -72,6 +74,17 @@ def test_the_handler_cannot_make_governance_moves(client, case_about_colleague, 
     assert "You cannot" in response.context["page_error"]
     case.refresh_from_db()
     assert case.stage == source
+
+
+@pytest.mark.parametrize("who", ["handler", "governance"])
+def test_only_the_reporter_withdraws_a_concern(client, case_about_colleague, governance, who):
+    case = case_about_colleague
+    client.force_login(case.handler if who == "handler" else governance)
+    response = move(client, case, "withdraw", reason="On their behalf.")
+    assert response.status_code == 400
+    assert "You cannot" in response.context["page_error"]
+    case.refresh_from_db()
+    assert (case.stage, case.withdrawn_at) == (Stage.SUBMITTED, None)
 
 
 def test_the_page_offers_only_the_moves_allowed_to_this_person(
@@ -181,7 +194,7 @@ def test_two_people_acting_at_once_cannot_both_win(case_about_colleague, governa
 
 # --- Steps that cannot be undone are confirmed on the page first (core.confirm) ---------------------------
 
-IRREVERSIBLE = sorted(name for name, spec in MOVES.items() if spec.confirm)
+IRREVERSIBLE = sorted(name for name, spec in HANDLERS_MOVES.items() if spec.confirm)
 
 
 def move_unconfirmed(client, case, name, **data):
