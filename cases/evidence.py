@@ -94,9 +94,10 @@ def _sha256(uploaded_file):
 def evidence_add(*, case, by, files, record_event=True):
     """Store files as evidence on a case. All or nothing: one refused file and none is kept.
 
-    The handler or the Head of Business and Governance may add evidence to an open case. The reporter
-    adds it only as part of raising the concern: case_raise calls this with record_event=False, its own
-    "Concern raised" event covering the files.
+    The handler or the Head of Business and Governance may add evidence to an open case, and so may its
+    reporter (cases.reporter): `by` None is the anonymous reporter of an anonymous case, whose receipt key
+    the caller has checked. case_raise calls this with record_event=False, its own "Concern raised" event
+    covering the files.
     """
     files = list(files)
     if not files:
@@ -104,8 +105,9 @@ def evidence_add(*, case, by, files, record_event=True):
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise DomainError(_too_many())
     case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
-    if access.case_relation(by, case) not in allowed:
+    relation = access.case_relation(by, case) if by is not None else None
+    by_reporter = relation == access.REPORTER or (by is None and case.is_anonymous)
+    if relation not in {access.HANDLER, access.GOVERNANCE} and not by_reporter:
         raise DomainError("You cannot add evidence to this case.")
     if case.is_closed:
         raise DomainError("Evidence cannot be added to a closed case. Reopen it first.")
@@ -146,7 +148,13 @@ def evidence_add(*, case, by, files, record_event=True):
     what = f"added evidence to {case.reference}: {names}"
     if record_event:
         step_record(
-            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
+            CaseEvent(
+                case=case,
+                kind=CaseEvent.Kind.EVIDENCE,
+                actor=by,
+                text=f"Added evidence: {names}",
+                visible_to_reporter=by_reporter,
+            ),
             actor=by,
             case=case,
             what=what,
