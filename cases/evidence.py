@@ -94,10 +94,10 @@ def _sha256(uploaded_file):
 def evidence_add(*, case, by, files, record_event=True):
     """Store files as evidence on a case. All or nothing: one refused file and none is kept.
 
-    The handler or the Head of Business and Governance may add evidence to an open case, and so may its
-    reporter (cases.reporter): `by` None is the anonymous reporter of an anonymous case, whose receipt key
-    the caller has checked. case_raise calls this with record_event=False, its own "Concern raised" event
-    covering the files.
+    The handler or the Head of Business and Governance may add evidence to an open case. The reporter
+    adds it only through the services that record their own event for it, calling this with
+    record_event=False: case_raise (its "Concern raised" event covers the files) and cases.reporter.
+    `by` None is the anonymous reporter of an anonymous case, whose receipt key the caller has checked.
     """
     files = list(files)
     if not files:
@@ -105,9 +105,12 @@ def evidence_add(*, case, by, files, record_event=True):
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise DomainError(_too_many())
     case = Case.objects.select_for_update().get(pk=case.pk)
-    relation = access.case_relation(by, case) if by is not None else None
-    by_reporter = relation == access.REPORTER or (by is None and case.is_anonymous)
-    if relation not in {access.HANDLER, access.GOVERNANCE} and not by_reporter:
+    allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
+    if by is None:
+        relation = access.REPORTER if case.is_anonymous else None
+    else:
+        relation = access.case_relation(by, case)
+    if relation not in allowed:
         raise DomainError("You cannot add evidence to this case.")
     if case.is_closed:
         raise DomainError("Evidence cannot be added to a closed case. Reopen it first.")
@@ -148,13 +151,7 @@ def evidence_add(*, case, by, files, record_event=True):
     what = f"added evidence to {case.reference}: {names}"
     if record_event:
         step_record(
-            CaseEvent(
-                case=case,
-                kind=CaseEvent.Kind.EVIDENCE,
-                actor=by,
-                text=f"Added evidence: {names}",
-                visible_to_reporter=by_reporter,
-            ),
+            CaseEvent(case=case, kind=CaseEvent.Kind.EVIDENCE, actor=by, text=f"Added evidence: {names}"),
             actor=by,
             case=case,
             what=what,

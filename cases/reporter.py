@@ -46,8 +46,17 @@ def reporter_add_evidence(*, case, files, by, note=""):
     """The reporter adds evidence to their open concern (checked and sealed as at raising), with a note
     to the handler if they wrote one."""
     with transaction.atomic():
-        _check_reporter(Case.objects.select_for_update().get(pk=case.pk), by, "add evidence")
-        added = evidence_add(case=case, by=by, files=files)
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _check_reporter(case, by, "add evidence")
+        added = evidence_add(case=case, by=by, files=files, record_event=False)
+        names = ", ".join(evidence.original_name for evidence in added)
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.EVIDENCE,
+            actor=by,
+            text=f"Added evidence: {names}",
+            visible_to_reporter=True,
+        )
         if (note or "").strip():
             reporter_send_message(case=case, by=by, text=note)
     return added

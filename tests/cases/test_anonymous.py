@@ -350,3 +350,36 @@ def test_the_anonymous_reporters_evidence_becomes_theirs_when_named(anonymous, c
     item = Evidence.objects.get()
     assert item.uploaded_by == staff
     assert client.get(reverse("cases:evidence", args=[item.case.reference, item.pk])).status_code == 200
+
+
+def test_once_anonymised_the_key_opens_nothing(anonymous, concern, pool):
+    from dataprotection.anonymise import cases_anonymise
+
+    _, key = send(anonymous, concern)
+    cases_anonymise([Case.objects.get().pk])
+    assert not AnonymousReceipt.objects.exists()
+    assert "That key does not open a report." in follow(anonymous, key).text
+
+
+@pytest.mark.parametrize(
+    "who, becomes_theirs",
+    [
+        ("staff", True),
+        ("hr", True),
+        ("outsider", True),
+        ("supervisor", True),
+        ("head_of_service", False),  # handles it
+        ("governance", False),  # sees every case: not its reporter too
+    ],
+)
+def test_who_may_put_their_name_to_an_anonymous_report(anonymous, concern, request, who, becomes_theirs):
+    request.getfixturevalue("pool")
+    person = request.getfixturevalue(who)
+    _, key = send(anonymous, concern)
+    client = Client()
+    client.force_login(person)
+    response = client.post(reverse("anonymous:claim"), {"key": key})
+    case = Case.objects.get()
+    assert (case.reporter == person) is becomes_theirs
+    assert (response.status_code == 302) is becomes_theirs
+    assert AnonymousReceipt.objects.exists() is not becomes_theirs
