@@ -280,7 +280,7 @@ def test_the_lists_exports_and_api_take_an_anonymous_case(anonymous, concern, po
     send(anonymous, concern)
     case = Case.objects.get()
     client.force_login(governance)
-    for name in ("cases:all", "cases:triage_queue", "cases:export_csv", "api:case-list"):
+    for name in ("cases:all", "cases:triage_queue", "cases:export_csv", "api:case-list", "reports:index"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
     assert client.get(reverse("api:case-detail", args=[case.reference])).json()["reporter"] is None
@@ -383,3 +383,29 @@ def test_who_may_put_their_name_to_an_anonymous_report(anonymous, concern, reque
     assert (case.reporter == person) is becomes_theirs
     assert (response.status_code == 302) is becomes_theirs
     assert AnonymousReceipt.objects.exists() is not becomes_theirs
+
+
+def test_the_usual_clocks_escalate_an_untriaged_anonymous_report(concern, pool, governance, policy):
+    """No reporter's team to escalate within: the governance head takes it, as for any case whose Head of
+    Service cannot."""
+    import datetime
+
+    import time_machine
+
+    from cases.anonymous import case_raise_anonymously
+    from reminders.sweep import sweep_timers
+
+    raised_at = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)  # a Monday
+    with time_machine.travel(raised_at, tick=False):
+        case, _ = case_raise_anonymously(
+            policy_version=policy.current_version(),
+            subject_kind="public",
+            platform="facebook",
+            seen_at=raised_at,
+            description="A post about the day centre.",
+        )
+    with time_machine.travel(raised_at + datetime.timedelta(days=7), tick=False):
+        assert sweep_timers() >= 1
+    case.refresh_from_db()
+    assert case.handler == governance and case.reporter is None
+    assert case.events.filter(kind=CaseEvent.Kind.ESCALATED).exists()
