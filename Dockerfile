@@ -35,4 +35,5 @@ USER focuspolicy
 
 EXPOSE 8000
 # Threaded workers: a long streamed export is not killed at --timeout (see docker-compose.yml).
-CMD ["gunicorn", "focuspolicy.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4"]
+# gunicorn.conf.py: no log keeps a client's address or user agent (README.md, "Anonymous reporting").
+CMD ["gunicorn", "focuspolicy.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4"]

@@ -236,7 +236,7 @@ class CaseSerializer(ReadSerializer):
     links = serializers.ListField(child=serializers.CharField(), source="link_list")
     clauses = CaseClauseSerializer(many=True, read_only=True)
     handler = _name(allow_null=True)
-    reporter = _name()
+    reporter = _name(allow_null=True, help_text="Empty for a concern raised anonymously.")
     reporter_team = _name(allow_null=True, help_text="The reporter's team when the concern was raised.")
     url = PageLinkField()
 
@@ -291,7 +291,7 @@ class CaseEventSerializer(ReadSerializer):
 
 class EvidenceSerializer(ReadSerializer):
     name = serializers.CharField(source="original_name")
-    uploaded_by = _name()
+    uploaded_by = _name(allow_null=True, help_text="Empty for a file the anonymous reporter added.")
     url = serializers.SerializerMethodField(help_text="Where to download it; each download is audited.")
     sha256 = serializers.CharField(
         read_only=True, help_text="SHA-256 of the file as uploaded, in hex: the download must match it."

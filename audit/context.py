@@ -1,5 +1,6 @@
 """The address and path of the request being served, for audit entries written deep inside services."""
 
+import functools
 import ipaddress
 from contextvars import ContextVar
 
@@ -48,3 +49,18 @@ class AuditContextMiddleware:
         finally:
             requested_path.reset(path_token)
             client_ip.reset(token)
+
+
+def untraced(view):
+    """For the pages of anonymous reporting: the audit entries written while the view runs carry no
+    address (the middleware has already read it; this forgets it for the view's duration)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        token = client_ip.set(None)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            client_ip.reset(token)
+
+    return wrapped

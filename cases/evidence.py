@@ -103,11 +103,16 @@ def evidence_add(*, case, by, files, record_event=True):
 
     The handler or the Head of Business and Governance may add evidence to an open case. The reporter
     adds it as part of raising the concern (case_raise calls this with record_event=False, its own
-    "Concern raised" event covering the files), and later through cases.reporter.
+    "Concern raised" event covering the files), and later through cases.reporter. `by` None is the
+    anonymous reporter of an anonymous case, whose receipt key the caller has checked.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     allowed = {access.HANDLER, access.GOVERNANCE} | (set() if record_event else {access.REPORTER})
-    if access.case_relation(by, case) not in allowed:
+    if by is None:
+        relation = access.REPORTER if case.is_anonymous else None
+    else:
+        relation = access.case_relation(by, case)
+    if relation not in allowed:
         raise DomainError("You cannot add evidence to this case.")
     saved = evidence_store(case=case, by=by, files=files)
     names = ", ".join(evidence.original_name for evidence in saved)

@@ -99,7 +99,9 @@ class RaiseConcernForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("subject_kind") == SubjectKind.COLLEAGUE and not cleaned.get("subject_person"):
+        # Where the form offers the staff list (not to an anonymous reporter: cases.anonymous_forms).
+        colleague = cleaned.get("subject_kind") == SubjectKind.COLLEAGUE
+        if colleague and "subject_person" in self.fields and not cleaned.get("subject_person"):
             self.add_error("subject_person", "Choose the colleague the concern is about.")
         if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other"):
             self.add_error("platform_other", "Name the platform.")

@@ -72,9 +72,16 @@ def case_url(reference):
 class Case(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     policy_version = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    # Empty for a concern raised anonymously (cases.anonymous) until its reporter puts their name to it.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_reported"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_reported",
     )
+    # Raised without a name: stays true after the reporter puts their name to it, so handlers know.
+    raised_anonymously = models.BooleanField(default=False, db_default=False)
     reporter_team = models.ForeignKey(
         "people.Team",
         null=True,
@@ -207,11 +214,17 @@ class Case(models.Model):
         ]
         constraints = [
             # An anonymised concern about a colleague no longer names them.
+            # An anonymous reporter is shown no staff list: they name the colleague in words.
             models.CheckConstraint(
                 condition=Q(subject_kind="colleague", subject_person__isnull=False)
                 | (~Q(subject_kind="colleague") & Q(subject_person__isnull=True))
-                | Q(anonymised_at__isnull=False, subject_person__isnull=True),
+                | Q(anonymised_at__isnull=False, subject_person__isnull=True)
+                | Q(raised_anonymously=True, subject_person__isnull=True, subject_description__gt=""),
                 name="colleague_concern_names_the_colleague",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=False) | Q(raised_anonymously=True),
+                name="only_anonymous_concerns_have_no_reporter",
             ),
             models.CheckConstraint(
                 condition=~Q(subject_person=models.F("reporter")), name="reporter_is_not_the_subject"
@@ -258,6 +271,17 @@ class Case(models.Model):
             return str(self.subject_person)
         label = self.get_subject_kind_display()
         return f"{label}: {self.subject_description}" if self.subject_description else label
+
+    @property
+    def is_anonymous(self):
+        """Raised anonymously and not (yet) named by its reporter: nobody's account follows it."""
+        return self.reporter_id is None
+
+    def stage_for_reporter(self):
+        return STAGE_FOR_REPORTER[self.stage]
+
+    def reporter_label(self):
+        return "anonymous reporter" if self.is_anonymous else str(self.reporter)
 
     def moves_from_here(self):
         return [move for move in MOVES.values() if self.stage in move.sources]
@@ -340,7 +364,10 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     # SHA-256 of the file as uploaded, shown on the case: its chain of custody.
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a file an anonymous reporter added (cases.reporter).
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     # The fingerprint (cases.sealed.key_id) of the key that sealed the stored file; empty for a file stored
     # before encryption came in. rotate_evidence_key re-seals every row whose key is not the first.
@@ -378,6 +405,7 @@ class CaseEvent(models.Model):
         NOTE = "note", "Internal note"
         MESSAGE = "message", "Message to the reporter"
         REPORTER_MESSAGE = "reporter_message", "Message from the reporter"
+        NAMED = "named", "Reporter named"
         ACTION = "action", "Action recorded"
         EVIDENCE = "evidence", "Evidence added"
         ESCALATED = "escalated", "Escalated"
@@ -397,6 +425,18 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AnonymousReceipt(models.Model):
+    """The receipt key of a concern raised anonymously: only its keyed hash (cases.anonymous.key_digest),
+    never the key, which the reporter alone holds. Deleted when the reporter puts their name to it."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="anonymous_receipt")
+    key_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Receipt of {self.case}"
 
 
 class CaseAction(models.Model):

@@ -28,7 +28,7 @@ WITHDRAW = MOVES["withdraw"]
 
 def _lock_as_reporter(case, by, what):
     case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = case.reporter_id is None if by is None else access.is_reporter_of(by, case)
+    allowed = case.is_anonymous if by is None else access.is_reporter_of(by, case)
     if not allowed:
         raise DomainError(f"Only the reporter of a concern can {what}.")
     if case.anonymised_at is not None:

@@ -2,6 +2,7 @@
 an audit entry together; nothing else changes a case."""
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -85,6 +86,29 @@ def routing_target(*, reporter, route, subject=None):
     return head, f"Routed to the Head of Business and Governance, {head}, because {reason}."
 
 
+def anonymous_routing_target(*, named=""):
+    """Who a concern raised anonymously goes to, and why: there is no supervisor to route it through, so
+    the Head of Service with the fewest open cases (the pool), skipping any whose name the reporter gave
+    in `named`; the Head of Business and Governance if there is none."""
+    named = named.casefold()
+    pool = (
+        role_holders(Role.HEAD_OF_SERVICE)
+        .annotate(open_cases=Count("cases_handled", filter=~Q(cases_handled__stage__in=CLOSED_STAGES)))
+        .order_by("open_cases", "pk")
+    )
+    for head in pool:
+        if head.get_full_name() and head.get_full_name().casefold() in named:
+            continue
+        return (
+            head,
+            f"Raised anonymously: routed to a Head of Service, {head}, the one with fewest open cases.",
+        )
+    head = role_holders(Role.GOVERNANCE).first()
+    if head is None:
+        raise DomainError("There is nobody to route this concern to. Please try again later.")
+    return head, f"Raised anonymously: routed to the Head of Business and Governance, {head}."
+
+
 @transaction.atomic
 def case_raise(
     *,
@@ -105,12 +129,20 @@ def case_raise(
     route=Route.SUPERVISOR,
     evidence_files=(),
 ):
-    """A member of staff raises a concern; it becomes a case routed to the person who will triage it."""
-    if not reporter.is_active or not reporter.has_perm("cases.add_case"):
+    """A member of staff raises a concern; it becomes a case routed to the person who will triage it.
+
+    With no reporter it is raised anonymously (cases.anonymous): routed to the Head of Service pool, and
+    a colleague is named in words, as nobody outside sees the staff list."""
+    anonymous = reporter is None
+    if not anonymous and (not reporter.is_active or not reporter.has_perm("cases.add_case")):
         raise DomainError("Your account cannot raise concerns.")
     if not policy_version.is_current:
         raise DomainError("Concerns are raised against the current version of the policy.")
-    if subject_kind == SubjectKind.COLLEAGUE and subject_person is None:
+    if anonymous:
+        subject_person = None
+        if subject_kind == SubjectKind.COLLEAGUE and not subject_description.strip():
+            raise DomainError("Say who the colleague is: their name, or what you know of them.")
+    if subject_kind == SubjectKind.COLLEAGUE and subject_person is None and not anonymous:
         raise DomainError("Choose the colleague the concern is about.")
     if subject_kind != SubjectKind.COLLEAGUE:
         subject_person = None
@@ -120,13 +152,18 @@ def case_raise(
     if any(clause.section.version_id != policy_version.pk for clause in clauses):
         raise DomainError("Choose clauses from the current version of the policy.")
 
-    handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
+    if anonymous:
+        route = Route.HEAD_OF_SERVICE
+        handler, routing_note = anonymous_routing_target(named=subject_description)
+    else:
+        handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
     now = timezone.now()
     case = Case.objects.create(
         reference=reference_allocate(policy=policy_version.policy, year=timezone.localdate(now).year),
         policy_version=policy_version,
         reporter=reporter,
-        reporter_team=reporter.team,
+        reporter_team=None if anonymous else reporter.team,
+        raised_anonymously=anonymous,
         subject_kind=subject_kind,
         subject_person=subject_person,
         subject_description=subject_description.strip(),
@@ -147,7 +184,8 @@ def case_raise(
         CaseClause(case=case, clause=clause, number=clause.number, text=clause_text(clause))
         for clause in clauses
     )
-    assign_perm("cases.follow_case", reporter, case)
+    if not anonymous:
+        assign_perm("cases.follow_case", reporter, case)
     assign_perm("cases.handle_case", handler, case)
     step_record(
         CaseEvent(
@@ -161,7 +199,7 @@ def case_raise(
         ),
         actor=reporter,
         case=case,
-        what=f"raised concern {case.reference}",
+        what=f"raised concern {case.reference}" + (" anonymously" if anonymous else ""),
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
     timers.case_timers_on_raise(case=case)

@@ -19,6 +19,18 @@ class Stage(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Each stage as the reporter reads it: what is happening, never who or what was decided.
+STAGE_FOR_REPORTER = {
+    Stage.SUBMITTED: "Received. It is waiting for the person who will look at it first.",
+    Stage.IN_TRIAGE: "Being looked at, to decide what should happen next.",
+    Stage.CLOSED_AT_TRIAGE: "Closed after it was looked at.",
+    Stage.REFERRED: "Passed to the Head of Business and Governance to decide what to do.",
+    Stage.UNDER_REVIEW: "Being reviewed by the Head of Business and Governance.",
+    Stage.ACTION_IN_PROGRESS: "Action is being taken.",
+    Stage.CLOSED: "Closed.",
+}
+
+
 def stage_position():
     """A case's place in the workflow, 0 for submitted to 6 for closed: the order of Stage, in one place.
 

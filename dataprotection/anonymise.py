@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit import chain
 from business_use.models import BusinessUseEvent, BusinessUseRequest
 from cases.models import (
+    AnonymousReceipt,
     BreachDecision,
     Case,
     CaseEvent,
@@ -81,6 +82,8 @@ def cases_anonymise(case_ids, *, now=None):
     CaseEvent.objects.filter(case_id__in=case_ids).update(text="", actor=None)
     # The reporter's and handler's rights on the case: nobody follows or handles an anonymised case.
     CaseUserObjectPermission.objects.filter(content_object_id__in=case_ids).delete()
+    # An anonymous reporter's receipt key opens nothing any more.
+    AnonymousReceipt.objects.filter(case_id__in=case_ids).delete()
     LegalAdvice.objects.filter(case_id__in=case_ids).update(adviser="", summary="", recorded_by=nobody)
     RemovalRequest.objects.filter(case_id__in=case_ids).update(
         requested_from="", staff_member=None, resolved_by=None, recorded_by=nobody

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/api-tokens/", include("api.token_urls")),
     path("policies/", include("policies.urls")),
     path("cases/", include("cases.urls")),
+    path("anonymous/", include("cases.anonymous_urls")),
     path("audit/", include("audit.urls")),
     path("exports/", include("exports.urls")),
     path("notifications/", include("notifications.urls")),

@@ -173,3 +173,24 @@ def test_clamd_runs_only_with_its_profile_and_the_app_scans_when_told_where_it_i
 @pytest.mark.parametrize("service", ["migrate", *APP_SERVICES])
 def test_uploads_are_spooled_in_memory_never_to_a_disk(compose, service):
     assert compose["services"][service]["tmpfs"] == ["/tmp"]  # noqa: S108 - the containers' own /tmp
+
+
+@pytest.mark.parametrize("service", ["web-a", "web-b"])
+def test_no_log_keeps_a_client_address_or_user_agent(compose, service):
+    """Anonymous reporting keeps neither (README, "Anonymous reporting"): gunicorn writes no access log,
+    and its format has neither should one be turned on; Caddy writes no access log and filters both out
+    of its own logs."""
+    assert "--config gunicorn.conf.py" in " ".join(compose["services"][service]["command"])
+    settings = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # noqa: S102 - our own file
+    assert settings["accesslog"] is None
+    assert all(part not in settings["access_log_format"] for part in ("%(h)s", "%(a)s", "%(f)s"))
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    for field in (
+        "request>remote_ip delete",
+        "request>client_ip delete",
+        "request>headers>User-Agent delete",
+    ):
+        assert field in caddyfile
+    site = caddyfile[caddyfile.index("{$SITE_ADDRESS") :]
+    assert "\tlog" not in site  # no access log

@@ -130,6 +130,8 @@ PUBLIC = {
     "password_reset_complete": "says the password was reset",
     "admin:login": "the admin's sign-in page",
     "admin:logout": "signing out: an anonymous visitor is sent to the admin's index, which asks to sign in",
+    "anonymous:report": "reporting a concern anonymously, without an account",
+    "anonymous:follow": "following an anonymous report with its receipt key (posted, throttled)",
 }
 # The one page allowed inline styles (api/urls.py: Redoc cannot render without them); scripts stay strict.
 INLINE_STYLES_ALLOWED = {"api:redoc"}

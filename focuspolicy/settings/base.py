@@ -145,6 +145,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Anonymous reporting (cases.anonymous): receipt keys are kept as an HMAC under this secret, never in the
+# database. Empty: SECRET_KEY. Set it on its own so that rotating SECRET_KEY keeps the keys working.
+ANONYMOUS_RECEIPT_SECRET = env("ANONYMOUS_RECEIPT_SECRET", default="")
+# Wrong receipt keys one client may try in a minute before it is asked to wait.
+ANONYMOUS_KEY_TRIES_PER_MINUTE = env.int("ANONYMOUS_KEY_TRIES_PER_MINUTE", default=10)
 # Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins with one username, that username is
 # refused for LOGIN_COOLOFF_MINUTES, counted from the lockout. Administrators lift it in the admin.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)

@@ -1,0 +1,11 @@
+"""gunicorn's settings: read by every gunicorn start in the image (`--config`, in the Dockerfile and
+docker-compose.yml). Command-line options still win over these.
+
+No client address or user agent in any log (README, "Anonymous reporting"): anonymous reporters are
+promised that neither is kept. gunicorn writes no access log unless told to; should someone turn one on
+(--access-logfile -), this format leaves out the address (%(h)s), the user agent (%(a)s) and the referrer
+(%(f)s), and keeps what operators need: when, the request line, status, size and time taken.
+"""
+
+accesslog = None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
