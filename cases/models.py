@@ -277,9 +277,6 @@ class Case(models.Model):
         """Raised anonymously and not (yet) named by its reporter: nobody's account follows it."""
         return self.reporter_id is None
 
-    def stage_for_reporter(self):
-        return STAGE_FOR_REPORTER[self.stage]
-
     def reporter_label(self):
         return "anonymous reporter" if self.is_anonymous else str(self.reporter)
 

@@ -19,18 +19,6 @@ class Stage(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-# Each stage as the reporter reads it: what is happening, never who or what was decided.
-STAGE_FOR_REPORTER = {
-    Stage.SUBMITTED: "Received. It is waiting for the person who will look at it first.",
-    Stage.IN_TRIAGE: "Being looked at, to decide what should happen next.",
-    Stage.CLOSED_AT_TRIAGE: "Closed after it was looked at.",
-    Stage.REFERRED: "Passed to the Head of Business and Governance to decide what to do.",
-    Stage.UNDER_REVIEW: "Being reviewed by the Head of Business and Governance.",
-    Stage.ACTION_IN_PROGRESS: "Action is being taken.",
-    Stage.CLOSED: "Closed.",
-}
-
-
 def stage_position():
     """A case's place in the workflow, 0 for submitted to 6 for closed: the order of Stage, in one place.
 
@@ -231,7 +219,8 @@ MOVES = {
 }
 
 
-# The stage as the reporter reads it on their case page: plain words, without who handles it.
+# Each stage as the reporter reads it on their case page (named or anonymous): what is happening, in plain
+# words, never who handles it or what was decided.
 STAGE_FOR_REPORTER = {
     Stage.SUBMITTED: "Received: it is waiting for the person who will look at it first",
     Stage.IN_TRIAGE: "Being looked at: someone is deciding what should happen next",

@@ -54,7 +54,7 @@ def test_report_anonymously_then_follow_it_with_the_key(demo, page, assert_acces
     page.get_by_role("button", name="Open the report").click()
     expect(h1(page)).to_have_text(re.compile(r"^Your anonymous report SMP-\d{4}-\d{4}$"))
     expect(
-        page.get_by_text("Received. It is waiting for the person who will look at it first.")
+        page.get_by_text("Received: it is waiting for the person who will look at it first")
     ).to_be_visible()
     assert_accessible(page)
 

@@ -197,7 +197,7 @@ def test_with_the_key_the_reporter_reads_the_stage_and_the_messages_and_writes(a
 
     response = follow(anonymous, key.lower().replace("-", " "))  # typed loosely: still the key
     assert response.status_code == 200
-    assert "Being looked at, to decide what should happen next." in response.text
+    assert "Being looked at: someone is deciding what should happen next" in response.text
     assert "Can you send the link to the album?" in response.text
     assert "internal" not in response.text.lower() or "Internal note" not in response.text
 
