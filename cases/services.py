@@ -10,7 +10,7 @@ from core.errors import DomainError
 from people.roles import Role
 from people.selectors import people_matching, role_holders
 
-from . import access, notify, timers
+from . import access, draft_services, notify, timers
 from .models import (
     MOVES,
     Case,
@@ -102,8 +102,15 @@ def case_raise(
     discloses_personal_data=False,
     route=Route.SUPERVISOR,
     evidence_files=(),
+    kept_files=(),
+    discarded_files=(),
+    draft=None,
 ):
-    """A member of staff raises a concern; it becomes a case routed to the person who will triage it."""
+    """A member of staff raises a concern; it becomes a case routed to the person who will triage it.
+
+    `kept_files` (cases.drafts.KeptFile, chosen before the form was last sent back or saved as a draft)
+    become evidence with `evidence_files`; they, those the reporter removed and the `draft` it was written
+    from are deleted with the raising. Only the reporter's own are claimed."""
     if not reporter.is_active or not reporter.has_perm("cases.add_case"):
         raise DomainError("Your account cannot raise concerns.")
     if not policy_version.is_current:
@@ -117,6 +124,11 @@ def case_raise(
     clauses = list(clauses)
     if any(clause.section.version_id != policy_version.pk for clause in clauses):
         raise DomainError("Choose clauses from the current version of the policy.")
+    discarded = {kept.pk for kept in discarded_files}
+    kept_files = draft_services.kept_files_claim(
+        owner=reporter, files=[kept for kept in kept_files if kept.pk not in discarded]
+    )
+    evidence_files = [*evidence_files, *map(draft_services.kept_file_upload, kept_files)]
 
     handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
     now = timezone.now()
@@ -168,6 +180,9 @@ def case_raise(
         from .evidence import evidence_add
 
         evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
+    draft_services.kept_files_discard(owner=reporter, files=[*kept_files, *discarded_files])
+    if draft is not None:
+        draft_services.draft_delete(draft=draft, by=reporter)
     if discloses_personal_data:
         from .breach import breach_clock_start
 

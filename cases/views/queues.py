@@ -45,7 +45,8 @@ def _sort_headers(current, columns):
 @login_required
 def my_reports(request):
     page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
-    return render(request, "cases/my_reports.html", {"page": page})
+    drafts = selectors.concern_drafts(user=request.user)
+    return render(request, "cases/my_reports.html", {"page": page, "drafts": drafts})
 
 
 @login_required
