@@ -140,9 +140,9 @@ class RaiseConcernForm(forms.Form):
 
     def __init__(self, *args, reporter, policy_version, draft=None, **kwargs):
         self.reporter = reporter
-        if draft is not None and not args and "data" not in kwargs:
-            kwargs["initial"] = {**self.initial_from(draft), "draft": draft.pk}
         super().__init__(*args, **kwargs)
+        if draft is not None and not self.is_bound:
+            self.initial.update(self.initial_from(draft), draft=draft.pk)
         self.fields["subject_person"].queryset = User.objects.filter(is_active=True).exclude(pk=reporter.pk)
         self.fields["evidence"].uploader = reporter
         self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")

@@ -61,7 +61,8 @@ def raise_concern(request):
     version = social_media_policy_version()
     draft = None
     if request.method != "POST" and request.GET.get("draft"):
-        draft = get_object_or_404(ConcernDraft, pk=_number(request.GET["draft"]), reporter=request.user)
+        drafts = selectors.concern_drafts(user=request.user)
+        draft = get_object_or_404(drafts, pk=_number(request.GET["draft"]))
     form = RaiseConcernForm(
         request.POST or None,
         request.FILES or None,
