@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.errors import DomainError
 
 from .drafts import DRAFT_DAYS, KEPT_FILE_HOURS, ConcernDraft, KeptFile
+from .sealed import SealError
 from .uploads import Detected, checked_before, display_name, inspect_upload
 
 NO_LONGER_KEPT = (
@@ -55,8 +56,14 @@ def kept_files_discard(*, owner, files):
 
 def kept_file_upload(kept):
     """A kept file as an upload again, its earlier checks standing, for cases.evidence.evidence_add."""
-    with kept.file.open("rb") as stored:
-        upload = ContentFile(stored.read(), name=kept.original_name)
+    try:
+        with kept.file.open("rb") as stored:
+            upload = ContentFile(stored.read(), name=kept.original_name)
+    except (SealError, FileNotFoundError) as error:  # its key removed too soon, or its file gone
+        raise DomainError(
+            f"“{kept.original_name}”, chosen earlier, can no longer be opened: tick “remove” beside it and "
+            "choose it again."
+        ) from error
     return checked_before(upload, Detected(kept.content_type, kept.extension))
 
 

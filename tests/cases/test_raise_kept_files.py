@@ -189,3 +189,14 @@ def test_too_many_files_in_all_is_refused(client, staff, policy, media, settings
     assert "Choose at most 2 files in all." in response.text
     assert not Case.objects.exists()
     assert reverse("cases:raise") == RAISE
+
+
+def test_a_kept_file_that_no_key_opens_is_a_clear_message(client, staff, policy, media, settings):
+    client.force_login(staff)
+    [(kept_id, _)] = kept_on_page(try_with_an_error(client, policy, evidence=[upload("a.png", PNG)]))
+    settings.EVIDENCE_ENCRYPTION_KEY = Fernet.generate_key().decode()  # the key that sealed it, removed
+    response = client.post(RAISE, raise_data(policy, kept_files=[kept_id]))
+    assert "“a.png”, chosen earlier, can no longer be opened: tick “remove” beside it" in response.text
+    assert not Case.objects.exists()
+    client.post(RAISE, raise_data(policy, kept_files=[kept_id], discarded_files=[kept_id]))
+    assert not Case.objects.get().evidence.exists()
