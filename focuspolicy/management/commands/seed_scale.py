@@ -355,7 +355,7 @@ class Command(DisciplineSeed, BaseCommand):
                      WHEN subj.user_id <> rep.user_id THEN subj.user_id ELSE subj2.user_id END,
                 CASE WHEN kind = 'colleague' THEN '' ELSE 'Generated subject' END,
                 (%(platforms)s)[1 + floor(r3 * 7)::int],
-                CASE WHEN floor(r3 * 7) = 6 THEN 'Instagram' ELSE '' END,
+                CASE WHEN floor(r3 * 7) = 6 THEN 'Mastodon' ELSE '' END,
                 'https://social.example/post/' || g,
                 created - interval '1 day', 'Generated concern number ' || g || '.',
                 r3 < 0.1, r3 > 0.93, 'supervisor', rep.handler_id, 'Routed to their supervisor.',
@@ -373,7 +373,8 @@ class Command(DisciplineSeed, BaseCommand):
                   "closed_at_triage"]  # fmt: skip
         outcomes = ["no_breach", "resolved_informally", "content_removed", "disciplinary_referral",
                     "police_referral"]  # fmt: skip
-        platforms = ["facebook", "facebook", "twitter", "linkedin", "blog", "wikipedia", "other"]
+        # Today's platforms, a retired one (old cases keep Wikipedia) and "other" with its name.
+        platforms = ["facebook", "instagram", "twitter", "tiktok", "linkedin", "wikipedia", "other"]
         params = {
             "cases": cases,
             "reporters": reporters,
