@@ -116,6 +116,14 @@ def test_only_the_fields_that_apply_are_in_the_way(demo, page, log_in, assert_ac
     page.get_by_label("A member of the public").check()
     expect(colleague).to_be_hidden()
     expect(who).to_be_visible()
+    # The keyboard goes from the choice to the one field that applies, then on: no stop in between.
+    page.get_by_label("A member of the public").focus()
+    page.keyboard.press("Tab")
+    expect(who).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Where was it posted?")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Links to the posting")).to_be_focused()  # no platform name unless Other
     page.get_by_label("Where was it posted?").select_option(label="Other")
     expect(platform_name).to_be_visible()
     assert_accessible(page)
