@@ -11,7 +11,7 @@ from core.text import day
 from people.selectors import staff_members
 
 from . import actions
-from .models import DisciplinaryReferral, Platform, RemovalRequest, SubjectKind
+from .models import RETIRED_PLATFORMS, DisciplinaryReferral, Platform, RemovalRequest, SubjectKind
 
 
 class DateInput(forms.DateInput):
@@ -77,7 +77,7 @@ class RemovalRequestForm(ActionForm):
 
 
 class PlatformNoticeForm(ActionForm):
-    platform = forms.ChoiceField(label="Platform notified", choices=Platform.choices)
+    platform = forms.ChoiceField(label="Platform notified", choices=Platform.offered)
     sent_on = date_field("Date the notice was sent", initial=timezone.localdate)
     reference = forms.CharField(
         label="The platform's reference",
@@ -95,6 +95,9 @@ class PlatformNoticeForm(ActionForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         self.fields["platform"].initial = case.platform
+        if case.platform in RETIRED_PLATFORMS:  # An old case's own platform may still be notified.
+            own = (case.platform, case.get_platform_display())
+            self.fields["platform"].choices = [*Platform.offered(), own]
 
 
 class PoliceReferralForm(ActionForm):

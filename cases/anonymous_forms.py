@@ -14,8 +14,9 @@ class AnonymousConcernForm(RaiseConcernForm):
 
     def __init__(self, *args, policy_version, **kwargs):
         super().__init__(*args, reporter=_Nobody(), policy_version=policy_version, **kwargs)
-        del self.fields["subject_person"]
-        del self.fields["route"]
+        # Nor drafts and kept files, which wait for an account: an anonymous reporter chooses files again.
+        for name in ("subject_person", "route", "draft", "kept_files", "discarded_files"):
+            del self.fields[name]
         self.fields["evidence"].uploader = None
         self.fields["subject_description"].help_text = (
             "For a colleague: their name, or what you know of them (their role, their team). "

@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
         # the audit log may open (access) with audit.services.audit_link_cases.
         from . import access, breach, leaving, timers  # noqa: F401
         from .evidence import forget_stored_file
-        from .models import Evidence
+        from .models import Evidence, KeptFile
 
         post_delete.connect(forget_stored_file, sender=Evidence, dispatch_uid="evidence.forget_stored_file")
+        post_delete.connect(forget_stored_file, sender=KeptFile, dispatch_uid="kept_file.forget_stored_file")

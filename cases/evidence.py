@@ -47,6 +47,9 @@ class EvidenceFilesField(forms.FileField):
     default_error_messages = {"required": "Choose at least one file."}
     # Who is uploading, set by the form: the audit entry of a virus found names them.
     uploader = None
+    # After cleaning, the files that passed the checks, even when others did not: the raise form keeps
+    # them (cases.drafts) so that they need not be chosen again.
+    accepted = ()
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -60,6 +63,7 @@ class EvidenceFilesField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
+        self.accepted = []
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
@@ -75,6 +79,8 @@ class EvidenceFilesField(forms.FileField):
                 inspect_upload(uploaded_file, by=self.uploader)
             except ValidationError as error:
                 errors.extend(error.error_list)
+            else:
+                self.accepted.append(uploaded_file)
         if errors:
             raise ValidationError(errors)
         return files

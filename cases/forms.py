@@ -1,14 +1,33 @@
+import uuid
+
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
 from people.models import User
 
-from . import selectors
+from . import draft_services, selectors
+from .clause_suggestions import clause_stems, clauses_suggested
+from .draft_services import NO_LONGER_KEPT
 from .evidence import EvidenceFilesField
 from .filters import CaseFilter
-from .models import Platform, Route, SubjectKind
+from .models import ConcernDraft, KeptFile, Platform, Route, SubjectKind
 from .workflow import CHOSEN_OUTCOMES
+
+# A concern about one of these names the person by a description: they have no account here.
+DESCRIBED_SUBJECTS = {SubjectKind.SERVICE_USER, SubjectKind.CARER, SubjectKind.PUBLIC}
+
+
+class ClauseCheckboxes(forms.CheckboxSelectMultiple):
+    """Each clause's checkbox carries its words (data-words), for the suggestions made as one types."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        clause = getattr(value, "instance", None)
+        if clause is not None:
+            option["attrs"]["data-words"] = " ".join(sorted(clause_stems(clause)))
+        return option
 
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField):
@@ -16,24 +35,64 @@ class ClauseChoiceField(forms.ModelMultipleChoiceField):
         return f"{clause.number} {clause.text[:110]}{'…' if len(clause.text) > 110 else ''}"
 
 
+class KeptFilesField(forms.Field):
+    """The ids of files kept from an earlier try (cases.drafts.KeptFile): cleans to the owner's own.
+
+    One that is not (any more) theirs to claim is an error, and is not shown again, so the next try
+    goes through with the others."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.queryset = KeptFile.objects.none()
+
+    def to_python(self, value):
+        ids = []
+        for text in value or []:
+            try:
+                ids.append(uuid.UUID(str(text)))
+            except ValueError:
+                ids.append(None)
+        return ids
+
+    def clean(self, value):
+        ids = self.to_python(value)
+        found = list(self.queryset.filter(pk__in=[pk for pk in ids if pk]))
+        self.found = found
+        if len(found) != len(set(ids)):
+            raise forms.ValidationError(NO_LONGER_KEPT, code="no_longer_kept")
+        return found
+
+
 class RaiseConcernForm(forms.Form):
+    """A concern, as the reporter raises it. Besides checking what was typed, it keeps what was chosen:
+    files chosen on a try sent back with errors are kept (keep_files) and attached on the next, and a
+    half-written concern may be saved as a draft (draft_data)."""
+
     subject_kind = forms.ChoiceField(
         label="Who is it about?", choices=SubjectKind.choices, widget=forms.RadioSelect
     )
     subject_person = forms.ModelChoiceField(
-        label="The colleague",
+        label="Which colleague is it about?",
         queryset=User.objects.none(),
         required=False,
-        help_text="Only if it is about a member of focus staff.",
+        empty_label="Choose the colleague",
+        help_text="Needed for a concern about a colleague: the member of focus staff who posted it.",
     )
     subject_description = forms.CharField(
-        label="Name or description of the person or account",
+        label="Who posted it?",
         max_length=300,
         required=False,
-        help_text="For a service user, carer or member of the public: what you know of who posted it.",
+        help_text="For a service user, carer or member of the public: their name, the account's name or a "
+        "description. They need no account here.",
     )
-    platform = forms.ChoiceField(label="Where was it posted?", choices=Platform.choices)
-    platform_other = forms.CharField(label="Other platform", max_length=100, required=False)
+    platform = forms.ChoiceField(
+        label="Where was it posted?", choices=[("", "Choose the platform"), *Platform.offered()]
+    )
+    platform_other = forms.CharField(
+        label="Platform name", max_length=100, required=False, help_text="Needed if you chose Other."
+    )
     links = forms.CharField(
         label="Links to the posting",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -57,11 +116,13 @@ class RaiseConcernForm(forms.Form):
         label="It discloses personal data of a service user, carer or colleague", required=False
     )
     evidence = EvidenceFilesField()
+    kept_files = KeptFilesField()
+    discarded_files = KeptFilesField()
     clauses = ClauseChoiceField(
         label="Clauses it may breach",
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ClauseCheckboxes,
         help_text="Choose any that seem to apply; whoever handles the concern can add to them.",
     )
     route = forms.ChoiceField(
@@ -71,12 +132,38 @@ class RaiseConcernForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Clause 9.1: your supervisor or a Head of Service.",
     )
+    draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, reporter, policy_version, **kwargs):
+    # Shown only with the kind of concern (or platform) they belong to; never "(optional)" (the template).
+    CONDITIONAL = {"subject_person", "subject_description", "platform_other"}
+    # What a draft keeps: what was typed, not the files (kept with the draft) or the draft's own id.
+    NOT_DRAFTED = {"evidence", "kept_files", "discarded_files", "draft"}
+
+    def __init__(self, *args, reporter, policy_version, draft=None, **kwargs):
+        self.reporter = reporter
         super().__init__(*args, **kwargs)
+        if draft is not None and not self.is_bound:
+            self.initial.update(self.initial_from(draft), draft=draft.pk)
         self.fields["subject_person"].queryset = User.objects.filter(is_active=True).exclude(pk=reporter.pk)
         self.fields["evidence"].uploader = reporter
         self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")
+        for name in ("kept_files", "discarded_files"):
+            self.fields[name].queryset = KeptFile.objects.claimable(owner=reporter)
+        for name in self.CONDITIONAL:
+            self.fields[name].conditional = True
+        # What is kept now: on a new form, the draft's files; after a try, those it still names.
+        self.kept = list(draft.kept_files.all()) if draft is not None and not self.is_bound else []
+
+    def initial_from(self, draft):
+        """The draft's values as the form's initial values (a list for the fields that take several)."""
+        initial = {}
+        for name, values in draft.data.items():
+            field = self.base_fields.get(name)
+            if field is None or name in self.NOT_DRAFTED or not isinstance(values, list):
+                continue
+            multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            initial[name] = values if multiple else (values[0] if values else "")
+        return initial
 
     def clean_links(self):
         validate = forms.URLField(assume_scheme="https").clean
@@ -97,15 +184,76 @@ class RaiseConcernForm(forms.Form):
             raise forms.ValidationError("That is in the future.")
         return seen_at
 
+    def clean_draft(self):
+        # A draft that has gone (expired, deleted, never the reporter's) is no error: this is a new concern.
+        pk = self.cleaned_data["draft"]
+        return ConcernDraft.objects.filter(pk=pk, reporter=self.reporter).first() if pk else None
+
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned.get("subject_kind")
         # Where the form offers the staff list (not to an anonymous reporter: cases.anonymous_forms).
-        colleague = cleaned.get("subject_kind") == SubjectKind.COLLEAGUE
-        if colleague and "subject_person" in self.fields and not cleaned.get("subject_person"):
+        if (
+            kind == SubjectKind.COLLEAGUE
+            and "subject_person" in self.fields
+            and not cleaned.get("subject_person")
+        ):
             self.add_error("subject_person", "Choose the colleague the concern is about.")
-        if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other"):
+        if kind in DESCRIBED_SUBJECTS and not cleaned.get("subject_description", "").strip():
+            self.add_error(
+                "subject_description",
+                "Say who posted it: a name, an account's name or a description (they need no account here).",
+            )
+        if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other", "").strip():
             self.add_error("platform_other", "Name the platform.")
+        if "evidence" in cleaned and "kept_files" in cleaned:
+            discarded = set(cleaned.get("discarded_files") or [])
+            count = len(cleaned["evidence"]) + len(set(cleaned["kept_files"]) - discarded)
+            if count > settings.EVIDENCE_MAX_FILES:
+                self.add_error("evidence", f"Choose at most {settings.EVIDENCE_MAX_FILES} files in all.")
         return cleaned
+
+    def _chosen(self):
+        """(the newly chosen files that passed the checks, the kept ones still named, those removed)."""
+        self.is_valid()
+        fresh = self.fields["evidence"].accepted
+        kept = getattr(self.fields["kept_files"], "found", [])
+        discarded = getattr(self.fields["discarded_files"], "found", [])
+        return fresh, [k for k in kept if k not in discarded], discarded
+
+    def keep_files(self):
+        """After a try sent back with errors: keep the files chosen on it, forget those removed, so that
+        the page shows "kept: name" for each and the next try attaches them."""
+        fresh, kept, discarded = self._chosen()
+        draft_services.kept_files_discard(owner=self.reporter, files=discarded)
+        self.kept = kept + draft_services.kept_files_store(owner=self.reporter, files=fresh)
+
+    def draft_data(self):
+        """The keyword arguments of draft_services.draft_save: what was typed and chosen, unchecked."""
+        fresh, kept, discarded = self._chosen()
+        data = {
+            name: self.data.getlist(name)
+            for name in self.fields
+            if name not in self.NOT_DRAFTED and name in self.data
+        }
+        return {
+            "data": data,
+            "draft": self.cleaned_data.get("draft"),
+            "files": fresh,
+            "kept_files": kept,
+            "discarded_files": discarded,
+        }
+
+    def suggested_clauses(self):
+        """[(clause, its checkbox's id)] the description suggests (cases.clause_suggestions), best first:
+        listed above the checkboxes, each a label for its checkbox."""
+        description = self.data.get("description") if self.is_bound else self.initial.get("description")
+        clauses = list(self.fields["clauses"].queryset)
+        suggested = clauses_suggested(description=description or "", clauses=clauses)
+        if not suggested:
+            return []
+        ids = {box.data["value"].value: box.id_for_label for box in self["clauses"]}
+        return [(clause, ids[clause.pk]) for clause in suggested]
 
 
 class MoveForm(forms.Form):

@@ -43,14 +43,29 @@ class SubjectKind(models.TextChoices):
 
 
 class Platform(models.TextChoices):
-    # Clause 2.2: all forms of social media.
+    # Clause 2.2: all forms of social media. In the order the raise form offers them.
     FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    TWITTER = "twitter", "X (Twitter)"
+    TIKTOK = "tiktok", "TikTok"
     LINKEDIN = "linkedin", "LinkedIn"
-    TWITTER = "twitter", "Twitter / X"
+    YOUTUBE = "youtube", "YouTube"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    SNAPCHAT = "snapchat", "Snapchat"
+    REDDIT = "reddit", "Reddit"
+    BLOG = "blog", "A blog or website"
+    OTHER = "other", "Other"
+    # Retired: old cases keep them (and show them by name), new concerns are not offered them.
     GOOGLE_PLUS = "google_plus", "Google+"
     WIKIPEDIA = "wikipedia", "Wikipedia"
-    BLOG = "blog", "A blog"
-    OTHER = "other", "Other"
+
+    @classmethod
+    def offered(cls):
+        """The choices for a new concern or notice: every platform but the retired ones."""
+        return [(platform.value, platform.label) for platform in cls if platform not in RETIRED_PLATFORMS]
+
+
+RETIRED_PLATFORMS = frozenset({Platform.GOOGLE_PLUS, Platform.WIKIPEDIA})
 
 
 class Route(models.TextChoices):
@@ -620,3 +635,6 @@ class SavedFilter(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('cases:all')}?{self.query}"
+
+
+from .drafts import ConcernDraft, KeptFile  # noqa: E402, F401 - the drafting models, in their own module

@@ -16,6 +16,7 @@ from reminders.due import QUEUE_ROWS, Queue, WorkItem
 from reminders.models import Limits, Timer
 
 from . import access
+from .drafts import DRAFT_DAYS, ConcernDraft
 from .models import (
     AWAITING_DECISION,
     CLOSED_STAGES,
@@ -66,6 +67,12 @@ def my_reports(*, user):
         .only("id", "reference", "stage", "created_at", "due_on")
         .order_by("-created_at", "-pk")
     )
+
+
+def concern_drafts(*, user):
+    """This person's drafts of a concern that are still kept, the latest saved first."""
+    since = timezone.now() - datetime.timedelta(days=DRAFT_DAYS)
+    return ConcernDraft.objects.filter(reporter=user, saved_at__gt=since).order_by("-saved_at", "-pk")
 
 
 def _queue_order(sort, default):

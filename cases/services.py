@@ -11,7 +11,7 @@ from core.errors import DomainError
 from people.roles import Role
 from people.selectors import people_matching, role_holders
 
-from . import access, notify, timers
+from . import access, draft_services, notify, timers
 from .models import (
     CLOSED_STAGES,
     MOVES,
@@ -128,8 +128,15 @@ def case_raise(
     discloses_personal_data=False,
     route=Route.SUPERVISOR,
     evidence_files=(),
+    kept_files=(),
+    discarded_files=(),
+    draft=None,
 ):
     """A member of staff raises a concern; it becomes a case routed to the person who will triage it.
+
+    `kept_files` (cases.drafts.KeptFile, chosen before the form was last sent back or saved as a draft)
+    become evidence with `evidence_files`; they, those the reporter removed and the `draft` it was written
+    from are deleted with the raising. Only the reporter's own are claimed.
 
     With no reporter it is raised anonymously (cases.anonymous): routed to the Head of Service pool, and
     a colleague is named in words, as nobody outside sees the staff list."""
@@ -151,6 +158,11 @@ def case_raise(
     clauses = list(clauses)
     if any(clause.section.version_id != policy_version.pk for clause in clauses):
         raise DomainError("Choose clauses from the current version of the policy.")
+    discarded = {kept.pk for kept in discarded_files}
+    kept_files = draft_services.kept_files_claim(
+        owner=reporter, files=[kept for kept in kept_files if kept.pk not in discarded]
+    )
+    evidence_files = [*evidence_files, *map(draft_services.kept_file_upload, kept_files)]
 
     if anonymous:
         route = Route.HEAD_OF_SERVICE
@@ -208,6 +220,9 @@ def case_raise(
         from .evidence import evidence_add
 
         evidence_add(case=case, by=reporter, files=evidence_files, record_event=False)
+    draft_services.kept_files_discard(owner=reporter, files=[*kept_files, *discarded_files])
+    if draft is not None:
+        draft_services.draft_delete(draft=draft, by=reporter)
     if discloses_personal_data:
         from .breach import breach_clock_start
 

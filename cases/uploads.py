@@ -386,6 +386,14 @@ def inspect_upload(uploaded_file, *, by=None):
     return detected
 
 
+def checked_before(uploaded_file, detected):
+    """Mark a file as having passed inspect_upload already, with this verdict: a file kept across a form
+    sent back with errors (cases.drafts) was checked and scanned when it was chosen, and sealed since
+    (Fernet authenticates it, so it cannot have changed); its checks are not run again."""
+    uploaded_file._evidence_checked = detected
+    return uploaded_file
+
+
 # --- Virus scan (clamd) ----------------------------------------------------------------------------------
 # clamd's INSTREAM command: "zINSTREAM\0", then chunks each led by its length (4 bytes, big-endian), then a
 # zero length; clamd answers "stream: OK", "stream: <signature> FOUND" or "... ERROR". Written here rather

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("raise/", case.raise_concern, name="raise"),
+    path("raise/drafts/<int:pk>/delete/", case.delete_draft, name="delete_draft"),
     path("mine/", queues.my_reports, name="my_reports"),
     path("triage/", queues.triage_queue, name="triage_queue"),
     path("governance/", queues.governance_queue, name="governance_queue"),

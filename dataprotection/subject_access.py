@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from business_use.models import BusinessUseEvent, BusinessUseRequest
-from cases.models import Case, CaseEvent, DisciplinaryReferral, Evidence
+from cases.models import Case, CaseEvent, ConcernDraft, DisciplinaryReferral, Evidence
 from discipline.models import DisciplinaryRecord, RecordEvent
 from notifications.models import Notification
 from people.models import User
@@ -95,6 +95,10 @@ def _others(person):
     ):
         for row in values.distinct():
             ids.update(pk for pk in row if pk)
+    # The colleague a draft concern names (a form value as typed: only a plausible id is looked up).
+    for data in ConcernDraft.objects.filter(reporter=person).values_list("data", flat=True):
+        chosen = [str(pk) for pk in data.get("subject_person") or []]
+        ids.update(int(pk) for pk in chosen if pk.isdigit() and len(pk) < 12)
     ids.discard(person.pk)
     others = User.objects.filter(pk__in=ids)
     # Their line manager and the Heads of Service of their team are named in their own record.
@@ -139,6 +143,18 @@ def _tables(person, redact):
                 "what_was_seen": redact(case.description),
                 "clauses": " ".join(clauses),
                 "anonymised": _when(case.anonymised_at),
+            }
+
+    def drafts():
+        # Kept at most 7 days (cases.drafts); who a draft was about is someone else's detail.
+        for draft in _each(ConcernDraft.objects.filter(reporter=person)):
+            typed = {name: (values or [""])[0] for name, values in draft.data.items()}
+            yield {
+                "saved": _when(draft.saved_at),
+                "kept_until": _when(draft.expires_at()),
+                "platform": typed.get("platform", ""),
+                "what_was_seen": redact(typed.get("description", "")),
+                "files": ", ".join(draft.kept_files.values_list("original_name", flat=True)),
             }
 
     def events():
@@ -290,6 +306,7 @@ def _tables(person, redact):
             "Concerns raised about you; who raised them and who handled them are redacted.",
             cases({"subject_person": person}, raised=False),
         ),
+        Table("draft_concerns", "Concerns you started and saved as drafts, not yet raised.", drafts()),
         Table(
             "case_messages",
             "Messages sent to you about concerns you raised, and entries you wrote on case timelines.",

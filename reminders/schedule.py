@@ -71,6 +71,13 @@ SCHEDULE = [
         "records anonymised or deleted under the retention schedule",
     ),
     Job(
+        "Delete expired drafts of concerns and files kept for the raise form",
+        "cases.tasks.drafts_expire",
+        # Hourly: a kept file is deleted within an hour of its 24 hours, a draft of its 7 days.
+        {"crontab": {"minute": "20", "hour": "*", "day_of_week": "*"}},
+        "drafts and kept files deleted",
+    ),
+    Job(
         "Deliver notifications that are due",
         "notifications.tasks.deliver_due",
         {"every": 1},

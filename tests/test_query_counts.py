@@ -20,7 +20,15 @@ from audit.models import AuditEntry
 from business_use import services as business_use_services
 from business_use.models import Account, Kind, Topic
 from cases import services
-from cases.models import CaseEvent, DisciplinaryReferral, Evidence, LegalAdvice, RemovalRequest, Stage
+from cases.models import (
+    CaseEvent,
+    ConcernDraft,
+    DisciplinaryReferral,
+    Evidence,
+    LegalAdvice,
+    RemovalRequest,
+    Stage,
+)
 from discipline import services as discipline_services
 from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
 from discipline.models import Outcome as RecordOutcome
@@ -245,6 +253,15 @@ def hearings(world, n):
 
 # --- The pages: (who opens it, its address given the data, what it lists).
 
+
+def concern_drafts(world, n):
+    """Drafts of concerns `staff` saved, listed on the raise page and My concerns."""
+    ConcernDraft.objects.bulk_create(
+        ConcernDraft(reporter=world.staff, data={"description": [f"Draft {world.counter()}"]})
+        for _ in range(n)
+    )
+
+
 CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
 RECORD = lambda world: reverse("discipline:detail", args=[world.record.reference])  # noqa: E731
 PAGES = {
@@ -256,6 +273,8 @@ PAGES = {
     "home, HR, hearings": ("hr", lambda w: reverse("home"), hearings),
     "home, supervisor, business use": ("supervisor", lambda w: reverse("home"), business_use_to_approve),
     "My concerns": ("staff", lambda w: reverse("cases:my_reports"), cases_reported),
+    "My concerns, drafts": ("staff", lambda w: reverse("cases:my_reports"), concern_drafts),
+    "raise page, drafts": ("staff", lambda w: reverse("cases:raise"), concern_drafts),
     "triage queue": ("supervisor", lambda w: reverse("cases:triage_queue"), cases_reported),
     "triage queue, by deadline": (
         "supervisor",

@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
@@ -11,12 +13,13 @@ from audit.services import audit_record
 from core.compiled import CompiledQuery
 from core.confirm import confirmation_page
 from core.pagination import page_from_request
-from core.views import form_submit
+from core.views import form_submit, message_submit
 from policies.models import Policy
 from reminders.models import Limits
 
-from .. import access, reporter, services
+from .. import access, draft_services, reporter, selectors, services
 from ..actions import action_refusal
+from ..drafts import DRAFT_DAYS
 from ..forms import (
     MessageForm,
     MoveForm,
@@ -30,6 +33,7 @@ from ..forms import (
 from ..models import (
     MOVES,
     Case,
+    ConcernDraft,
     DisciplinaryReferral,
     Evidence,
     LegalAdvice,
@@ -54,15 +58,37 @@ def social_media_policy_version():
     return version
 
 
+SAVE_DRAFT = "save_draft"
+
+
 @login_required
 def raise_concern(request):
+    """The raise form. A try sent back with errors keeps its chosen files; "Save as a draft" keeps the
+    whole concern as it stands (cases.drafts), and ?draft=<id> opens one of the reporter's drafts again."""
     if not request.user.has_perm("cases.add_case"):
         raise PermissionDenied
     version = social_media_policy_version()
+    draft = None
+    if request.method != "POST" and request.GET.get("draft"):
+        drafts = selectors.concern_drafts(user=request.user)
+        draft = get_object_or_404(drafts, pk=_number(request.GET["draft"]))
     form = RaiseConcernForm(
-        request.POST or None, request.FILES or None, reporter=request.user, policy_version=version
+        request.POST or None,
+        request.FILES or None,
+        reporter=request.user,
+        policy_version=version,
+        draft=draft,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and SAVE_DRAFT in request.POST:
+        saved = form_submit(form, draft_services.draft_save, reporter=request.user, **form.draft_data())
+        if saved is not None:
+            messages.success(
+                request,
+                f"Your draft is saved. It is kept until {date_format(localtime(saved.expires_at()), 'j F')}: "
+                "open it again from this page or from My concerns.",
+            )
+            return redirect(saved)
+    elif request.method == "POST" and form.is_valid():
         case = form_submit(
             form,
             services.case_raise,
@@ -78,7 +104,28 @@ def raise_concern(request):
                 "You can follow it here; it is kept confidential.",
             )
             return redirect(case)
-    return render(request, "cases/raise.html", {"form": form, "version": version})
+    if request.method == "POST":
+        form.keep_files()
+    context = {
+        "form": form,
+        "version": version,
+        "drafts": selectors.concern_drafts(user=request.user),
+        "draft_days": DRAFT_DAYS,
+    }
+    return render(request, "cases/raise.html", context)
+
+
+def _number(text):
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
+@login_required
+@require_POST
+def delete_draft(request, pk):
+    draft = get_object_or_404(ConcernDraft, pk=pk, reporter=request.user)
+    if message_submit(request, draft_services.draft_delete, draft=draft, by=request.user) is None:
+        messages.success(request, "The draft has been deleted.")
+    return redirect("cases:raise")
 
 
 @login_required

@@ -30,9 +30,9 @@ PER_PAGE = 25
 def my_reports(request):
     page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
     table = tables.MY_REPORTS
-    return render(
-        request, "cases/my_reports.html", {"page": page, "headers": table.headers(), "rows": table.body(page)}
-    )
+    context = {"page": page, "headers": table.headers(), "rows": table.body(page)}
+    context["drafts"] = selectors.concern_drafts(user=request.user)
+    return render(request, "cases/my_reports.html", context)
 
 
 # The sort last chosen on each list, kept for the person's session under these keys: the list opens in it

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.filters import NOT_CLOSED
-from cases.models import CaseClause, Outcome, Platform, Stage
+from cases.models import RETIRED_PLATFORMS, CaseClause, Outcome, Platform, Stage
 from core.filters import NONE
 from people.models import Team
 
@@ -99,7 +99,12 @@ def stage_rows(tally):
 
 def platform_rows(tally):
     counts = _tally(tally.grouped, PLATFORM)
-    return [Row(p.label, counts.get(p.value, 0), {"platform": p.value}) for p in Platform]
+    # A retired platform (Google+) has a row only while the period has cases on it.
+    return [
+        Row(p.label, counts.get(p.value, 0), {"platform": p.value})
+        for p in Platform
+        if p not in RETIRED_PLATFORMS or counts.get(p.value)
+    ]
 
 
 def outcome_rows(tally):

@@ -67,7 +67,7 @@ def test_concern_from_raising_to_disciplinary_referral(
     assert_accessible(page)
 
     page.get_by_label("A colleague (a member of focus staff)").check()
-    page.get_by_label("The colleague").select_option(label=SUBJECT)
+    page.get_by_label("Which colleague is it about?").select_option(label=SUBJECT)
     page.get_by_label("Where was it posted?").select_option(label="Facebook")
     page.get_by_label("Links to the posting").fill(link)
     page.get_by_label("When did you see it?").fill(seen)
@@ -83,7 +83,8 @@ def test_concern_from_raising_to_disciplinary_referral(
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(summary.get_by_role("link", name="What did you see?: This field is required.")).to_be_visible()
-    expect(summary).to_contain_text("If you had chosen files, choose them again.")
+    expect(summary).to_contain_text("The files you chose are kept: you need not choose them again.")
+    expect(page.get_by_text("kept: facebook-post.png")).to_be_visible()
     expect(page.get_by_label("A colleague (a member of focus staff)")).to_be_checked()
     expect(page.locator("#id_subject_person option:checked")).to_have_text(SUBJECT)
     expect(page.locator("#id_platform option:checked")).to_have_text("Facebook")
@@ -97,7 +98,6 @@ def test_concern_from_raising_to_disciplinary_referral(
     summary.get_by_role("link", name=re.compile("^What did you see")).click()
     expect(page.get_by_label("What did you see?")).to_be_focused()
     page.get_by_label("What did you see?").fill(what)
-    page.get_by_label("Evidence (screenshots, PDFs or text files)").set_input_files(screenshot)
     page.get_by_role("button", name="Raise the concern").click()
 
     expect(status(page)).to_contain_text(re.compile(r"Your concern has been received as SMP-\d{4}-\d{4}\."))

@@ -14,6 +14,7 @@ from cases.models import (
     CaseEvent,
     DisciplinaryReferral,
     LegalAdvice,
+    Platform,
     PlatformNotice,
     PoliceReferral,
     RemovalRequest,
@@ -471,3 +472,23 @@ def test_a_referral_that_cannot_be_recorded_is_refused_at_once_not_checked(
     assert "Check before you confirm" not in response.text
     assert "Actions are recorded during the governance review; this case is “Closed”." in response.text
     assert not PoliceReferral.objects.exists()
+
+
+# --- The platforms a notice may go to --------------------------------------------------------------------
+
+
+def test_a_notice_offers_todays_platforms_and_an_old_cases_own(
+    client, case, raise_case, staff, move_to, governance
+):
+    client.force_login(governance)
+    text = client.get(action_url(case, "platform-notice")).text
+    assert '<option value="instagram">Instagram</option>' in text
+    assert '<option value="tiktok">TikTok</option>' in text
+    assert 'value="wikipedia"' not in text and 'value="google_plus"' not in text
+
+    old = move_to(raise_case(staff, platform=Platform.WIKIPEDIA), Stage.UNDER_REVIEW)
+    text = client.get(action_url(old, "platform-notice")).text
+    assert '<option value="wikipedia" selected>Wikipedia</option>' in text
+    assert 'value="google_plus"' not in text
+    client.post(action_url(old, "platform-notice"), confirmed({"platform": "wikipedia", "sent_on": ago(1)}))
+    assert PlatformNotice.objects.get(case=old).get_platform_display() == "Wikipedia"

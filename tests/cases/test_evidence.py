@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 
 from audit.models import AuditEntry
 from cases.evidence import evidence_add
-from cases.models import Case, CaseEvent, Evidence, Stage, SubjectKind
+from cases.models import Case, CaseEvent, Evidence, KeptFile, Stage, SubjectKind
 from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,9 @@ def test_an_oversized_file_is_refused(client, staff, policy, media, settings):
     assert "“big.pdf” is larger than 1 KB." in response.text
     assert DESCRIPTION in response.text
     assert not Case.objects.exists()
-    assert files_under(media.parent) == []
+    # The refused file is stored nowhere; the good one is kept for the next try (test_raise_kept_files.py).
+    assert list(KeptFile.objects.values_list("original_name", flat=True)) == ["ok.pdf"]
+    assert [path.parent.name for path in files_under(media.parent)] == ["kept"]
 
 
 def test_a_file_exactly_at_the_limit_is_accepted(client, staff, policy, media, settings):
@@ -257,15 +259,17 @@ def test_too_many_files_are_refused(client, staff, policy, media, settings):
     assert files_under(media.parent) == []
 
 
-def test_every_bad_file_is_named_and_no_file_is_kept(client, staff, policy, media):
+def test_every_bad_file_is_named_and_only_the_good_one_is_kept(client, staff, policy, media):
     client.force_login(staff)
     files = [upload("good.png", PNG), upload("page.png", HTML_PAGE), upload("tool.pdf", EXE)]
     response = client.post(reverse("cases:raise"), raise_data(policy, evidence=files))
     assert "“page.png” looks like a web page" in response.text
     assert "“tool.pdf” is not an image" in response.text
-    assert "good.png" not in response.text
+    assert "kept: good.png" in response.text
+    assert "kept: page.png" not in response.text and "kept: tool.pdf" not in response.text
     assert not Case.objects.exists()
-    assert files_under(media.parent) == []
+    assert list(KeptFile.objects.values_list("original_name", flat=True)) == ["good.png"]
+    assert [path.parent.name for path in files_under(media.parent)] == ["kept"]
 
 
 BOUNDARY = "EvidenceTestBoundary"

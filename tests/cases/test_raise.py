@@ -1,10 +1,12 @@
 """Raising a concern in the browser: the form, its checks and what the reporter sees at once."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from cases.models import Case, CaseClause, Stage
+from cases.models import Case, CaseClause, Platform, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +29,71 @@ def form_data(policy, other_staff):
     }
 
 
+OFFERED = [
+    "Facebook",
+    "Instagram",
+    "X (Twitter)",
+    "TikTok",
+    "LinkedIn",
+    "YouTube",
+    "WhatsApp",
+    "Snapchat",
+    "Reddit",
+    "A blog or website",
+    "Other",
+]
+
+
+def platform_options(response):
+    """The platform list's options, (value, label) in order, and the one selected if any."""
+    select = re.search(r'<select name="platform"[^>]*>(.*?)</select>', response.text, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>([^<]*)</option>', select)
+    return [(value, label) for value, _, label in options], [
+        v for v, attrs, _ in options if "selected" in attrs
+    ]
+
+
 def test_the_form_offers_every_platform_and_clause(client, staff, policy):
     client.force_login(staff)
     response = client.get(reverse("cases:raise"))
     assert response.status_code == 200
-    for platform in ["Facebook", "LinkedIn", "Twitter / X", "Google+", "Wikipedia", "A blog", "Other"]:
-        assert f">{platform}</option>" in response.text
+    options, selected = platform_options(response)
+    assert options == [("", "Choose the platform"), *[(value, label) for value, label in Platform.offered()]]
+    assert [label for _, label in options[1:]] == OFFERED
+    assert selected == [""]  # none preselected: "Choose the platform" until the reporter chooses
     assert response.text.count('name="clauses"') == 30
     assert "My supervisor" in response.text and "A Head of Service" in response.text
+
+
+def test_retired_platforms_are_not_offered_but_old_cases_keep_them(
+    client, staff, supervisor, form_data, raise_case
+):
+    client.force_login(staff)
+    options, _ = platform_options(client.get(reverse("cases:raise")))
+    assert "google_plus" not in dict(options) and "wikipedia" not in dict(options)
+    form_data["platform"] = "google_plus"
+    response = client.post(reverse("cases:raise"), form_data)
+    assert "Select a valid choice" in str(response.context["form"].errors["platform"])
+    assert not Case.objects.exists()
+
+    old = raise_case(staff, platform=Platform.WIKIPEDIA)
+    client.force_login(supervisor)
+    assert "<dd>Wikipedia</dd>" in client.get(old.get_absolute_url()).text
+
+
+def test_a_platform_not_listed_is_named(client, staff, form_data):
+    client.force_login(staff)
+    form_data.update(platform="other", platform_other="  Mastodon ")
+    client.post(reverse("cases:raise"), form_data)
+    assert Case.objects.get().platform_name() == "Mastodon"
+
+
+def test_no_platform_chosen_is_a_clear_error(client, staff, form_data):
+    client.force_login(staff)
+    form_data["platform"] = ""
+    response = client.post(reverse("cases:raise"), form_data)
+    assert "Where was it posted?: This field is required." in response.text
+    assert not Case.objects.exists()
 
 
 def test_staff_raise_a_concern_and_see_an_acknowledgement_at_once(
@@ -75,6 +134,7 @@ def test_the_case_keeps_the_clause_text_as_it_stood(client, staff, governance, f
         ({"subject_kind": ""}, "subject_kind", "This field is required"),
         ({"subject_person": ""}, "subject_person", "Choose the colleague the concern is about."),
         ({"platform": "other"}, "platform_other", "Name the platform."),
+        ({"platform": "other", "platform_other": "   "}, "platform_other", "Name the platform."),
         ({"links": "not a link\nhttps://ok.example/"}, "links", "These are not web addresses: not a link"),
         ({"seen_at": "2099-01-01T10:00"}, "seen_at", "That is in the future."),
         ({"seen_at": "yesterday"}, "seen_at", "Enter a valid date/time."),
@@ -114,7 +174,7 @@ def test_a_concern_about_the_public_needs_no_colleague(client, staff, form_data)
 
 def test_a_subject_picked_with_another_category_is_dropped(client, staff, form_data):
     client.force_login(staff)
-    form_data.update(subject_kind="carer")
+    form_data.update(subject_kind="carer", subject_description="Mrs P's son")
     client.post(reverse("cases:raise"), form_data)
     assert Case.objects.get().subject_person is None
 
@@ -136,3 +196,84 @@ def test_contractors_and_agency_staff_raise_concerns_too(client, other_staff, fo
 def test_without_an_approved_policy_there_is_nothing_to_raise_against(client, staff, governance, policy_text):
     client.force_login(staff)
     assert client.get(reverse("cases:raise")).status_code == 404
+
+
+# --- The subject: what the field is for, for each kind of concern ----------------------------------------
+
+
+def test_the_subject_fields_say_what_they_are_for_and_are_never_optional(client, staff, policy):
+    client.force_login(staff)
+    text = client.get(reverse("cases:raise")).text
+    assert "Which colleague is it about?</label>" in text
+    assert "Needed for a concern about a colleague" in text
+    assert "Who posted it?</label>" in text
+    assert "They need no account here." in text
+    assert "Platform name</label>" in text
+    # Each applies to one kind of concern (or platform), where it is needed: never marked "(optional)".
+    for label in ("Which colleague is it about?", "Who posted it?", "Platform name"):
+        assert f'{label} <span class="optional">' not in text
+
+
+@pytest.mark.parametrize("kind", ["service_user", "carer", "public"])
+def test_a_concern_about_someone_without_an_account_needs_a_description(client, staff, form_data, kind):
+    client.force_login(staff)
+    form_data.update(subject_kind=kind, subject_person="", subject_description=" ")
+    response = client.post(reverse("cases:raise"), form_data)
+    errors = str(response.context["form"].errors["subject_description"])
+    assert "Say who posted it: a name, an account&#x27;s name or a description" in errors
+    assert "they need no account here" in errors
+    assert not Case.objects.exists()
+
+    form_data["subject_description"] = "The account @day_centre_watch"
+    client.post(reverse("cases:raise"), form_data)
+    case = Case.objects.get()
+    assert (case.subject_kind, case.subject_person, case.subject_description) == (
+        kind,
+        None,
+        "The account @day_centre_watch",
+    )
+
+
+def test_a_concern_about_an_unknown_poster_needs_nothing_more(client, staff, form_data):
+    client.force_login(staff)
+    form_data.update(subject_kind="unknown", subject_person="", subject_description="")
+    client.post(reverse("cases:raise"), form_data)
+    assert Case.objects.get().subject_label() == "Unknown"
+
+
+# --- The clause picker -----------------------------------------------------------------------------------
+
+
+def test_without_a_script_every_clause_is_there_and_the_filter_box_is_not(client, staff, policy):
+    client.force_login(staff)
+    text = client.get(reverse("cases:raise")).text
+    assert text.count('name="clauses"') == 30
+    # The filter box is only for the script (js/filter.js shows it); a box without it would do nothing.
+    assert re.search(r'<div class="field" data-needs-script hidden>\s*<label for="clause-filter">', text)
+
+
+def test_clauses_are_suggested_from_the_description(client, staff, form_data):
+    client.force_login(staff)
+    form_data.update(
+        description="She posted a photograph of a service user and wrote about his care plan: confidential "
+        "information from work.",
+        seen_at="",
+    )
+    response = client.post(reverse("cases:raise"), form_data)
+    suggestions = re.search(r'<div id="clause-suggestions"[^>]*>(.*?)</div>', response.text, re.S).group(1)
+    numbers = re.findall(r'<label for="(id_clauses_\d+)" class="suggestion">([\d.]+)</label>', suggestions)
+    assert numbers, suggestions
+    assert "7.1" in [number for _, number in numbers]
+    # Each suggestion is the label of its clause's checkbox: choosing it needs no script.
+    for box, number in numbers:
+        assert re.search(rf'id="{box}"[^>]*>\s*<label for="{box}">{re.escape(number)} ', response.text)
+
+
+def test_each_clause_carries_its_words_for_the_script(client, staff, policy):
+    client.force_login(staff)
+    text = client.get(reverse("cases:raise")).text
+    words = re.findall(r'name="clauses" value="\d+"[^>]*data-words="([^"]*)"', text) or re.findall(
+        r'data-words="([^"]*)"[^>]*name="clauses"', text
+    )
+    assert len(words) == 30
+    assert all(words)

@@ -58,7 +58,8 @@ def test_raising_a_concern_without_what_was_seen(client, staff, policy):
     assert "#id_description" in links
     assert "#id_platform" in links
     assert "There is a problem" in response.text
-    assert "Nothing has been saved yet. If you had chosen files, choose them again." in response.text
+    assert "Nothing has been raised yet." in response.text
+    assert "#id_subject_description" in links  # a concern about the public says who posted it
 
 
 def test_closing_a_case_without_a_reason_or_an_outcome(client, case_about_colleague, move_to, governance):

@@ -159,6 +159,7 @@ def test_the_command_writes_the_archive_with_others_redacted(
         "you",
         "cases_you_raised",
         "cases_about_you",
+        "draft_concerns",
         "case_messages",
         "hr_records",
         "hr_referrals",
@@ -279,3 +280,21 @@ def test_a_long_audit_trail_is_written_whole_across_the_chunks_it_is_read_in(sta
     rows = table(read_archive(out), "audit_entries")
     assert [row["what"] for row in rows] == [f"viewed the policy ({n})" for n in range(4500)]
     assert {row["by"] for row in rows} == {"you"}
+
+
+def test_a_draft_concern_is_in_the_archive_with_others_redacted(staff, other_staff, tmp_path):
+    from cases.models import ConcernDraft
+
+    ConcernDraft.objects.create(
+        reporter=staff,
+        data={
+            "platform": ["tiktok"],
+            "description": [f"{other_staff.get_full_name()} filmed the day centre."],
+            "subject_person": [str(other_staff.pk)],
+        },
+    )
+    out = tmp_path / "staff.zip"
+    call_command("export_subject_data", staff.username, "--out", str(out), stdout=io.StringIO())
+    [draft] = table(read_archive(out), "draft_concerns")
+    assert (draft["platform"], draft["what_was_seen"]) == ("tiktok", "[redacted] filmed the day centre.")
+    assert other_staff.get_full_name() not in str(draft) and str(other_staff.pk) not in draft.values()

@@ -43,6 +43,7 @@ def test_the_command_prints_what_it_did_and_sends_what_is_due(django_capture_on_
         "report months stored",
         "audit entries verified",
         "records anonymised or deleted under the retention schedule",
+        "drafts and kept files deleted",
         "deliveries sent",
     }
     assert all(count.isdigit() for count in counts.values())

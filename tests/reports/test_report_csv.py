@@ -45,7 +45,7 @@ def test_the_csv_has_every_figure_of_the_page(download, world):
     ]
     assert rows_of(rows, "Cases by clause") == [("5.2", "2"), ("5.3", "1"), ("6.4", "1")]
     assert ("Closed at triage", "2") in rows_of(rows, "Cases by stage")
-    assert ("A blog", "1") in rows_of(rows, "Cases by platform")
+    assert ("A blog or website", "1") in rows_of(rows, "Cases by platform")
     assert ("Supported Living", "2") in rows_of(rows, "Cases by the reporter")
     assert ("Content removed", "1") in rows_of(rows, "Cases by outcome")
     triage = dict(rows_of(rows, "Time to triage"))

@@ -357,7 +357,7 @@ class Command(DisciplineSeed, BaseCommand):
                      WHEN subj.user_id <> rep.user_id THEN subj.user_id ELSE subj2.user_id END,
                 CASE WHEN kind = 'colleague' THEN '' ELSE 'Generated subject' END,
                 (%(platforms)s)[1 + floor(r3 * 7)::int],
-                CASE WHEN floor(r3 * 7) = 6 THEN 'Instagram' ELSE '' END,
+                CASE WHEN floor(r3 * 7) = 6 THEN 'Mastodon' ELSE '' END,
                 'https://social.example/post/' || g,
                 created - interval '1 day', 'Generated concern number ' || g || '.',
                 r3 < 0.1, r3 > 0.93, 'supervisor', rep.handler_id, 'Routed to their supervisor.',
@@ -379,7 +379,8 @@ class Command(DisciplineSeed, BaseCommand):
                   "closed_at_triage"]  # fmt: skip
         outcomes = ["no_breach", "resolved_informally", "content_removed", "disciplinary_referral",
                     "police_referral"]  # fmt: skip
-        platforms = ["facebook", "facebook", "twitter", "linkedin", "blog", "wikipedia", "other"]
+        # Today's platforms, a retired one (old cases keep Wikipedia) and "other" with its name.
+        platforms = ["facebook", "instagram", "twitter", "tiktok", "linkedin", "wikipedia", "other"]
         # Case.due_on as the stage's timer would give it (cases.timers.STAGE_DEADLINES), the working days
         # of the limits counted as calendar days, five in seven: near enough for generated data.
         limits = Limits.objects.order_by("pk").first() or Limits()
