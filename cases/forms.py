@@ -147,8 +147,10 @@ class RaiseConcernForm(forms.Form):
         self.fields["subject_person"].queryset = User.objects.filter(is_active=True).exclude(pk=reporter.pk)
         self.fields["evidence"].uploader = reporter
         self.fields["clauses"].queryset = policy_version.clauses().prefetch_related("items")
+        # Files are kept for an account only: an anonymous reporter (cases.anonymous_forms) has none.
+        kept = KeptFile.objects.claimable(owner=reporter) if reporter.pk else KeptFile.objects.none()
         for name in ("kept_files", "discarded_files"):
-            self.fields[name].queryset = KeptFile.objects.claimable(owner=reporter)
+            self.fields[name].queryset = kept
         for name in self.CONDITIONAL:
             self.fields[name].conditional = True
         # What is kept now: on a new form, the draft's files; after a try, those it still names.

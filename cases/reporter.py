@@ -41,6 +41,8 @@ def reporter_send_message(*, case, text, by):
     """A message from the reporter to those handling the case. It waits for an answer in their work queue
     until one of them messages the reporter (cases.services.case_message_reporter)."""
     case = _lock_as_reporter(case, by, "send a message on it")
+    if case.is_closed:  # Nobody is handling it to answer: a new concern is raised instead.
+        raise DomainError("This concern is closed: you cannot send a message on it. Raise a new concern.")
     text = (text or "").strip()
     if not text:
         raise DomainError("Write the message before sending it.")
