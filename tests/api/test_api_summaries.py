@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from cases import services
+from cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def test_a_case_in_the_list_is_its_summary(client, supervisor, noted):
         "stage_label": "Submitted",
         "raised_at": row["raised_at"],
         "stage_changed_at": row["stage_changed_at"],
+        "due_on": Case.objects.get(pk=noted.pk).due_on.isoformat(),
         "clauses": ["5.2"],
         "handler": {"id": supervisor.pk, "name": str(supervisor)},
         "detail": f"http://testserver{case_detail(noted)}",
