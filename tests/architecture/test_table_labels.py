@@ -1,8 +1,8 @@
 """On a phone a table's rows stack (static/css/narrow.css) and each cell is labelled by its data-label:
 every data cell of every table in the templates carries one, computed from the source so that a new column
-cannot be added without it. The reports' figure tables of two or three columns stay tables; the browser
-journeys (tests/browser/test_phone_journeys.py) check the labels of the tables they show against the
-column headings."""
+cannot be added without it. The reports' figure tables of two or three columns stay tables (those marked
+`stack` stack too); the browser journeys (tests/browser/test_phone_journeys.py) check the labels of the
+tables they show against the column headings."""
 
 import re
 from pathlib import Path
@@ -17,7 +17,7 @@ CELL = re.compile(r"<td\b[^>]*>")
 def _tables():
     for path in sorted(TEMPLATES.rglob("*.html")):
         for table in TABLE.finditer(path.read_text()):
-            if "figure-table" not in table["attributes"]:
+            if "figure-table" not in table["attributes"] or "stack" in table["attributes"]:
                 yield str(path.relative_to(TEMPLATES)), table["body"]
 
 
