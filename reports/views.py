@@ -83,9 +83,9 @@ def index(request):
         "total_link": link(selectors.Row("", report.total, {})),
         "trend": trend,
         "trend_chart": _trend_chart(trend),
-        # Month by month, each series' value and its link: the rows of the trend's table.
+        # Month by month, each series' value, its link and its title (a cell's label on a phone).
         "trend_rows": [
-            (month, [(series.rows[n].value, link(series.rows[n])) for series in trend.series])
+            (month, [(series.rows[n].value, link(series.rows[n]), series.title) for series in trend.series])
             for n, month in enumerate(trend.months)
         ],
         "figures": [

@@ -49,9 +49,15 @@ def browser():
 
 
 @pytest.fixture
-def page(request, browser, live_server):
+def context_options():
+    """Options for the page's browser context; a module overrides it (a phone's viewport, say)."""
+    return {}
+
+
+@pytest.fixture
+def page(request, browser, live_server, context_options):
     """A fresh browser context and page for each test; a screenshot in test-artifacts/ if it fails."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **context_options)
     context.set_default_timeout(5_000)
     page = context.new_page()
     yield page

@@ -15,12 +15,12 @@ def test_the_page_shows_every_kind_with_its_default_period(client, governance):
     page = client.get(reverse("dataprotection:retention")).content.decode()
 
     for line in [
-        "Concerns closed at triage with no further action</td><td>1 year after closing",
-        "Other closed cases</td><td>6 years after closing",
-        "Disciplinary records</td><td>6 years after the employee leaving",
-        "Audit entries</td><td>7 years after the entry",
-        "Business use requests</td><td>2 years after the decision (or withdrawal)",
-        "Evidence</td><td>With its case",
+        'Concerns closed at triage with no further action</td><td data-label="Kept">1 year after closing',
+        'Other closed cases</td><td data-label="Kept">6 years after closing',
+        'Disciplinary records</td><td data-label="Kept">6 years after the employee leaving',
+        'Audit entries</td><td data-label="Kept">7 years after the entry',
+        'Business use requests</td><td data-label="Kept">2 years after the decision (or withdrawal)',
+        'Evidence</td><td data-label="Kept">With its case',
     ]:
         assert line in page
     # Read only for the governance head: the admin is for administrators.

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 INDEX, ALL_CASES = reverse("reports:index"), reverse("cases:all")
 LINKED_CELL = re.compile(
-    r'<th scope="row">(?P<label>[^<]*)</th>(?P<cells>(?:<td class="number">.*?</td>)+)</tr>', re.S
+    r'<th scope="row">(?P<label>[^<]*)</th>(?P<cells>(?:<td class="number"[^>]*>.*?</td>)+)</tr>', re.S
 )
-LINK = re.compile(r'<td class="number">(?:<a href="(?P<href>[^"]*)">)?(?P<value>\d+)')
+LINK = re.compile(r'<td class="number"[^>]*>(?:<a href="(?P<href>[^"]*)">)?(?P<value>\d+)')
 
 
 def drill_downs(html_text, caption_start):

@@ -31,7 +31,7 @@ def table(response, caption_start):
     html = response.text
     start = html.index(f"<caption>{caption_start}")
     body = html[start : html.index("</table>", start)]
-    rows = re.findall(r'<th scope="row">(.*?)</th><td class="number">(.*?)</td>', body, re.S)
+    rows = re.findall(r'<th scope="row">(.*?)</th><td class="number"[^>]*>(.*?)</td>', body, re.S)
     return [(header.strip(), text_of(value)) for header, value in rows]
 
 

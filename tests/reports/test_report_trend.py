@@ -68,11 +68,11 @@ def lines(svg):
 def trend_table(html):
     start = html.index("<caption>Concerns by the month raised")
     body = html[start : html.index("</table>", start)]
-    rows = re.findall(r'<th scope="row">([^<]*)</th>((?:<td class="number">.*?</td>)+)</tr>', body, re.S)
+    rows = re.findall(r'<th scope="row">([^<]*)</th>((?:<td class="number"[^>]*>.*?</td>)+)</tr>', body, re.S)
     cells = {
         month: [
             int(re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", cell))
-            for cell in re.findall(r'<td class="number">(.*?)</td>', values)
+            for cell in re.findall(r'<td class="number"[^>]*>(.*?)</td>', values)
         ]
         for month, values in rows
     }
