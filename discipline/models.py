@@ -6,6 +6,8 @@ heard, decided, and if the employee appeals, appeal lodged and appeal decided. S
 place that says which step may follow which; discipline.services enforces it.
 """
 
+from functools import lru_cache
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,6 +113,12 @@ class DisciplinaryRecordQuerySet(models.QuerySet):
     def expired_warnings(self, today=None):
         today = today or timezone.localdate()
         return self.filter(outcome_in_force__in=WARNINGS, warning_expires_on__lte=today)
+
+
+@lru_cache(maxsize=1)
+def _record_url_template():
+    # One reverse() for every record's link: HR's list links each row three times (issue 13).
+    return reverse("discipline:detail", args=["REFERENCE"])
 
 
 class DisciplinaryRecord(models.Model):
@@ -230,7 +238,7 @@ class DisciplinaryRecord(models.Model):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("discipline:detail", args=[self.reference])
+        return _record_url_template().replace("REFERENCE", self.reference)
 
     @property
     def is_warning(self):

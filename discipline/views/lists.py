@@ -94,6 +94,7 @@ def record_list(request):
             "form": filterset.form,
             "page": page,
             "headers": RECORDS.headers(),
+            "records": rows,  # (record, its warning's status today), drawn as `rows`
             "rows": RECORDS.body(rows),
             "can_export": request.user.has_perm(EXPORT),
             "can_manage": request.user.has_perm(MANAGE),

@@ -43,7 +43,7 @@ def test_each_row_shows_the_record_at_a_glance(client, hr, staff, warned, make_r
     assert "Final written warning" in text
     assert '<time datetime="2026-03-02">2 Mar 2026</time>' in text
     # Whether a warning is live is worked out from today, and said in words.
-    rows = dict((record.reference, status) for record, status in response.context["rows"])
+    rows = dict((record.reference, status) for record, status in response.context["records"])
     assert rows == {warned.reference: "live", expired.reference: "expired", still_open.reference: ""}
     assert ">Live</span>" in text and ">Expired</span>" in text
 
@@ -69,7 +69,7 @@ def test_the_governance_head_reads_the_list_but_neither_opens_records_nor_downlo
 
 
 def _references(response):
-    return [record.reference for record, _ in response.context["rows"]]
+    return [record.reference for record, _ in response.context["records"]]
 
 
 def test_the_list_comes_in_keyset_pages_of_fifty_each_record_once_newest_first(
@@ -105,7 +105,7 @@ def test_a_bad_cursor_or_page_number_gives_the_first_page(client, hr, make_recor
     response = client.get(LIST, params)
     assert response.status_code == 200
     assert _references(response)[0] == max(records, key=lambda r: (r.opened_on, r.pk)).reference
-    assert len(response.context["rows"]) == 50
+    assert len(response.context["records"]) == 50
 
 
 def test_a_page_costs_the_same_queries_for_one_record_as_for_fifty(
@@ -116,11 +116,11 @@ def test_a_page_costs_the_same_queries_for_one_record_as_for_fifty(
     client.force_login(hr)
     client.get(LIST)  # Sessions and caches warmed.
     with CaptureQueriesContext(connection) as one:
-        assert len(client.get(LIST).context["rows"]) == 1
+        assert len(client.get(LIST).context["records"]) == 1
     for n in range(55):
         make_record(other_staff if n % 2 else staff, decided=Outcome.FINAL_WRITTEN_WARNING, expires_on=TODAY)
     with django_assert_num_queries(len(one)):
-        assert len(client.get(LIST).context["rows"]) == 50
+        assert len(client.get(LIST).context["records"]) == 50
 
 
 def test_an_empty_list_says_so(client, hr):

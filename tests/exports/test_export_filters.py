@@ -90,7 +90,7 @@ def test_each_filter_narrows_the_list(client, hr, records, team, other_team, nam
     response = client.get(reverse("discipline:list"), params)
     assert response.status_code == 200
     assert listed(response, records) == expected
-    assert len(response.context["rows"]) == len(expected)
+    assert len(response.context["records"]) == len(expected)
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
