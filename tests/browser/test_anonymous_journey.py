@@ -34,9 +34,7 @@ def test_report_anonymously_then_follow_it_with_the_key(demo, page, assert_acces
     assert_accessible(page)
     assert not Case.objects.filter(raised_anonymously=True).exists()
 
-    page.get_by_label("Name or description of the person or account").fill(
-        "A support worker at the day centre"
-    )
+    page.get_by_label("Who posted it?").fill("A support worker at the day centre")
     page.get_by_role("button", name="Send the report anonymously").click()
     expect(h1(page)).to_have_text("Your report has been sent")
     key = page.locator(".receipt-key code").inner_text()

@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from PIL import Image
 from playwright.sync_api import expect
 
+from cases.workflow import STAGE_FOR_REPORTER, Stage
 from tests.browser.pages import h1, nav, status
 
 pytestmark = pytest.mark.browser
@@ -107,7 +108,7 @@ def test_concern_from_raising_to_disciplinary_referral(
     # The browser keeps the #id_description of the error link across the redirect.
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url + case_path)}(#.*)?$"))
     expect(h1(page)).to_have_text(f"Your concern {reference}")
-    expect(page.locator(".panel .stage")).to_have_text("Submitted")
+    expect(page.locator(".panel .stage")).to_have_text(STAGE_FOR_REPORTER[Stage.SUBMITTED])
     expect(page.get_by_role("link", name="facebook-post.png")).to_be_visible()
     assert_accessible(page)
 
@@ -318,7 +319,7 @@ def test_concern_from_raising_to_disciplinary_referral(
     nav(page, "My concerns")
     expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text("Closed")
     open_case_from_list(page, reference)
-    expect(page.locator(".panel .stage")).to_have_text("Closed")
+    expect(page.locator(".panel .stage")).to_have_text(STAGE_FOR_REPORTER[Stage.CLOSED])
     progress = page.get_by_role("region", name="Progress and messages")
     expect(progress).to_contain_text(MESSAGE)
     expect(progress).to_contain_text("Now: Closed")
