@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from cases.models import AnonymousReceipt, Case, CaseEvent, Evidence, Route, Stage
+from notifications.models import Kind
 from people.roles import Role
 from tests.factories import UserFactory
 
@@ -208,6 +209,12 @@ def test_with_the_key_the_reporter_reads_the_stage_and_the_messages_and_writes(a
 
     added = follow(anonymous, key, action="evidence", files=SimpleUploadedFile("album.txt", b"Party album."))
     assert "Your evidence was added." in added.text and "album.txt" in added.text
+    # The handler is told of each, as of a named reporter's (cases.notify.from_reporter_notify).
+    told = case.handler.notifications.filter(kind=Kind.FROM_REPORTER)
+    assert sorted(told.values_list("title", flat=True)) == [
+        f"The reporter of case {case.reference} has added evidence",
+        f"The reporter of case {case.reference} has sent a message",
+    ]
 
 
 def test_internal_notes_are_not_shown(anonymous, concern, pool):
