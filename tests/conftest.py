@@ -4,7 +4,8 @@ tests/factories.py), the policy, and cases."""
 import functools
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import (
     OTHER_TEAM,
@@ -183,3 +184,12 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+
+
+@pytest.fixture
+def latest_schema_after():
+    """For a test that migrates back and forth: going back also undoes every later migration that depends on
+    the one it goes back to, so afterwards the whole schema is put back for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

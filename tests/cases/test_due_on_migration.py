@@ -26,6 +26,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_existing_cases_get_their_stage_deadline(raise_case, staff, governance):
     with time_machine.travel(SUMMER_EVENING, tick=False):
         triage = raise_case(staff)

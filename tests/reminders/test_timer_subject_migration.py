@@ -23,6 +23,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_each_timer_keeps_what_it_is_about(raise_case, staff, governance):
     case = raise_case(staff)
     removal = RemovalRequest.objects.create(
@@ -53,12 +54,3 @@ def test_each_timer_keeps_what_it_is_about(raise_case, staff, governance):
         ("triage_reminder", case.pk, None),
         ("removal_overdue", case.pk, removal.pk),
     }
-
-
-@pytest.fixture(autouse=True)
-def latest_schema_after():
-    """Going back to reminders 0001 also undoes every later migration that depends on reminders (cases'
-    due dates among them): the tests that follow need the whole schema again."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
