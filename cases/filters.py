@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
+from policies.models import Policy
 
 from . import search, selectors
 from .models import BREACH_OUTCOMES, CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
@@ -37,7 +38,8 @@ OUTCOME_CHOICES = [
 _CLOSED_ORDERS = [Stage.values.index(stage) for stage in CLOSED_STAGES]
 
 
-def _day_start(day):
+def day_start(day):
+    """The local midnight that starts `day`: days as ranges of a moment, which an index serves."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -75,6 +77,18 @@ class CaseFilter(django_filters.FilterSet):
     )
     platform = django_filters.ChoiceFilter(
         choices=Platform.choices, label="Platform", empty_label="Any platform", widget=QuickSelect
+    )
+    policy = extend_schema_field({"type": "string", "description": "The policy's slug."})(
+        django_filters.ModelChoiceFilter(
+            queryset=Policy.objects.order_by("title"),
+            to_field_name="slug",
+            field_name="policy_version__policy",
+            label="Policy",
+            empty_label="Any policy",
+            widget=QuickSelect,
+            help_text="The policy the concern was raised under, by its slug: with a clause, that policy's "
+            "clause.",
+        )
     )
     clause = ClauseNumberFilter(
         label="Clause",
@@ -141,6 +155,12 @@ class CaseFilter(django_filters.FilterSet):
         widget=DATE_INPUT,
         help_text="Raised on or before this day.",
     )
+    closed_from = django_filters.DateFilter(
+        method="filter_closed_from",
+        label="Closed from",
+        widget=DATE_INPUT,
+        help_text="Closed (at triage or after review) on or after this day, and not reopened since.",
+    )
     waiting = django_filters.ChoiceFilter(
         choices=[
             (TRIAGE, "Triage not done yet"),
@@ -195,10 +215,13 @@ class CaseFilter(django_filters.FilterSet):
 
     # The days as ranges of created_at, local midnight to midnight, which its index serves (not a date of it).
     def filter_raised_from(self, queryset, name, value):
-        return queryset.filter(created_at__gte=_day_start(value))
+        return queryset.filter(created_at__gte=day_start(value))
 
     def filter_raised_to(self, queryset, name, value):
-        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return queryset.filter(created_at__lt=day_start(value + datetime.timedelta(days=1)))
+
+    def filter_closed_from(self, queryset, name, value):
+        return queryset.closed_since(day_start(value))
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))

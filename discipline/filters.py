@@ -2,13 +2,15 @@
 the API's list of records, with the same parameters, values and refusals."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form, given_filters
 from people.models import Team, User
 from policies.filters import ClauseNumberFilter, cited_numbers
+from policies.models import Policy
 
 from .models import DisciplinaryRecord, Outcome, RecordClause
-from .selectors import WARNING_STATES, filter_records
+from .selectors import FINDING, WARNING_STATES, filter_records
 
 _WARNING_LABELS = {"live": "Live warnings", "expired": "Expired warnings"}
 
@@ -30,11 +32,15 @@ class RecordFilter(django_filters.FilterSet):
     opened_to = django_filters.DateFilter(
         label="Opened to", widget=DATE_INPUT, help_text="Opened on or before this day."
     )
+    decided_from = django_filters.DateFilter(
+        label="Decided from", widget=DATE_INPUT, help_text="Decided on or after this day."
+    )
     outcome = django_filters.ChoiceFilter(
-        choices=Outcome.choices,
+        choices=[(FINDING, "Some action (a breach found)"), *Outcome.choices],
         label="Outcome in force",
         empty_label="Any outcome",
-        help_text="The outcome in force.",
+        help_text="The outcome in force, or 'finding' for any action (informal action, a warning or "
+        "dismissal).",
     )
     team = ChosenIdFilter(
         queryset=Team.objects.all(),
@@ -46,6 +52,17 @@ class RecordFilter(django_filters.FilterSet):
     )
     employment_type = django_filters.ChoiceFilter(
         choices=User.EmploymentType.choices, label="Employment type", empty_label="Any type"
+    )
+    policy = extend_schema_field({"type": "string", "description": "The policy's slug."})(
+        django_filters.ModelChoiceFilter(
+            queryset=Policy.objects.order_by("title"),
+            to_field_name="slug",
+            label="Policy",
+            empty_label="Any policy",
+            widget=QuickSelect,
+            help_text="Records citing a clause of this policy, by its slug: with a clause, that policy's "
+            "clause.",
+        )
     )
     clause = ClauseNumberFilter(
         label="Clause",

@@ -56,6 +56,14 @@ class Outcome(models.TextChoices):
 
 
 WARNINGS = (Outcome.FIRST_WRITTEN_WARNING, Outcome.FINAL_WRITTEN_WARNING)
+# A hearing found the breach when the outcome in force (after any appeal) is some action: the review pack's
+# disciplinary findings, and the record list's outcome `finding`.
+FINDINGS = (
+    Outcome.INFORMAL_ACTION,
+    Outcome.FIRST_WRITTEN_WARNING,
+    Outcome.FINAL_WRITTEN_WARNING,
+    Outcome.DISMISSAL,
+)
 
 # What waits next on a record after each ACAS step, as HR's lists say it beside its date, if it has one
 # (DisciplinaryRecord.next_work).

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.text import day
 from reminders.due import QUEUE_ROWS, Queue, WorkItem
 
-from .models import WARNINGS, DisciplinaryRecord, RecordClause
+from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
 
 
 def records_visible_to(user):
@@ -50,6 +50,8 @@ _RELATED = ("employee", "employee_team", "opened_by", "investigator", "heard_by"
 
 # Keys `filter_records` understands, for forms, exports and the API alike.
 WARNING_STATES = ("live", "expired")
+# The outcome in force that is some action (FINDINGS), beside the outcomes one by one.
+FINDING = "finding"
 
 
 def filter_records(*, user, filters=None, today=None):
@@ -57,9 +59,10 @@ def filter_records(*, user, filters=None, today=None):
     opened_on and id follow). Only the rows: each reader says what it shows of them (`for_list`, the API,
     the exports' columns), so that a list of 50 does not join the seven people and places a record names.
 
-    `filters` may hold: opened_from and opened_to (dates, inclusive), outcome (the outcome in force),
-    team (a Team or its pk), employment_type, clause (a clause number such as "5.2"), warning ("live" or
-    "expired"). Empty values are ignored.
+    `filters` may hold: opened_from and opened_to (dates, inclusive), decided_from (a date, inclusive),
+    outcome (the outcome in force, or FINDING for any action), team (a Team or its pk), employment_type,
+    policy (a Policy: records citing one of its clauses), clause (a clause number such as "5.2"; with a
+    policy, that policy's clause), warning ("live" or "expired"). Empty values are ignored.
     """
     filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
     records = records_visible_to(user)
@@ -67,16 +70,24 @@ def filter_records(*, user, filters=None, today=None):
         records = records.filter(opened_on__gte=filters["opened_from"])
     if "opened_to" in filters:
         records = records.filter(opened_on__lte=filters["opened_to"])
-    if "outcome" in filters:
+    if "decided_from" in filters:
+        records = records.filter(decided_on__gte=filters["decided_from"])
+    if filters.get("outcome") == FINDING:
+        records = records.filter(outcome_in_force__in=FINDINGS)
+    elif "outcome" in filters:
         records = records.filter(outcome_in_force=filters["outcome"])
     if "team" in filters:
         records = records.filter(employee_team=filters["team"])
     if "employment_type" in filters:
         records = records.filter(employment_type=filters["employment_type"])
-    if "clause" in filters:
-        records = records.filter(
-            pk__in=RecordClause.objects.filter(number=filters["clause"]).values("record_id")
-        )
+    if "policy" in filters or "clause" in filters:
+        # One citation that is both: the policy's clause of that number, as the review pack counts them.
+        cited = RecordClause.objects.all()
+        if "policy" in filters:
+            cited = cited.filter(clause__section__version__policy=filters["policy"])
+        if "clause" in filters:
+            cited = cited.filter(number=filters["clause"])
+        records = records.filter(pk__in=cited.values("record_id"))
     if filters.get("warning") == "live":
         records = records.live_warnings(today)
     elif filters.get("warning") == "expired":
@@ -114,6 +125,7 @@ def with_clause_numbers(records):
 
 
 __all__ = [
+    "FINDING",
     "WARNINGS",
     "WARNING_STATES",
     "filter_records",

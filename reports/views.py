@@ -6,7 +6,8 @@ Each count drills down to the cases behind it: a link to All cases with the filt
 readers who may open All cases (cases.manage_all_cases), whose list has the same door as their figures.
 Any other reader (view_reports granted alone) counts only the cases they handle and sees the figures
 without links: All cases is not theirs, and a second list of cases with its own door would be a second
-place to keep right.
+place to keep right. The review pack's disciplinary findings link to Disciplinary records the same way,
+for readers who may see them (discipline.view_disciplinary_records); its PDF has no links.
 """
 
 from urllib.parse import urlencode
@@ -47,19 +48,24 @@ def _chart(rows, *, columns=False, percent=False):
     return charts.bar_chart(labels, values)
 
 
+def _list_link(list_name, *, may_open, base=None):
+    """link(filters): the address of the list `list_name` with `base` and these filters, or None where the
+    reader may not open it or no filter lists what is counted (filters None)."""
+    address = reverse(list_name)
+
+    def link(filters):
+        if not may_open or filters is None:
+            return None
+        return f"{address}?{urlencode({**(base or {}), **filters})}"
+
+    return link
+
+
 def _drill_down(user, period):
     """link(row): the address of All cases listing the cases behind a row of `period`, or None where the
     reader may not open All cases or no filter lists the row's cases."""
-    if not user.has_perm("cases.manage_all_cases"):
-        return lambda row: None
-    all_cases = reverse("cases:all")
-
-    def link(row):
-        if row.filters is None:
-            return None
-        return f"{all_cases}?{urlencode({**period.as_filters(), **row.filters})}"
-
-    return link
+    link = _list_link("cases:all", may_open=user.has_perm("cases.manage_all_cases"), base=period.as_filters())
+    return lambda row: link(row.filters)
 
 
 def _trend_chart(trend):
@@ -138,9 +144,18 @@ def _pack_or_404(user, slug):
     return pack
 
 
-def _pack_context(request, pack):
+def _pack_context(request, pack, *, links=True):
+    """The pack, and on the page (`links`) the lists behind its counts that the reader may open."""
+    user = request.user
+    cases = _list_link("cases:all", may_open=links and user.has_perm("cases.manage_all_cases"))
+    records = _list_link(
+        "discipline:list", may_open=links and user.has_perm("discipline.view_disciplinary_records")
+    )
     return {
         "pack": pack,
+        "raised_link": cases(pack.raised_filters),
+        "closed_as_breach_link": cases(pack.closed_as_breach_filters),
+        "breach_rows": [(row, cases(row.case_filters), records(row.record_filters)) for row in pack.breaches],
         "breach_chart": charts.bar_chart(
             [row.label for row in pack.breaches], [row.cases for row in pack.breaches]
         ),
@@ -173,7 +188,7 @@ def review_pack_pdf(request, slug):
     )
     return pdf_response(
         "reports/review_pack_pdf.html",
-        _pack_context(request, pack),
+        _pack_context(request, pack, links=False),
         filename=f"review-pack-{pack.policy.slug}-v{version.number}-{timezone.localdate():%Y-%m-%d}.pdf",
         request=request,
     )

@@ -1,30 +1,21 @@
 """A policy's review pack (clause 10.1): what happened under it since its last review."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from cases.models import BREACH_OUTCOMES, CaseClause, Stage
-from discipline.models import Outcome as DisciplinaryOutcome
+from cases.filters import BREACH, day_start
+from cases.models import BREACH_OUTCOMES, CaseClause
+from discipline.models import FINDINGS as DISCIPLINARY_FINDINGS
 from discipline.models import RecordClause
-from discipline.selectors import records_visible_to
+from discipline.selectors import FINDING, records_visible_to
 from policies.models import Comment, CommentReply, PolicyVersion, clause_number_order
 
 from .counts import _clause_counts
 from .coverage import Coverage, acknowledgement_coverage
 from .door import NO_CLAUSE, may_see_reports, reportable_cases
-
-# A disciplinary hearing found the breach when the outcome in force (after any appeal) is some action.
-# Counted beside the cases, not added to them: most records come from a case already counted.
-DISCIPLINARY_FINDINGS = (
-    DisciplinaryOutcome.INFORMAL_ACTION,
-    DisciplinaryOutcome.FIRST_WRITTEN_WARNING,
-    DisciplinaryOutcome.FINAL_WRITTEN_WARNING,
-    DisciplinaryOutcome.DISMISSAL,
-)
-
 
 # --- The review pack (clause 10.1) ---------------------------------------------------------------------
 
@@ -33,7 +24,11 @@ DISCIPLINARY_FINDINGS = (
 class ClauseBreaches:
     number: str
     cases: int
-    disciplinary: int
+    disciplinary: int  # Beside the cases, not added to them: most records come from a case already counted.
+    # The filters that list the cases (All cases, cases.filters.CaseFilter) and the records (Disciplinary
+    # records, discipline.filters.RecordFilter) behind the counts; None where no filter does.
+    case_filters: dict | None = field(default=None, compare=False)
+    record_filters: dict | None = field(default=None, compare=False)
 
     @property
     def label(self):
@@ -51,10 +46,13 @@ class ReviewPack:
     policy: object
     version: PolicyVersion
     last_review: datetime.datetime
+    since: datetime.date  # The day of the last review: the pack counts from its start, as the lists filter.
     review_changes: list
     cases_raised: int
     cases_closed_as_breach: int
     breaches: list
+    raised_filters: dict
+    closed_as_breach_filters: dict
     comments: list
     coverage: Coverage
 
@@ -74,20 +72,31 @@ def last_review(version):
     return version.imported_at
 
 
+def since_filters(*, policy, since):
+    """The filters of the lists behind the pack's counts since the day `since`: of All cases for the cases
+    raised and those closed as a breach, of Disciplinary records for the findings."""
+    day, slug = since.isoformat(), policy.slug
+    return (
+        {"policy": slug, "raised_from": day},
+        {"policy": slug, "outcome": BREACH, "closed_from": day},
+        {"policy": slug, "outcome": FINDING, "decided_from": day},
+    )
+
+
 def breaches_by_clause(*, user, policy, since):
-    """Clauses of the policy breached since `since`: cases closed since then with a breach outcome, and
-    beside them disciplinary records decided since then with a finding. Through the doors of both."""
-    breached = reportable_cases(user=user).filter(
-        policy_version__policy=policy,
-        stage=Stage.CLOSED,
-        outcome__in=BREACH_OUTCOMES,
-        stage_changed_at__gte=since,
+    """Clauses of the policy breached since the day `since`: cases closed since then with a breach outcome,
+    and beside them disciplinary records decided since then with a finding. Through the doors of both."""
+    _, closed, findings = since_filters(policy=policy, since=since)
+    breached = (
+        reportable_cases(user=user)
+        .filter(policy_version__policy=policy, outcome__in=BREACH_OUTCOMES)
+        .closed_since(day_start(since))
     )
     case_counts = _clause_counts(
         CaseClause.objects.filter(case__in=breached.values("pk")), Count("case", distinct=True)
     )
     records = records_visible_to(user).filter(
-        outcome_in_force__in=DISCIPLINARY_FINDINGS, decided_on__gte=timezone.localdate(since)
+        outcome_in_force__in=DISCIPLINARY_FINDINGS, decided_on__gte=since
     )
     record_counts = _clause_counts(
         RecordClause.objects.filter(record__in=records.values("pk"), clause__section__version__policy=policy),
@@ -95,7 +104,16 @@ def breaches_by_clause(*, user, policy, since):
     )
     cases, disciplinary = dict(case_counts), dict(record_counts)
     numbers = sorted(cases.keys() | disciplinary.keys(), key=clause_number_order)
-    rows = [ClauseBreaches(number, cases.get(number, 0), disciplinary.get(number, 0)) for number in numbers]
+    rows = [
+        ClauseBreaches(
+            number,
+            cases.get(number, 0),
+            disciplinary.get(number, 0),
+            {**closed, "clause": number},
+            {**findings, "clause": number},
+        )
+        for number in numbers
+    ]
     without_clause = breached.filter(clauses__isnull=True).count()
     if without_clause:
         rows.append(ClauseBreaches(NO_CLAUSE, without_clause, 0))
@@ -133,18 +151,25 @@ def review_pack(*, user, policy):
     version = policy.current_version()
     if version is None:
         return None
-    since = last_review(version)
+    reviewed = last_review(version)
+    since = timezone.localdate(reviewed)
     breaches, closed_as_breach = breaches_by_clause(user=user, policy=policy, since=since)
-    raised = reportable_cases(user=user).filter(policy_version__policy=policy, created_at__gte=since)
+    raised = reportable_cases(user=user).filter(
+        policy_version__policy=policy, created_at__gte=day_start(since)
+    )
+    raised_filters, closed_filters, _ = since_filters(policy=policy, since=since)
     return ReviewPack(
         policy=policy,
         version=version,
-        last_review=since,
+        last_review=reviewed,
+        since=since,
         review_changes=list(version.review_changes.select_related("changed_by")),
         cases_raised=raised.count(),
         cases_closed_as_breach=closed_as_breach,
         breaches=breaches,
-        comments=comments_since(policy=policy, since=since),
+        raised_filters=raised_filters,
+        closed_as_breach_filters=closed_filters,
+        comments=comments_since(policy=policy, since=day_start(since)),
         coverage=acknowledgement_coverage(viewer=user, versions=PolicyVersion.objects.filter(pk=version.pk))[
             0
         ],

@@ -14,39 +14,12 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, Outcome, Platform
 from reports.selectors import NO_TEAM
+from tests.reports.drill_down import drill_downs, listed
 from tests.reports.moments import NOW, PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
 INDEX, ALL_CASES = reverse("reports:index"), reverse("cases:all")
-LINKED_CELL = re.compile(
-    r'<th scope="row">(?P<label>[^<]*)</th>(?P<cells>(?:<td class="number"[^>]*>.*?</td>)+)</tr>', re.S
-)
-LINK = re.compile(r'<td class="number"[^>]*>(?:<a href="(?P<href>[^"]*)">)?(?P<value>\d+)')
-
-
-def drill_downs(html_text, caption_start):
-    """[(row label, value, link or None)] of the table whose caption starts so, a cell at a time."""
-    start = html_text.index(f"<caption>{caption_start}")
-    body = html_text[start : html_text.index("</table>", start)]
-    found = []
-    for row in LINKED_CELL.finditer(body):
-        for cell in LINK.finditer(row["cells"]):
-            href = html.unescape(cell["href"]) if cell["href"] else None
-            found.append((row["label"].strip(), int(cell["value"]), href))
-    return found
-
-
-def listed(client, href):
-    """The references All cases lists at `href` (every page: the lists here are short)."""
-    response = client.get(href)
-    assert response.status_code == 200
-    assert "Some filters were not used" not in response.text
-    page = response.context["page"]
-    assert not page.has_next
-    return [case.reference for case in page]
-
-
 FIGURES = [
     "Concerns by the month raised",
     "Cases raised by month",

@@ -11,107 +11,11 @@ from pypdf import PdfReader
 
 from audit.models import AuditEntry
 from cases.models import Outcome
-from discipline.models import DisciplinaryRecord, RecordClause
-from discipline.models import Outcome as DisciplinaryOutcome
 from policies import services as policy_services
-from policies.models import CommentReply, PolicyVersion
+from policies.models import CommentReply
 from tests.reports.moments import NOW, at
 
 pytestmark = pytest.mark.django_db
-
-LAST_REVIEW = at(2026, 1, 1, 9)
-
-
-@pytest.fixture
-def reviewed(policy):
-    """The current version was approved on 1 January 2026, with its next review in three years."""
-    PolicyVersion.objects.filter(pk=policy.current_version().pk).update(
-        approved_at=LAST_REVIEW,
-        effective_date=datetime.date(2026, 1, 1),
-        next_review_date=datetime.date(2029, 1, 1),
-    )
-    return policy
-
-
-@pytest.fixture
-def close_at(move_at):
-    """Take a newly raised case through triage and review to closing with `outcome` on `day`."""
-
-    def _close(case, day, outcome):
-        move_at(day.replace(hour=9), case, "start_triage")
-        move_at(day.replace(hour=10), case, "refer")
-        move_at(day.replace(hour=11), case, "start_review")
-        return move_at(day.replace(hour=15), case, "close", outcome=outcome)
-
-    return _close
-
-
-def record(*, employee, clauses, decided_on, outcome, by):
-    """A disciplinary record decided with `outcome`, as HR's services leave one."""
-    made = DisciplinaryRecord.objects.create(
-        reference=f"DR-{DisciplinaryRecord.objects.count() + 1:04d}",
-        employee=employee,
-        allegation="Posted about a service user.",
-        severity="misconduct",
-        opened_by=by,
-        opened_on=decided_on - datetime.timedelta(days=20),
-        step="decided",
-        hearing_held_on=decided_on - datetime.timedelta(days=2),
-        outcome=outcome,
-        decided_on=decided_on,
-        outcome_in_force=outcome,
-    )
-    for clause in clauses:
-        RecordClause.objects.create(record=made, clause=clause, number=clause.number, text=clause.text)
-    return made
-
-
-@pytest.fixture
-def pack_world(reviewed, world, raise_at, close_at, clause, staff, other_staff, hr, governance):
-    """Since the last review: A closed "content removed" (5.2, in `world`), E a disciplinary referral
-    (5.3 and 10.2), G content removed with no clause; not breaches: B (closed at triage), F (no breach
-    found). Before it: O closed "content removed" in December. Disciplinary records: a first written
-    warning for 5.2 since the review; one with no action, one before the review, and one about the
-    governance head, none of which count."""
-    e = raise_at(at(2026, 1, 20, 8), staff, clauses=[clause("10.2"), clause("5.3")])
-    close_at(e, at(2026, 2, 3), Outcome.DISCIPLINARY_REFERRAL)
-    g = raise_at(at(2026, 2, 4, 8), other_staff, clauses=[])
-    close_at(g, at(2026, 2, 5), Outcome.CONTENT_REMOVED)
-    f = raise_at(at(2026, 2, 4, 8), other_staff, clauses=[clause("6.4")])
-    close_at(f, at(2026, 2, 6), Outcome.NO_BREACH)
-    close_at(world["O"], at(2025, 12, 10), Outcome.CONTENT_REMOVED)
-
-    warning = DisciplinaryOutcome.FIRST_WRITTEN_WARNING
-    record(
-        employee=other_staff,
-        clauses=[clause("5.2")],
-        decided_on=datetime.date(2026, 3, 2),
-        outcome=warning,
-        by=hr,
-    )
-    no_action = DisciplinaryOutcome.NO_ACTION
-    record(
-        employee=staff,
-        clauses=[clause("6.4")],
-        decided_on=datetime.date(2026, 3, 2),
-        outcome=no_action,
-        by=hr,
-    )
-    record(
-        employee=staff,
-        clauses=[clause("6.4")],
-        decided_on=datetime.date(2025, 12, 20),
-        outcome=warning,
-        by=hr,
-    )
-    record(
-        employee=governance,
-        clauses=[clause("6.4")],
-        decided_on=datetime.date(2026, 3, 3),
-        outcome=warning,
-        by=hr,
-    )
-    return world
 
 
 @pytest.fixture
