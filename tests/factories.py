@@ -139,10 +139,11 @@ def base_people():
 SEED = settings.BASE_DIR / "data" / "social-media-policy.txt"
 
 
-def make_policy(governance, text=None):
-    """The Social Media Policy, imported and approved, owned by the Head of Business and Governance."""
+def make_policy(governance, text=None, title="Social Media Policy"):
+    """The Social Media Policy (or another of the same text, by `title`), imported and approved, owned by
+    the Head of Business and Governance."""
     text = SEED.read_text(encoding="utf-8") if text is None else text
-    version = policy_services.policy_import(text=text, title="Social Media Policy").version
+    version = policy_services.policy_import(text=text, title=title).version
     version.policy.owner = governance
     version.policy.save()
     policy_services.version_approve(version=version, by=governance)

@@ -14,6 +14,7 @@ from cases.models import Case, Platform, Stage, SubjectKind
 from discipline.filters import RecordFilter
 from discipline.models import Outcome
 from people.models import User
+from policies.models import Policy
 from tests.api.conftest import cases_made, record_maker, warning
 from tests.factories import (
     base_people,
@@ -70,6 +71,12 @@ def assert_refused_by_both(client, page_url, api_url, query, named, everything):
 CASES_PAGE, CASES_API = reverse("cases:all"), reverse("api:case-list")
 
 
+def another_policy(governance):
+    return Policy.objects.filter(slug="another-policy").first() or make_policy(
+        governance, title="Another Policy"
+    )
+
+
 def varied_cases_made(policy, staff, other_staff, governance, cases):
     """More cases than the API's world, that differ in every filtered field; all raised on different days."""
     clause = policy.current_version().clauses().get
@@ -86,6 +93,8 @@ def varied_cases_made(policy, staff, other_staff, governance, cases):
             governance=governance,
         ),
         case_raised(policy, staff, platform=Platform.BLOG, subject_kind=SubjectKind.SERVICE_USER, clauses=[]),
+        # Under another policy, citing its own 5.2.
+        case_raised(another_policy(governance), staff),
     ]
     now = timezone.now()
     for age, case in enumerate([*cases.values(), *more]):
@@ -124,6 +133,9 @@ def case_filters(other_staff, varied_cases):
         "waiting": ({"waiting": "triage"}, {"waiting": "soon"}),
         "raised_from": ({"raised_from": days(-50).isoformat()}, {"raised_from": "yesterday"}),
         "raised_to": ({"raised_to": days(-50).isoformat()}, {"raised_to": "2026-02-30"}),
+        # Only the case moved to closed as the world was built was closed today.
+        "closed_from": ({"closed_from": TODAY.isoformat()}, {"closed_from": "since Easter"}),
+        "policy": ({"policy": "another-policy"}, {"policy": "no-such-policy"}),
         "sort": ({"sort": "stage"}, {"sort": "-handler__password"}),
     }
 
@@ -172,6 +184,7 @@ def record_world_made():
     everyone = base_people()
     staff, other_staff, hr = everyone["staff"], everyone["other_staff"], everyone["hr"]
     make_record = record_maker(make_policy(everyone["governance"]), hr)
+    make_other_record = record_maker(another_policy(everyone["governance"]), hr)
     agency = make_agency_worker()
     varied_records = [
         make_record(other_staff, opened_on=days(-100), **warning(days(-90), days(275))),
@@ -180,6 +193,7 @@ def record_world_made():
         make_record(
             staff, opened_on=days(-40), **warning(days(-30), days(700), Outcome.FINAL_WRITTEN_WARNING)
         ),
+        make_other_record(other_staff, clauses=("6.4",), opened_on=days(-300), reference="DR-OTHER-0001"),
     ]
     return {"hr": hr, "other_staff": other_staff, "varied_records": varied_records}
 
@@ -194,7 +208,9 @@ def record_filters(other_staff):
     return {
         "opened_from": ({"opened_from": days(-60).isoformat()}, {"opened_from": "last week"}),
         "opened_to": ({"opened_to": days(-60).isoformat()}, {"opened_to": "2026-13-01"}),
+        "decided_from": ({"decided_from": days(-60).isoformat()}, {"decided_from": "2026-02-30"}),
         "outcome": ({"outcome": Outcome.FINAL_WRITTEN_WARNING}, {"outcome": "sacked"}),
+        "policy": ({"policy": "another-policy"}, {"policy": "no-such-policy"}),
         "team": ({"team": other_staff.team.pk}, {"team": "Bank Staff"}),
         "employment_type": (
             {"employment_type": User.EmploymentType.AGENCY},

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from discipline.models import Outcome
+from discipline.models import Outcome, RecordClause
 from people.models import User
+from tests.exports.conftest import clauses_of
 from tests.exports.read_back import csv_rows, xlsx_rows
+from tests.factories import make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,10 @@ def filter_cases(team, other_team):
             {"c"},
         ),
         "outcome": ({"outcome": Outcome.FIRST_WRITTEN_WARNING}, {"a"}),
+        # a was decided 20 days after it opened (in ten days' time), b a year ago; c not yet.
+        "decided from": ({"decided_from": days_ago(100).isoformat()}, {"a"}),
+        "a finding": ({"outcome": "finding"}, {"a", "b"}),
+        "policy": ({"policy": "social-media-policy"}, {"a", "b", "c"}),
         "team": ({"team": other_team.pk}, {"b"}),
         "employment type": ({"employment_type": User.EmploymentType.CONTRACTOR}, {"c"}),
         "clause": ({"clause": "2.4"}, {"b"}),
@@ -69,6 +75,9 @@ FILTERS = [
     "opened to",
     "opened between",
     "outcome",
+    "decided from",
+    "a finding",
+    "policy",
     "team",
     "employment type",
     "clause",
@@ -126,6 +135,8 @@ INVALID = {
     "team": ({"team": "99999"}, "team", "Select a valid choice", {"a", "b", "c"}),
     "clause": ({"clause": "9.9"}, "clause", "Select a valid choice", {"a", "b", "c"}),
     "warning": ({"warning": "forgotten"}, "warning", "Select a valid choice", {"a", "b", "c"}),
+    "decided from": ({"decided_from": "2026-02-30"}, "decided_from", "Enter a valid date", {"a", "b", "c"}),
+    "policy": ({"policy": "no-such-policy"}, "policy", "Select a valid choice", {"a", "b", "c"}),
 }
 
 
@@ -140,6 +151,32 @@ def test_a_filter_that_does_not_fit_is_shown_as_an_error_and_not_used(client, hr
     assert listed(response, records) == expected
     assert "Download CSV" not in response.text
     assert "Correct the filters to download these records." in response.text
+
+
+def test_a_finding_is_some_action_and_no_action_is_none(client, hr, records, make_record, staff):
+    make_record(staff, decided=Outcome.NO_ACTION, reference="DR-NO-ACTION")
+    client.force_login(hr)
+    response = client.get(reverse("discipline:list"), {"outcome": "finding"})
+    assert listed(response, records) == {"a", "b"}
+    assert "DR-NO-ACTION" not in response.text
+
+
+def test_a_policy_and_a_clause_choose_one_citation(client, hr, records, make_record, staff, governance):
+    """With a policy, a clause number is that policy's: a record citing 6.4 of another policy and 5.2 of
+    this one is not among this policy's 6.4 records (as the review pack counts them)."""
+    other = clauses_of(make_policy(governance, title="Another Policy"))
+    both = make_record(staff, clause_numbers=("5.2",), reference="DR-BOTH")
+    RecordClause.objects.create(record=both, clause=other["6.4"], number="6.4", text=other["6.4"].text)
+    client.force_login(hr)
+    page = reverse("discipline:list")
+
+    def references(params):
+        return {record.reference for record, _ in client.get(page, params).context["records"]}
+
+    assert references({"clause": "6.4"}) == {records["c"].reference, "DR-BOTH"}
+    assert references({"clause": "6.4", "policy": "social-media-policy"}) == {records["c"].reference}
+    assert references({"clause": "6.4", "policy": "another-policy"}) == {"DR-BOTH"}
+    assert references({"policy": "another-policy"}) == {"DR-BOTH"}
 
 
 def test_what_was_typed_in_a_filter_is_kept(client, hr, records):
