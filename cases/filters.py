@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, NONE, ChosenIdFilter, QuickSelect, date_range_form
+from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
@@ -93,10 +93,8 @@ class CaseFilter(django_filters.FilterSet):
     clause = ClauseNumberFilter(
         label="Clause",
         cited=_cited,
-        null_label="No clause recorded",
         method="filter_clause",
-        help_text="Cases that may breach this clause, e.g. 5.2: one that a case you may see cites; or 'none' "
-        "for the cases that cite no clause.",
+        help_text="Cases that may breach this clause, e.g. 5.2: one that a case you may see cites.",
     )
     subject_kind = django_filters.ChoiceFilter(
         choices=SubjectKind.choices,
@@ -213,8 +211,6 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_clause(self, queryset, name, value):
         # EXISTS: the database probes each listed case's clauses by index, or finds the clause's cases first.
-        if value == NONE:
-            return queryset.exclude(Exists(CaseClause.objects.filter(case=OuterRef("pk"))))
         return queryset.filter(Exists(CaseClause.objects.filter(case=OuterRef("pk"), number=value)))
 
     # The days as ranges of created_at, local midnight to midnight, which its index serves (not a date of it).

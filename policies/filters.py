@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import NONE, IdFilter, QuickSelect
+from core.filters import IdFilter, QuickSelect
 
 from .models import Clause, PolicyVersion, clause_number_order
 
@@ -26,16 +26,14 @@ class ClauseNumberFilter(django_filters.CharFilter):
     are read from the database at most once, and only when the form is shown or a number is given.
     """
 
-    def __init__(self, *args, cited=None, null_label=None, **kwargs):
-        self.cited, self.null_label = cited, null_label
+    def __init__(self, *args, cited=None, **kwargs):
+        self.cited = cited
         kwargs["validators"] = [RegexValidator(CLAUSE_NUMBER, "Give a clause number such as 5.2.")]
         kwargs.setdefault("help_text", "A clause number, such as 5.2.")
         super().__init__(*args, **kwargs)
-        schema = {"type": "string", "pattern": CLAUSE_NUMBER}
-        if null_label is not None:
-            # With `null_label` (and `cited`), `none` chooses what cites no clause, as a team filter's does.
-            schema = {"oneOf": [schema, {"type": "string", "enum": [NONE]}]}
-        extend_schema_field({**schema, "description": kwargs["help_text"]})(self)
+        extend_schema_field({"type": "string", "pattern": CLAUSE_NUMBER, "description": kwargs["help_text"]})(
+            self
+        )
 
     @property
     def field(self):
@@ -45,8 +43,7 @@ class ClauseNumberFilter(django_filters.CharFilter):
             @functools.cache
             def choices():
                 numbers = _cited_once_a_minute(self.cited, queryset, self.parent.request)
-                none = [] if self.null_label is None else [(NONE, self.null_label)]
-                return [("", "Any clause"), *[(number, number) for number in numbers], *none]
+                return [("", "Any clause"), *[(number, number) for number in numbers]]
 
             extra = {key: value for key, value in self.extra.items() if key != "validators"}
             self._field = forms.ChoiceField(label=self.label, choices=choices, widget=QuickSelect, **extra)

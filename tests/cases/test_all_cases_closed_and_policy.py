@@ -1,6 +1,6 @@
 """All cases' filters for the review pack's lists: `closed_from` (closed on or after a day, at triage or
-after review, and not reopened since), `policy` (the policy raised under, which makes a clause number that
-policy's) and `clause=none` (the cases that cite no clause)."""
+after review, and not reopened since) and `policy` (the policy raised under, which makes a clause number
+that policy's)."""
 
 import datetime
 import zoneinfo
@@ -98,13 +98,6 @@ def test_a_clause_number_with_a_policy_is_that_policys(client, governance, two_p
     assert listed(client, clause="5.2", policy="another-policy") == {two_policies["T"]}
     assert listed(client, policy="social-media-policy") == {two_policies["S"], two_policies["U"]}
     assert Policy.objects.count() == 2
-
-
-def test_clause_none_lists_the_cases_that_cite_no_clause(client, governance, two_policies):
-    client.force_login(governance)
-    assert listed(client, clause="none") == {two_policies["U"]}
-    form = client.get(ALL).context["form"]
-    assert ("none", "No clause recorded") in list(form.fields["clause"].choices)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_every_count_of_the_pack_lists_as_many_as_it_counts(client, governance, 
     counts = counts_and_links(page)
     with time_machine.travel(NOW, tick=False):
         for what, value, href in counts:
-            if not value:
+            if not value or what == "No clause recorded":  # no filter lists the cases citing no clause
                 assert href is None, what
                 continue
             assert href, what
@@ -101,8 +101,6 @@ def test_the_links_list_the_cases_and_records_behind_the_counts(client, governan
         }
         value, five_three = rows[("Clause 5.3", ALL_CASES)]
         assert set(listed(client, five_three)) == {world["E"], world["M"]} and value == 2
-        value, no_clause = rows[("No clause recorded", ALL_CASES)]
-        assert listed(client, no_clause) == [world["G"]] and value == 1
         value, records = rows[("Clause 5.2", RECORDS)]
         assert value == 1 and len(listed(client, records)) == 1
         raised, raised_link = fact(page, "Concerns raised since the last review")
