@@ -253,7 +253,11 @@ class DisciplinaryRecord(models.Model):
         return self.outcome_in_force in WARNINGS
 
     def warning_is_live(self, today=None):
-        return self.is_warning and self.warning_expires_on > (today or timezone.localdate())
+        # As live_warnings: a warning with no expiry on record (set by hand; the services always give one)
+        # is not counted live rather than breaking every page that shows it.
+        if not self.is_warning or self.warning_expires_on is None:
+            return False
+        return self.warning_expires_on > (today or timezone.localdate())
 
     def warning_status(self, today=None):
         """ "live", "expired" or "" for outcomes that are not warnings: expiry needs no job to run."""

@@ -9,12 +9,11 @@ def _warning(row):
     record, warning = row
     if not warning:
         return None
+    tag = f'<span class="tag tag-{escape(warning)}">{escape(warning.capitalize())}</span>'
+    if record.warning_expires_on is None:
+        return SafeString(f'{tag} <span class="meta">no expiry on record</span>')
     when = "until" if warning == "live" else "since"
-    expires = day_text(record.warning_expires_on)
-    return SafeString(
-        f'<span class="tag tag-{escape(warning)}">{escape(warning.capitalize())}</span> '
-        f'<span class="meta">{when} {expires}</span>'
-    )
+    return SafeString(f'{tag} <span class="meta">{when} {day_text(record.warning_expires_on)}</span>')
 
 
 RECORDS = Table(

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from discipline.models import Outcome, WarningPeriods
+from discipline.models import Outcome, Step, WarningPeriods
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,17 @@ def test_bad_periods_are_refused_with_a_message_and_keep_what_was_typed(client, 
 def test_the_records_list_links_to_the_page_for_hr_only(client, request, who, shown):
     client.force_login(request.getfixturevalue(who))
     assert (URL in client.get(reverse("discipline:list")).text) is shown
+
+
+def test_a_warning_with_no_expiry_on_record_is_shown_not_live_and_breaks_no_page(client, hr, make_record):
+    """The services always set an expiry; one cleared by hand (the admin) must not break HR's pages."""
+    record = make_record(Step.DECIDED)
+    type(record).objects.filter(pk=record.pk).update(warning_expires_on=None)
+    client.force_login(hr)
+
+    for url in (reverse("discipline:list"), record.get_absolute_url(), reverse("home")):
+        assert client.get(url).status_code == 200, url
+    assert "no expiry on record" in client.get(reverse("discipline:list")).text
+    record.refresh_from_db()
+    assert record.warning_status() == "expired"
+    assert not type(record).objects.live_warnings().filter(pk=record.pk).exists()
