@@ -97,45 +97,52 @@ def _local(connection, column, part):
     return sql, list(params)
 
 
-def _fill(cursor, connection, column, pairs, pairs_params):
+def _taken(connection, pairs, pairs_params):
+    """SQL and parameters of (case_id, taken): the working days each pair of `pairs` took."""
     local = [
         _local(connection, moment, part) for moment in ("p.started", "p.done") for part in ("date", "time")
     ]
-    local_params = [param for _, params in local for param in params]
-    cursor.execute(
-        f"""
-        UPDATE {CASES} SET {column} = w.taken
+    sql = f"""
+        SELECT q.case_id,
+            CASE
+                WHEN q.done <= q.started THEN 0
+                WHEN d.is_working AND q.done_time <= q.start_time AND d.number > s.number
+                    THEN d.number - s.number
+                ELSE d.number - s.number + 1
+            END AS taken
         FROM (
-            SELECT q.case_id,
-                CASE
-                    WHEN q.done <= q.started THEN 0
-                    WHEN d.is_working AND q.done_time <= q.start_time AND d.number > s.number
-                        THEN d.number - s.number
-                    ELSE d.number - s.number + 1
-                END AS taken
-            FROM (
-                SELECT p.case_id, p.started, p.done,
-                    {local[0][0]} AS start_day, {local[1][0]} AS start_time,
-                    {local[2][0]} AS done_day, {local[3][0]} AS done_time
-                FROM ({pairs}) p
-            ) q
-            INNER JOIN {CALENDAR} s ON s.day = q.start_day
-            INNER JOIN {CALENDAR} d ON d.day = q.done_day
-        ) w
-        WHERE {CASES}.id = w.case_id
-        """,  # noqa: S608 (constants only: every value is a parameter)
-        [*local_params, *pairs_params],
-    )
-    return cursor.rowcount
+            SELECT p.case_id, p.started, p.done,
+                {local[0][0]} AS start_day, {local[1][0]} AS start_time,
+                {local[2][0]} AS done_day, {local[3][0]} AS done_time
+            FROM ({pairs}) p
+        ) q
+        INNER JOIN {CALENDAR} s ON s.day = q.start_day
+        INNER JOIN {CALENDAR} d ON d.day = q.done_day
+    """  # noqa: S608 (constants only: every value is a parameter)
+    return sql, [*(param for _, params in local for param in params), *pairs_params]
 
 
 def case_working_days_fill(connection):
     """Set every case's triage_working_days and decision_working_days from its stage events (those not
-    triaged or decided keep none): (cases triaged, cases decided)."""
+    triaged or decided keep none), in one UPDATE: each case is written once, as its indexes make every
+    write of a row cost more than reading it. Returns how many cases were triaged or decided."""
     with connection.cursor() as cursor:
         if not _calendar_make(cursor, connection):
-            return 0, 0
-        triaged = _fill(cursor, connection, "triage_working_days", TRIAGE_PAIRS, TRIAGE_PARAMS)
-        decided = _fill(cursor, connection, "decision_working_days", DECISION_PAIRS, DECISION_PARAMS)
+            return 0
+        triage, triage_params = _taken(connection, TRIAGE_PAIRS, TRIAGE_PARAMS)
+        decision, decision_params = _taken(connection, DECISION_PAIRS, DECISION_PARAMS)
+        # A decided case was referred, so triaged (only a case in triage is referred): FULL JOIN all the same.
+        cursor.execute(
+            f"""
+            UPDATE {CASES} SET triage_working_days = w.triage, decision_working_days = w.decision
+            FROM (
+                SELECT COALESCE(t.case_id, d.case_id) AS case_id, t.taken AS triage, d.taken AS decision
+                FROM ({triage}) t FULL JOIN ({decision}) d ON d.case_id = t.case_id
+            ) w
+            WHERE {CASES}.id = w.case_id
+            """,  # noqa: S608 (as above)
+            [*triage_params, *decision_params],
+        )
+        filled = cursor.rowcount
         cursor.execute(f"DROP TABLE {CALENDAR}")
-    return triaged, decided
+    return filled

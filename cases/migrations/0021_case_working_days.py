@@ -2,7 +2,7 @@
 
 # Each case's working days to its first triage and first decision, stored so that the reports count them
 # and All cases filters by them (cases.timers.case_timings_record keeps them from now on). Existing cases
-# get them from their stage events, one UPDATE per column over a temporary calendar (cases.timings_sql,
+# get them from their stage events, in one UPDATE over a temporary calendar (cases.timings_sql,
 # which seed_scale uses too): a few set-based queries however many cases.
 
 from django.db import migrations, models

@@ -122,10 +122,8 @@ class Command(DisciplineSeed, BaseCommand):
                 self.step("case clauses", lambda: self.create_clauses(version))
                 self.step("case events", self.create_events)
                 self.step("long timelines", self.create_long_timelines)
-                # From the stage events, as cases migration 0021 fills them: (triaged, decided).
-                self.step(
-                    "working days to triage and decision", lambda: sum(case_working_days_fill(connection))
-                )
+                # From the stage events, as cases migration 0021 fills them.
+                self.step("working days to triage and decision", lambda: case_working_days_fill(connection))
                 self.step("evidence (metadata, no files)", self.create_evidence)
                 self.step("notifications", self.create_notifications)
                 self.step("notification deliveries", self.create_deliveries)
