@@ -142,7 +142,6 @@ WITHIN_REMINDER, AFTER_REMINDER, WITHIN_LIMIT, OVER_LIMIT = (
     "within_limit",
     "over_limit",
 )
-TIMING_SPANS = (WITHIN_REMINDER, AFTER_REMINDER, WITHIN_LIMIT, OVER_LIMIT)
 
 
 def timing_span(timing, span, limits):
