@@ -176,6 +176,36 @@ class CaseFilter(django_filters.FilterSet):
         "cases whose decision is not made yet (action not started, not closed), as the reports count them; "
         "with '_past_limit', only those already past the limit in working days.",
     )
+    time_to_triage = django_filters.ChoiceFilter(
+        choices=[
+            (selectors.WITHIN_REMINDER, "Within the reminder"),
+            (selectors.AFTER_REMINDER, "After the reminder, within the limit"),
+            (selectors.WITHIN_LIMIT, "Within the limit"),
+            (selectors.OVER_LIMIT, "Over the limit (escalated)"),
+        ],
+        label="Time to triage",
+        empty_label="Any, or not triaged yet",
+        method="filter_taken",
+        widget=QuickSelect,
+        help_text="Cases whose first triage took the working days of this span, as the reports count "
+        "them against the limits now: within the handler's reminder, after it and within the escalation "
+        "limit, within the limit, or over it.",
+    )
+    time_to_decision = django_filters.ChoiceFilter(
+        choices=[
+            (selectors.WITHIN_REMINDER, "Within the reminder"),
+            (selectors.AFTER_REMINDER, "After the reminder, within the limit"),
+            (selectors.WITHIN_LIMIT, "Within the limit"),
+            (selectors.OVER_LIMIT, "Over the limit"),
+        ],
+        label="Time to decision",
+        empty_label="Any, or not decided yet",
+        method="filter_taken",
+        widget=QuickSelect,
+        help_text="Referred cases whose first decision took the working days of this span, as the reports "
+        "count them against the limit now (the governance head's reminder is the limit, so nothing is "
+        "after the reminder and within it).",
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
         method="sort_by",
@@ -229,6 +259,10 @@ class CaseFilter(django_filters.FilterSet):
     def filter_waiting(self, queryset, name, value):
         waiting = selectors.triage_not_done if value.startswith(TRIAGE) else selectors.decision_not_made
         return waiting(queryset, past_limit_at=timezone.now() if value.endswith(PAST_LIMIT) else None)
+
+    def filter_taken(self, queryset, name, value):
+        timing = name.removeprefix("time_to_")
+        return selectors.taken_within(queryset, timing=timing, span=value)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*selectors.sort_fields(sort=value))

@@ -157,6 +157,11 @@ class Case(models.Model):
         output_field=models.DateField(),
         db_persist=True,
     )
+    # How many working days the first triage and the first decision took (reminders.calendar.
+    # working_days_taken; the moments as cases.timers says), none until done: set once by cases.timers.
+    # case_timings_record, stored so that the reports count them and All cases filters by them.
+    triage_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    decision_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -133,6 +133,43 @@ def decision_limit(limits):
     return limits.governance_reminder_working_days
 
 
+# The spans of working days taken that the reports' timings count, and that All cases filters by
+# (`time_to_triage`, `time_to_decision`): within the reminder, after it and within the limit, within the
+# limit, over it.
+WITHIN_REMINDER, AFTER_REMINDER, WITHIN_LIMIT, OVER_LIMIT = (
+    "within_reminder",
+    "after_reminder",
+    "within_limit",
+    "over_limit",
+)
+
+
+def timing_span(timing, span, limits):
+    """(more than, up to) working days of `span` of the triage or decision timing; None: no bound. The
+    triage reminder is never later than the escalation; the governance head is reminded at the limit."""
+    limit = triage_limit(limits) if timing == "triage" else decision_limit(limits)
+    reminder = min(limits.triage_reminder_working_days, limit) if timing == "triage" else limit
+    return {
+        WITHIN_REMINDER: (None, reminder),
+        AFTER_REMINDER: (reminder, limit),
+        WITHIN_LIMIT: (None, limit),
+        OVER_LIMIT: (limit, None),
+    }[span]
+
+
+def taken_within(cases, *, timing, span, limits=None):
+    """Of `cases`, those whose first triage or decision ("triage", "decision") is done and took the
+    working days of `span` (Case.triage_working_days, decision_working_days) against the limits now."""
+    more_than, up_to = timing_span(timing, span, limits or Limits.current())
+    field = f"{timing}_working_days"
+    cases = cases.filter(**{f"{field}__isnull": False})
+    if more_than is not None:
+        cases = cases.filter(**{f"{field}__gt": more_than})
+    if up_to is not None:
+        cases = cases.filter(**{f"{field}__lte": up_to})
+    return cases
+
+
 def _never_left(stages):
     """A case never moved out of these stages: no stage event from one of them to any other stage."""
     left = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.STAGE, from_stage__in=stages)

@@ -33,7 +33,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Permission
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -43,7 +43,7 @@ from notifications.models import Kind
 from notifications.services import notify_each
 from people.roles import Role
 from people.selectors import role_holders
-from reminders.calendar import add_working_days
+from reminders.calendar import add_working_days, working_days_taken
 from reminders.models import Limits, Timer
 from reminders.sweep import handles, timers_cancel, timers_of
 
@@ -186,6 +186,29 @@ def case_timers_on_stage_change(*, case, by, previous):
     if previous in CLOSED_STAGES and case.stage not in CLOSED_STAGES:
         case_timers_on_reopen(case=case)
     case_due_refresh(case=case)
+    case_timings_record(case=case, previous=previous)
+
+
+def case_timings_record(*, case, previous):
+    """Store the working days the first triage or the first decision took, when this move ends it
+    (triaged, decided: see above); a reopened case keeps its first. The one place that sets them, but for
+    the cases made before (cases.timings_sql, which counts the same)."""
+    done = {}
+    if case.triage_working_days is None and previous in TRIAGE_STAGES and case.stage not in TRIAGE_STAGES:
+        done["triage_working_days"] = working_days_taken(case.created_at, case.stage_changed_at)
+    if (
+        case.decision_working_days is None
+        and previous in AWAITING_DECISION
+        and case.stage not in AWAITING_DECISION
+    ):
+        referrals = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.STAGE, to_stage=Stage.REFERRED)
+        referred = referrals.aggregate(first=Min("at"))["first"]
+        if referred is not None:
+            done["decision_working_days"] = working_days_taken(referred, case.stage_changed_at)
+    if done:
+        for name, days in done.items():
+            setattr(case, name, days)
+        Case.objects.filter(pk=case.pk).update(**done)
 
 
 def case_timers_on_triaged(*, case):

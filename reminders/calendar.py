@@ -50,3 +50,19 @@ def working_days_after(start, end):
         for day in _bank_holidays(year)
     )
     return weekdays - holidays
+
+
+def working_days_taken(start, end):
+    """The fewest working days n such that `end` is no later than add_working_days(start, n).
+
+    The measure the reminders use: something done on the day it arrived took 1 working day; a case raised
+    on Friday afternoon and triaged on Monday morning took 1; triaged on Monday after the time of day it
+    arrived on Friday, 2. Nothing is 0 unless it took no time at all.
+    """
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    if end <= start:
+        return 0
+    whole = working_days_after(start.date(), end.date())
+    if is_working_day(end.date()) and end.time() <= start.time() and whole:
+        return whole
+    return whole + 1

@@ -102,9 +102,17 @@ def index(request):
             )
             for figure in report.figures
         ],
-        # Each timing, its chart and the links to its cases not done yet, and of those past the limit.
+        # Each timing, its chart, its bands with their links, and the links to its cases done within the
+        # limit, not done yet, and of those past the limit.
         "timings": [
-            (timing, _chart(timing.bands), link(timing.waiting_row), link(timing.waiting_over_row))
+            (
+                timing,
+                _chart(timing.bands),
+                [(row, link(row)) for row in timing.bands],
+                link(timing.within_limit_row),
+                link(timing.waiting_row),
+                link(timing.waiting_over_row),
+            )
             for timing in report.timings
         ],
         "coverage": [

@@ -22,6 +22,7 @@ from cases.models import (
 from discipline.models import AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Step
 from notifications.models import Delivery, Notification
 from people.models import Team, User
+from reminders.calendar import working_days_taken
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_scale needs PostgreSQL, as in CI"),
@@ -53,6 +54,13 @@ def test_it_fills_the_database_with_a_realistic_spread():
     assert not Case.objects.filter(stage__in=waiting, due_on__isnull=True).exists()
     assert not Case.objects.exclude(stage__in=waiting).filter(due_on__isnull=False).exists()
     assert not Case.objects.filter(due_on__lte=F("created_at__date")).exists()
+    # The working days to triage of every case moved out of triage, as the moves would have stored them;
+    # none decided (the generated referrals are still waiting).
+    triage = [Stage.SUBMITTED, Stage.IN_TRIAGE]
+    assert not Case.objects.filter(stage__in=triage, triage_working_days__isnull=False).exists()
+    for case in Case.objects.exclude(stage__in=triage):
+        assert case.triage_working_days == working_days_taken(case.created_at, case.stage_changed_at)
+    assert not Case.objects.filter(decision_working_days__isnull=False).exists()
     clauses = Case.objects.annotate(n=Count("clauses")).aggregate(low=Max("n"))
     assert clauses["low"] <= 3
     assert not Case.objects.annotate(n=Count("clauses")).filter(n=0).exists()

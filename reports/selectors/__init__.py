@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from reminders.calendar import working_days_taken
 from reminders.models import Limits
 
 from . import counts
@@ -31,7 +32,7 @@ from .door import (
 )
 from .review import BREACH_OUTCOMES, DISCIPLINARY_FINDINGS, ReviewPack, breaches_by_clause, review_pack
 from .tally import report_tally
-from .timings import Timings, timings_of, working_days_taken
+from .timings import Timings, timings_of
 from .trend import Trend, twelve_month_trend
 
 __all__ = [

@@ -63,7 +63,7 @@ class Row:
     label: str
     value: int
     # The All cases filters (cases.filters.CaseFilter) that list the cases behind the value, with the
-    # period's; None where no filter does (timings, acknowledgements, cases whose team is gone). Not part
+    # period's; None where no filter does (acknowledgements, cases whose team is gone). Not part
     # of the figure: two rows with the same label and value are equal.
     filters: dict | None = field(default=None, compare=False)
 

@@ -1,9 +1,10 @@
 """How long the period's cases took to be triaged and decided, in working days, against the limits.
 
-Counted in the database: each case's pair of moments (raised and triaged, referred and decided) comes
-from its stage events, and the working days between them from the calendar table (reports.models.
-CalendarDay, filled from reminders.calendar), so a period of any length is a few grouped queries. The
-SQL gives the same answer as `working_days_taken`, which stays as its definition.
+Counted in the database: the working days each case took are stored on it (Case.triage_working_days and
+decision_working_days, `working_days_taken` by cases.timers), so those done are one grouped query. Those
+not done yet are judged against the limit from the moment they started (raised, referred) and the calendar
+table (reports.models.CalendarDay, filled from reminders.calendar), so a period of any length is a few
+grouped queries.
 """
 
 import datetime
@@ -12,38 +13,28 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from cases.filters import DECISION, PAST_LIMIT, TRIAGE
-from cases.models import AWAITING_DECISION, TRIAGE_STAGES, CaseEvent, Stage
-from cases.selectors import decision_limit, triage_limit
-from reminders.calendar import is_working_day
+from cases.models import CaseEvent, Stage
+from cases.selectors import (
+    AFTER_REMINDER,
+    OVER_LIMIT,
+    WITHIN_LIMIT,
+    WITHIN_REMINDER,
+    decision_limit,
+    timing_span,
+    triage_limit,
+)
 
 from ..models import CalendarDay
 from .door import Row
 
 # The value of All cases' `waiting` filter for each timing's cases not done yet.
 WAITING_FILTERS = {"triage": TRIAGE, "decision": DECISION}
-
-
-def working_days_taken(start, end):
-    """The fewest working days n such that `end` is no later than add_working_days(start, n).
-
-    The measure the reminders use: something done on the day it arrived took 1 working day; a case raised
-    on Friday afternoon and triaged on Monday morning took 1; triaged on Monday after the time of day it
-    arrived on Friday, 2. Nothing is 0 unless it took no time at all.
-    """
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    if end <= start:
-        return 0
-    day, whole = start.date(), 0
-    while day < end.date():
-        day += datetime.timedelta(days=1)
-        whole += is_working_day(day)
-    if is_working_day(end.date()) and end.time() <= start.time() and whole:
-        return whole
-    return whole + 1
+# All cases' filter of each timing's cases done, by the span of working days they took.
+TAKEN_FILTERS = {"triage": "time_to_triage", "decision": "time_to_decision"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +61,11 @@ class Timings:
     @property
     def over_limit(self):
         return self.bands[-1].value
+
+    @property
+    def within_limit_row(self):
+        """The cases done within the limit, with the All cases filter that lists them."""
+        return Row("Within the limit", self.within_limit, {TAKEN_FILTERS[self.key]: WITHIN_LIMIT})
 
     @property
     def waiting_row(self):
@@ -110,16 +106,6 @@ def _sql(queryset):
         return None, ()
 
 
-def _stage_moves(cases, **conditions):
-    """The first stage move of each of `cases` that meets the conditions: (case_id, at)."""
-    return _sql(
-        CaseEvent.objects.filter(kind=CaseEvent.Kind.STAGE, case__in=cases.values("pk"), **conditions)
-        .order_by()
-        .values("case_id")
-        .annotate(at=Min("at"))
-    )
-
-
 @dataclass
 class Measure:
     """One timing of a set of cases, in a form that adds up: {working days taken: cases} of those done;
@@ -139,65 +125,51 @@ class Measure:
         return self
 
 
-def _measure(pairs_sql, params, *, now, first_day, limit):
-    """Measure the pairs (started, done) of `pairs_sql`: a Measure with the working days taken of those
-    done, and of the others how many there are, how many are past the limit, and on which days they started.
+def _taken(cases, column):
+    """{working days taken: cases} of those of `cases` done, from the column stored on each."""
+    done = cases.filter(**{f"{column}__isnull": False}).order_by().values_list(column)
+    return Counter(dict(done.annotate(n=Count("pk"))))
 
-    `working_days_taken` in SQL: the working days after the day it started up to the day it was done
-    (the difference of their calendar numbers), and one more unless it was done on a working day no
-    later in the day than it started. Waiting past the limit is `now > add_working_days(started, limit)`:
-    the limit's day is the one whose number is `limit` more than the starting day's; past it once today's
-    number is higher, or on that day once the time of day has passed (today being a working day).
+
+def _waiting(started_sql, params, *, now, first_day, limit):
+    """A Measure of the cases not done yet whose clocks started at the moments `started_sql` selects
+    (`started`): how many there are, how many are past the limit, and on which days they started.
+
+    Waiting past the limit is `now > add_working_days(started, limit)`: the limit's day is the one whose
+    calendar number is `limit` more than the starting day's; past it once today's number is higher, or on
+    that day once the time of day has passed (today being a working day).
     """
-    if pairs_sql is None:
+    if started_sql is None:
         return Measure()
     today = timezone.localtime(now)
-    # Every day a case was raised, referred or decided on, from the first day counted to today.
+    # Every day a waiting case was raised or referred on, from the first day counted to today.
     calendar = CalendarDay.objects.cover(first_day, today.date(), today=today.date())
-    local = [_local(column, part) for column in ("p.started", "p.done") for part in ("date", "time")]
+    local = [_local("p.started", part) for part in ("date", "time")]
     local_params = [param for _, params in local for param in params]
     sql = f"""
         SELECT
             CASE
-                WHEN q.done IS NULL THEN NULL
-                WHEN q.done <= q.started THEN 0
-                WHEN d.is_working AND q.done_time <= q.start_time AND d.number > s.number
-                    THEN d.number - s.number
-                ELSE d.number - s.number + 1
-            END AS taken,
-            CASE
-                WHEN q.done IS NOT NULL THEN NULL
                 WHEN s.number + %s < %s THEN 1
                 WHEN s.number + %s = %s AND (%s OR q.start_time < %s) THEN 1
                 ELSE 0
             END AS over,
-            CASE WHEN q.done IS NULL THEN q.start_day END AS waiting_day,
+            q.start_day,
             COUNT(*)
         FROM (
-            SELECT p.started, p.done,
-                {local[0][0]} AS start_day, {local[1][0]} AS start_time,
-                {local[2][0]} AS done_day, {local[3][0]} AS done_time
-            FROM ({pairs_sql}) p
+            SELECT {local[0][0]} AS start_day, {local[1][0]} AS start_time FROM ({started_sql}) p
         ) q
         INNER JOIN {CalendarDay._meta.db_table} s ON s.day = q.start_day
-        LEFT JOIN {CalendarDay._meta.db_table} d ON d.day = q.done_day
-        GROUP BY 1, 2, 3
+        GROUP BY 1, 2
     """  # noqa: S608 (compiled querysets and table names only: every value is a parameter)
     today_params = [limit, calendar.number, limit, calendar.number, not calendar.is_working]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*today_params, today.time().isoformat(), *local_params, *params])
         rows = cursor.fetchall()
     measure = Measure()
-    for days, over, day, n in rows:
-        if days is None:
-            measure.waiting += n
-            measure.over += n if over else 0
-            # SQLite gives the day as text.
-            measure.waiting_days[
-                day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
-            ] += n
-        else:
-            measure.taken[days] += n
+    for over, day, n in rows:
+        measure.waiting += n
+        measure.over += n if over else 0
+        measure.waiting_days[_date(day)] += n
     return measure
 
 
@@ -223,35 +195,37 @@ def _median(histogram):
 
 
 def timings_of(measure, *, kind, limits):
-    """The Timings shown for a Measure of the triage or the decision, against the limits."""
+    """The Timings shown for a Measure of the triage or the decision, against the limits: its bands are
+    the spans of cases.selectors.timing_span, each with the All cases filter that lists its cases."""
     if kind == "triage":
         reminder, escalation = limits.triage_reminder_working_days, limits.triage_escalation_working_days
         bands = [
-            (reminder, f"Within {reminder} working days"),
-            (escalation, f"{reminder + 1} to {escalation} working days (after the reminder)"),
-            f"Over {escalation} working days (escalated to the Head of Service)",
+            (WITHIN_REMINDER, f"Within {reminder} working days"),
+            (AFTER_REMINDER, f"{reminder + 1} to {escalation} working days (after the reminder)"),
+            (OVER_LIMIT, f"Over {escalation} working days (escalated to the Head of Service)"),
         ]
         if escalation <= reminder:
-            bands = [(escalation, f"Within {escalation} working days"), f"Over {escalation} working days"]
-        reminder = reminder if reminder < escalation else None
-        return _timings(
-            measure, limit=escalation, bands=bands, key=kind, title="Time to triage", reminder=reminder
-        )
-    limit = limits.governance_reminder_working_days
-    bands = [(limit, f"Within {limit} working days"), f"Over {limit} working days"]
-    return _timings(measure, limit=limit, bands=bands, key=kind, title="Time to decision")
-
-
-def _timings(measure, *, limit, bands, key, title, reminder=None):
-    """`bands` of (up to this many working days, label), then the label for over the last."""
+            bands = [
+                (WITHIN_LIMIT, f"Within {escalation} working days"),
+                (OVER_LIMIT, f"Over {escalation} working days"),
+            ]
+        title, reminder = "Time to triage", reminder if reminder < escalation else None
+    else:
+        limit = decision_limit(limits)
+        bands = [(WITHIN_LIMIT, f"Within {limit} working days"), (OVER_LIMIT, f"Over {limit} working days")]
+        title, reminder = "Time to decision", None
     histogram = measure.taken
-    *spans, over_label = bands
-    counts, floor = [], -1
-    for ceiling, label in spans:
-        counts.append(Row(label, sum(n for days, n in histogram.items() if floor < days <= ceiling)))
-        floor = ceiling
-    counts.append(Row(over_label, sum(n for days, n in histogram.items() if days > floor)))
-    return Timings(key, title, counts, limit, _median(histogram), measure.waiting, measure.over, reminder)
+    rows = []
+    for span, label in bands:
+        more_than, up_to = timing_span(kind, span, limits)
+        n = sum(
+            count
+            for days, count in histogram.items()
+            if (more_than is None or days > more_than) and (up_to is None or days <= up_to)
+        )
+        rows.append(Row(label, n, {TAKEN_FILTERS[kind]: span}))
+    limit = triage_limit(limits) if kind == "triage" else decision_limit(limits)
+    return Timings(kind, title, rows, limit, _median(histogram), measure.waiting, measure.over, reminder)
 
 
 def measure_triage(cases, *, now, first_day, limits):
@@ -259,39 +233,23 @@ def measure_triage(cases, *, now, first_day, limits):
     (cases.timers: starting triage does not stop the clock). Against the escalation limit; reopened
     cases are measured by their first triage."""
     cases = cases.order_by()
-    cases_sql, cases_params = _sql(cases.values("pk", "created_at"))
-    triaged_sql, triaged_params = _stage_moves(
-        cases, from_stage__in=TRIAGE_STAGES, to_stage__in=_outside(TRIAGE_STAGES)
-    )
-    pairs = None
-    if cases_sql is not None:
-        pairs = f"""
-        SELECT c.created_at AS started, t.at AS done
-        FROM ({cases_sql}) c LEFT JOIN ({triaged_sql}) t ON t.case_id = c.pk
-    """  # noqa: S608 (as in _measure)
-    params = [*cases_params, *triaged_params]
-    return _measure(pairs, params, now=now, first_day=first_day, limit=triage_limit(limits))
+    waiting_sql, params = _sql(cases.filter(triage_working_days__isnull=True).values(started=F("created_at")))
+    measure = _waiting(waiting_sql, params, now=now, first_day=first_day, limit=triage_limit(limits))
+    measure.taken = _taken(cases, "triage_working_days")
+    return measure
 
 
 def measure_decision(cases, *, now, first_day, limits):
     """From referral to the governance head's decision: the first move after the referral out of
-    "referred" and "under review", to taking action or closing (cases.timers: *decided*)."""
-    referred_sql, referred_params = _stage_moves(cases.order_by(), to_stage=Stage.REFERRED)
-    decided = [str(stage) for stage in (*AWAITING_DECISION, *_outside(AWAITING_DECISION))]
-    awaiting = ", ".join(["%s"] * len(AWAITING_DECISION))
-    outside = ", ".join(["%s"] * (len(decided) - len(AWAITING_DECISION)))
-    pairs = None
-    if referred_sql is not None:
-        pairs = f"""
-        SELECT r.at AS started, MIN(e.at) AS done
-        FROM ({referred_sql}) r
-        LEFT JOIN {CaseEvent._meta.db_table} e ON e.case_id = r.case_id AND e.kind = %s
-            AND e.from_stage IN ({awaiting}) AND e.to_stage IN ({outside}) AND e.at >= r.at
-        GROUP BY r.case_id, r.at
-    """  # noqa: S608 (as in _measure)
-    params = [*referred_params, str(CaseEvent.Kind.STAGE), *decided]
-    return _measure(pairs, params, now=now, first_day=first_day, limit=decision_limit(limits))
-
-
-def _outside(stages):
-    return [stage for stage in Stage.values if stage not in stages]
+    "referred" and "under review", to taking action or closing (cases.timers: *decided*). Those waiting
+    are the referred cases not decided yet, from their first referral."""
+    cases = cases.order_by()
+    waiting = CaseEvent.objects.filter(
+        kind=CaseEvent.Kind.STAGE,
+        to_stage=Stage.REFERRED,
+        case__in=cases.filter(decision_working_days__isnull=True).values("pk"),
+    )
+    waiting_sql, params = _sql(waiting.order_by().values("case_id").annotate(started=Min("at")))
+    measure = _waiting(waiting_sql, params, now=now, first_day=first_day, limit=decision_limit(limits))
+    measure.taken = _taken(cases, "decision_working_days")
+    return measure

@@ -131,6 +131,8 @@ def case_filters(other_staff, varied_cases):
         "team": ({"team": other_staff.team.pk}, {"team": "999999"}),
         "age": ({"age": "30"}, {"age": "12"}),
         "waiting": ({"waiting": "triage"}, {"waiting": "soon"}),
+        "time_to_triage": ({"time_to_triage": "within_reminder"}, {"time_to_triage": "quickly"}),
+        "time_to_decision": ({"time_to_decision": "within_limit"}, {"time_to_decision": "2"}),
         "raised_from": ({"raised_from": days(-50).isoformat()}, {"raised_from": "yesterday"}),
         "raised_to": ({"raised_to": days(-50).isoformat()}, {"raised_to": "2026-02-30"}),
         # Only the case moved to closed as the world was built was closed today.

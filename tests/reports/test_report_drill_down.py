@@ -1,7 +1,7 @@
 """Each figure of the reports page drills down to the cases behind it: a link to All cases with the filters
-that reproduce it, which lists exactly as many cases as the figure counts (of the timings, the cases not
-done yet). Only readers who may open All
-cases get the links; any other reader of the reports sees the same figures without them."""
+that reproduce it, which lists exactly as many cases as the figure counts (of the timings, the cases done
+in each span of working days, and those not done yet). Only readers who may open All cases get the links;
+any other reader of the reports sees the same figures without them."""
 
 import html
 import re
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, Outcome, Platform
+from reminders.models import Limits
 from reports.selectors import NO_TEAM
 from tests.reports.drill_down import drill_downs, listed
 from tests.reports.moments import NOW, PERIOD, at
@@ -167,9 +168,10 @@ def test_with_cases_waiting_every_linked_figure_still_lists_as_many_as_it_counts
         page = client.get(INDEX, params).text
         for caption in [*FIGURES, "Time to triage", "Time to decision"]:
             cells = drill_downs(page, caption)
+            # Every count above nothing is linked: of the timings, all but the median (working days).
+            cells = [(label, value, href) for label, value, href in cells if label != "Median"]
             linked = [(label, value, href) for label, value, href in cells if href]
-            if not caption.startswith("Time to"):
-                assert len(linked) == len([value for _, value, _ in cells if value])
+            assert len(linked) == len([value for _, value, _ in cells if value]), caption
             for label, value, href in linked:
                 assert len(listed(client, href)) == value, (caption, label, href)
 
@@ -211,3 +213,63 @@ def test_the_cases_past_the_limits_are_listed_as_counted(client, governance, lim
         assert set(listed(client, decision_link)) == {references[n] for n in ("C", "L1", "L2")}
         assert set(listed(client, decision_over_link)) == {references[n] for n in ("C", "L1")}
         assert (triage, triage_over, decision, decision_over) == (6, 4, 3, 2)
+
+
+def spans(page, caption):
+    """{row label: (value, the references its link lists, or None unlinked)} of a timing's table."""
+    return {label: (value, href) for label, value, href in drill_downs(page, caption) if label != "Median"}
+
+
+def test_the_timings_bands_list_the_cases_that_took_so_long(
+    client, governance, world, raise_at, move_at, staff
+):
+    # E: referred Monday 9 March 09:00, action started Tuesday 24 March 09:30: 12 working days to decide.
+    e = raise_at(at(2026, 3, 5, 9), staff, platform=Platform.FACEBOOK, clauses=[])
+    move_at(at(2026, 3, 5, 10), e, "start_triage")
+    move_at(at(2026, 3, 9, 9), e, "refer")
+    move_at(at(2026, 3, 10, 9), e, "start_review")
+    move_at(at(2026, 3, 24, 9, 30), e, "start_action")
+    references = {name: case.reference for name, case in {**world, "E": e}.items()}
+
+    def lists(span):
+        value, href = span
+        found = set(listed(client, href))
+        assert len(found) == value
+        return found
+
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, PERIOD).text
+        triage, decision = spans(page, "Time to triage"), spans(page, "Time to decision")
+        # Triage took A 3 working days, B 1, C 6, D 1 (Easter), E 2; the reminder is at 2, the limit 4.
+        assert lists(triage["Within 2 working days"]) == {references[n] for n in "BDE"}
+        assert lists(triage["3 to 4 working days (after the reminder)"]) == {references["A"]}
+        assert lists(triage["Over 4 working days (escalated to the Head of Service)"]) == {references["C"]}
+        assert lists(triage["Within the limit of 4 working days"]) == {references[n] for n in "ABDE"}
+        # A decided in 8 working days, E in 12; C is still under review.
+        assert lists(decision["Within 10 working days"]) == {references["A"]}
+        assert lists(decision["Over 10 working days"]) == {references["E"]}
+        assert lists(decision["Not done yet"]) == {references["C"]}
+
+
+def test_with_the_escalation_before_the_reminder_the_two_bands_are_listed_as_counted(
+    client, governance, world
+):
+    limits = Limits.current()
+    limits.triage_reminder_working_days, limits.triage_escalation_working_days = 5, 3
+    limits.save()
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(INDEX, PERIOD).text
+        triage = spans(page, "Time to triage")
+        assert [label for label in triage if label.startswith(("Within", "Over"))] == [
+            "Within 3 working days",
+            "Over 3 working days",
+        ]
+        (within, within_link), (over, over_link) = (
+            triage["Within 3 working days"],
+            triage["Over 3 working days"],
+        )
+        assert set(listed(client, within_link)) == {world[n].reference for n in "ABD"}
+        assert listed(client, over_link) == [world["C"].reference]
+        assert (within, over) == (3, 1)

@@ -1,11 +1,14 @@
-"""The reports count working days in the database (reports.models.CalendarDay): they must give exactly
-what reminders.calendar gives, over weekends, bank holidays, year ends and clock changes."""
+"""The working days counted in the database (reports.models.CalendarDay for the cases waiting, cases.
+timings_sql for those done before the counts were stored) must be exactly what reminders.calendar gives,
+over weekends, bank holidays, year ends and clock changes."""
 
 import datetime
 
 import pytest
+from django.db import connection
 
 from cases.models import CaseEvent, Stage
+from cases.timings_sql import case_working_days_fill
 from reminders.calendar import add_working_days
 from reports import selectors
 from reports.models import CalendarDay
@@ -42,10 +45,12 @@ PAIRS = [
 def triaged(raise_at, staff):
     def _triaged(raised, done):
         case = raise_at(raised, staff)
-        # The stage move itself: the figures read the moments of the events, whoever made them.
+        # The stage move itself, and the working days it took counted in SQL from the moments of the
+        # events, as for the cases made before they were stored (cases.timings_sql).
         CaseEvent.objects.create(
             case=case, kind=CaseEvent.Kind.STAGE, at=done, from_stage=Stage.SUBMITTED, to_stage=Stage.REFERRED
         )
+        case_working_days_fill(connection)
         return case
 
     return _triaged

@@ -34,6 +34,7 @@ from cases.models import (
     case_url,
 )
 from cases.services import clause_text
+from cases.timings_sql import case_working_days_fill
 from discipline.models import DisciplinaryRecord, RecordClause
 from focuspolicy.management.scale_discipline import GOVERNANCE_TITLE, HR_TITLE, DisciplineSeed, col, table
 from notifications.models import Delivery, Kind, Notification
@@ -121,6 +122,8 @@ class Command(DisciplineSeed, BaseCommand):
                 self.step("case clauses", lambda: self.create_clauses(version))
                 self.step("case events", self.create_events)
                 self.step("long timelines", self.create_long_timelines)
+                # From the stage events, as cases migration 0021 fills them.
+                self.step("working days to triage and decision", lambda: case_working_days_fill(connection))
                 self.step("evidence (metadata, no files)", self.create_evidence)
                 self.step("notifications", self.create_notifications)
                 self.step("notification deliveries", self.create_deliveries)
