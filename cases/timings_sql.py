@@ -1,6 +1,6 @@
 """Every case's working days to triage and to decision (Case.triage_working_days and
 decision_working_days) computed from its stage events in a few set-based queries: for the cases made before
-the columns (cases migration 0021) and for generated ones (seed_scale). From then on cases.timers.
+the columns (cases migration 0022) and for generated ones (seed_scale). From then on cases.timers.
 case_timings_record sets them as each case moves.
 
 The moments are those of cases.timers: triaged by the first move out of triage, decided by the first move
