@@ -24,7 +24,8 @@ from notifications.models import Delivery
 from reminders.models import Timer
 from tests.cases.test_evidence import PDF, PNG, TEXT, raise_data, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A backup reads committed data, outside any transaction, as pg_dump does.
+in_the_database = pytest.mark.django_db(transaction=True)
 
 ORIGINALS = {"shot.png": PNG, "letter.pdf": PDF, "notes.txt": TEXT}
 
@@ -137,6 +138,7 @@ def wipe(media):
     assert database_tables() == []
 
 
+@in_the_database
 def test_a_backup_restored_gives_back_the_same_rows_and_files_and_sends_nothing_again(
     world, media, tmp_path, client, staff, later
 ):
@@ -165,11 +167,12 @@ def test_a_backup_restored_gives_back_the_same_rows_and_files_and_sends_nothing_
     assert client.get(f"/cases/{world.reference}/").status_code == 200
 
 
+@in_the_database
 def test_restore_refuses_a_database_or_storage_that_is_not_empty(out, media):
+    before, files = state(), stored_files(media)
     with pytest.raises(CommandError, match="The database already has .* restore only into an empty database"):
         restore(out)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    assert state() == before and stored_files(media) == files
     wipe(media)
     (media / "evidence").mkdir(parents=True)
     (media / "evidence" / "left-over.bin").write_bytes(b"x")
@@ -178,29 +181,30 @@ def test_restore_refuses_a_database_or_storage_that_is_not_empty(out, media):
     assert database_tables() == []
 
 
-def test_restore_refuses_a_backup_whose_file_was_changed(out, media):
-    changed = next((out / "files" / "evidence").rglob("*.*"))
-    changed.write_bytes(changed.read_bytes()[:-1] + b"!")
+@in_the_database
+def test_restore_refuses_a_changed_backup_or_one_from_a_newer_version_and_restores_nothing(out, media):
     wipe(media)
-    with pytest.raises(
-        CommandError, match="1 file\\(s\\) of the backup are missing or changed .*nothing was restored"
-    ):
+    manifest_file = out / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    newer = {**manifest, "migrations": {**manifest["migrations"], "cases": ["9999_from_the_future"]}}
+    manifest_file.write_text(json.dumps(newer))
+    with pytest.raises(CommandError, match="newer version of focuspolicy.*cases.9999_from_the_future"):
         restore(out)
+    manifest_file.write_text(json.dumps(manifest))
+
+    for changed in (out / manifest["database"]["file"], next((out / "files" / "evidence").rglob("*.*"))):
+        original = changed.read_bytes()
+        changed.write_bytes(original[:-1] + b"!")
+        with pytest.raises(
+            CommandError, match="1 file\\(s\\) of the backup are missing or changed .*nothing"
+        ):
+            restore(out)
+        changed.write_bytes(original)
     assert database_tables() == []
     assert not media.exists()
 
 
-def test_restore_refuses_a_backup_from_a_newer_version(out, media):
-    manifest = json.loads((out / "manifest.json").read_text())
-    manifest["migrations"]["cases"].append("9999_from_the_future")
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    wipe(media)
-    with pytest.raises(CommandError, match="newer version of focuspolicy.*cases.9999_from_the_future"):
-        restore(out)
-    assert database_tables() == []
-
-
-def test_restore_refuses_a_folder_that_is_not_a_backup(db, tmp_path):
+def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path):
     with pytest.raises(CommandError, match="No backup at .*there is no such folder"):
         restore(tmp_path / "nowhere")
     (tmp_path / "unfinished").mkdir()
@@ -208,12 +212,13 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(db, tmp_path):
         restore(tmp_path / "unfinished")
 
 
-def test_backup_refuses_a_folder_that_is_not_empty(db, tmp_path):
+def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "old.txt").write_text("an earlier backup")
     with pytest.raises(CommandError, match="is not an empty folder"):
         backup(tmp_path)
 
 
+@in_the_database
 def test_a_file_deleted_with_its_row_while_the_backup_runs_is_left_out(world, media, tmp_path, monkeypatch):
     """The retention sweep deletes a piece of evidence after the snapshot: the backup is taken again."""
     from backups import archive
@@ -240,6 +245,7 @@ def test_a_file_deleted_with_its_row_while_the_backup_runs_is_left_out(world, me
     assert len(manifest["files"]) == 3
 
 
+@in_the_database
 def test_a_file_lost_while_its_row_remains_fails_the_backup(world, media, tmp_path):
     lost = Evidence.objects.get(original_name="letter.pdf")
     (media / lost.file.name).unlink()
