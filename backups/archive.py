@@ -227,7 +227,7 @@ def _check_target(manifest):
 def _check_hashes(directory, manifest):
     """Every file of the backup as the manifest says, before anything is written."""
     database = manifest["database"]
-    wrong = [database["file"]] if _sha256(directory / database["file"]) != database["sha256"] else []
+    wrong = [database["file"]] if _sha256(directory / _safe(database["file"])) != database["sha256"] else []
     for entry in manifest["files"]:
         path = directory / FILES / _safe(entry["name"])
         if not path.is_file() or _sha256(path) != entry["sha256"]:
@@ -245,7 +245,7 @@ def backup_restore(*, directory):
     manifest = _manifest_read(directory)
     _check_target(manifest)
     _check_hashes(directory, manifest)
-    database_restore(directory / manifest["database"]["file"])
+    database_restore(directory / _safe(manifest["database"]["file"]))
     for entry in manifest["files"]:
         field = apps.get_model(entry["model"])._meta.get_field(entry["field"])
         with open(directory / FILES / _safe(entry["name"]), "rb") as source:

@@ -23,6 +23,7 @@ from cases.models import Case, Evidence, KeptFile
 from notifications.models import Delivery
 from reminders.models import Timer
 from tests.cases.test_evidence import PDF, PNG, TEXT, raise_data, upload
+from tests.cases.test_evidence_s3 import BUCKET, bucket  # noqa: F401 - the S3 fixture
 
 # A backup reads committed data, outside any transaction, as pg_dump does.
 in_the_database = pytest.mark.django_db(transaction=True)
@@ -165,6 +166,39 @@ def test_a_backup_restored_gives_back_the_same_rows_and_files_and_sends_nothing_
     assert state() == before
     client.force_login(staff)
     assert client.get(f"/cases/{world.reference}/").status_code == 200
+
+
+def bucket_objects(s3):
+    listed = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    return {
+        item["Key"]: hashlib.sha256(s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()).hexdigest()
+        for item in listed
+    }
+
+
+@in_the_database
+def test_evidence_in_a_bucket_is_backed_up_and_restored_into_an_empty_bucket(bucket, world, media, tmp_path):  # noqa: F811
+    objects = bucket_objects(bucket)
+    assert len(objects) == 4
+    backup(tmp_path / "backup")
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert {entry["name"]: entry["sha256"] for entry in manifest["files"]} == objects
+
+    wipe(media)
+    left, *others = objects
+    for key in others:
+        bucket.delete_object(Bucket=BUCKET, Key=key)
+    with pytest.raises(CommandError, match="The evidence storage is not empty"):
+        restore(tmp_path / "backup")
+    bucket.delete_object(Bucket=BUCKET, Key=left)
+    restore(tmp_path / "backup")
+    assert bucket_objects(bucket) == objects
+    assert {e.original_name: e.file.open().read() for e in Evidence.objects.all()} == ORIGINALS
+
+    lost = Evidence.objects.get(original_name="shot.png")
+    bucket.delete_object(Bucket=BUCKET, Key=lost.file.name)
+    with pytest.raises(CommandError, match=f"1 file\\(s\\) are missing .*{lost.file.name}"):
+        backup(tmp_path / "again")
 
 
 @in_the_database
