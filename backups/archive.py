@@ -21,11 +21,13 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import connection, models
 from django.utils import timezone
 
-from cases.sealed import SealedStorage
+from cases.models import Evidence
+from cases.sealed import SealedStorage, key_id, parse_keys
 
 from .database import (
     DUMP_FILES,
@@ -153,21 +155,30 @@ def _take(out):
     return manifest, []
 
 
+def _empty(folder):
+    for child in folder.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
 def backup_write(*, out, log=print):
-    """Write a backup into the folder `out` (new or empty); return its manifest."""
+    """Write a backup into the folder `out` (new or empty); return its manifest. On failure the folder is
+    left empty (everything in it was written here), so that nothing half-written looks like a backup."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(f"{out} is not an empty folder: a backup goes into a new or empty one.")
-    for attempt in range(1, ATTEMPTS + 1):
-        out.mkdir(parents=True, exist_ok=True)
-        manifest, deleted = _take(out)
-        if manifest:
-            # Last: a folder without a manifest is an unfinished backup, and restore refuses it.
-            (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
-            return manifest
-        log(f"Attempt {attempt}: {len(deleted)} file(s) were deleted with their rows after the snapshot.")
-        for child in out.iterdir():
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        for attempt in range(1, ATTEMPTS + 1):
+            manifest, deleted = _take(out)
+            if manifest:
+                # Last: a folder without a manifest is an unfinished backup, and restore refuses it.
+                (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+                return manifest
+            log(f"Attempt {attempt}: {len(deleted)} file(s) were deleted with their rows after the snapshot.")
+            _empty(out)
+    except BaseException:
+        _empty(out)
+        raise
     raise BackupError(
         f"Files kept being deleted while the backup was taken ({ATTEMPTS} attempts): take it again at a "
         "quieter time (away from the retention sweep at 02:30 and draft expiry at :20)."
@@ -258,3 +269,13 @@ def backup_restore(*, directory):
         differ = sorted(t for t in set(counts) | set(expected) if counts.get(t) != expected.get(t))
         raise BackupError(f"The restored database does not hold the rows counted in its manifest: {differ}")
     return manifest
+
+
+def evidence_without_key():
+    """How many evidence files were sealed with a key that EVIDENCE_ENCRYPTION_KEY does not hold: restored,
+    but nobody can open them until that key is added (it is kept apart from the backups)."""
+    try:
+        configured = {key_id(key) for key in parse_keys(settings.EVIDENCE_ENCRYPTION_KEY)}
+    except ImproperlyConfigured:
+        configured = set()
+    return Evidence.objects.exclude(sealed_with="").exclude(sealed_with__in=configured).count()

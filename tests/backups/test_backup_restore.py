@@ -12,6 +12,7 @@ import threading
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -141,7 +142,7 @@ def wipe(media):
 
 @in_the_database
 def test_a_backup_restored_gives_back_the_same_rows_and_files_and_sends_nothing_again(
-    world, media, tmp_path, client, staff, later
+    world, media, tmp_path, client, staff, later, settings
 ):
     before, files = state(), stored_files(media)
     assert len(files) == 4  # three pieces of evidence and the kept file, as stored (sealed)
@@ -153,7 +154,12 @@ def test_a_backup_restored_gives_back_the_same_rows_and_files_and_sends_nothing_
     assert manifest["migrations"]["cases"]
 
     wipe(media)
-    assert "Restored" in restore(out)
+    key = settings.EVIDENCE_ENCRYPTION_KEY
+    settings.EVIDENCE_ENCRYPTION_KEY = Fernet.generate_key().decode()  # the key was not kept
+    output = restore(out)
+    assert "Restored" in output
+    assert "3 evidence file(s) were sealed with a key that EVIDENCE_ENCRYPTION_KEY does not" in output
+    settings.EVIDENCE_ENCRYPTION_KEY = key
 
     assert state() == before
     assert stored_files(media) == files
@@ -285,6 +291,7 @@ def test_a_file_lost_while_its_row_remains_fails_the_backup(world, media, tmp_pa
     (media / lost.file.name).unlink()
     with pytest.raises(CommandError, match=f"1 file\\(s\\) are missing .*cases.evidence {lost.file.name}"):
         backup(tmp_path / "backup")
+    assert list((tmp_path / "backup").iterdir()) == []  # nothing half-written left to look like a backup
 
 
 def test_without_the_postgresql_client_tools_the_error_says_what_to_install(monkeypatch, tmp_path):

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.archive import backup_restore
+from backups.archive import backup_restore, evidence_without_key
 from backups.database import BackupError
 
 
@@ -24,6 +24,14 @@ class Command(BaseCommand):
                 f"{len(manifest['files'])} files, as backed up at {manifest['created_at']}."
             )
         )
+        unopened = evidence_without_key()
+        if unopened:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{unopened} evidence file(s) were sealed with a key that EVIDENCE_ENCRYPTION_KEY does "
+                    "not hold: they cannot be opened until it is added (from where the keys are kept)."
+                )
+            )
         self.stdout.write(
             "Next: `manage.py migrate` (it brings an older backup up to this version; otherwise it has "
             'nothing to do), then on PostgreSQL the app role\'s grants (README, "The audit trail").'
