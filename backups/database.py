@@ -73,7 +73,7 @@ def postgres_tool(name):
     return path
 
 
-def _postgres_env():
+def postgres_env():
     """The environment for pg_dump and pg_restore: DATABASE_URL's connection in PG* variables."""
     settings_dict = connection.settings_dict
     _args, env = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
@@ -85,7 +85,7 @@ def _postgres_env():
 
 
 def _run(command):
-    result = subprocess.run(command, env=_postgres_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, env=postgres_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode:
         raise BackupError(f"{os.path.basename(command[0])} failed: {result.stderr.strip()}")
 

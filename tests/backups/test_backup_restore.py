@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from backups.database import BackupError, database_tables, postgres_tool
+from backups.database import BackupError, database_tables, postgres_env, postgres_tool
 from cases.models import Case, Evidence, KeptFile
 from notifications.models import Delivery
 from reminders.models import Timer
@@ -58,7 +58,7 @@ def world(client, raise_case, staff, supervisor, policy, media, later, put_back)
     assert Timer.objects.filter(fired_at__isnull=False).exists()
     assert Delivery.objects.filter(status=Delivery.Status.SENT).exists()
     assert mail.outbox  # what the test then proves is not sent again
-    PeriodicTask.objects.update(last_run_at=later, total_run_count=3)
+    assert PeriodicTask.objects.update(last_run_at=later, total_run_count=3)  # as if beat had run each job
     mail.outbox.clear()
     return case
 
@@ -298,6 +298,18 @@ def test_without_the_postgresql_client_tools_the_error_says_what_to_install(monk
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BackupError, match="pg_dump was not found on PATH: install the PostgreSQL 15 client"):
         postgres_tool("pg_dump")
+
+
+def test_pg_dump_and_pg_restore_are_given_the_password_in_their_environment(monkeypatch):
+    for key, value in {"HOST": "db.example", "PORT": 6543, "USER": "owner", "PASSWORD": "s3cret"}.items():
+        monkeypatch.setitem(connection.settings_dict, key, value)
+    env = postgres_env()
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGPASSWORD"]) == (
+        "db.example",
+        "6543",
+        "owner",
+        "s3cret",
+    )
 
 
 def delete_evidence(pk):
