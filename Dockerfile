@@ -1,6 +1,7 @@
 # focuspolicy production image: gunicorn serving Django (static files through whitenoise).
 # The same image runs the Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+# Debian 12 (bookworm): its PostgreSQL client tools are version 15, as the server (docker-compose.yml).
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -10,9 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# WeasyPrint (PDF letters and review packs) draws text with Pango; DejaVu gives it a font.
+# WeasyPrint (PDF letters and review packs) draws text with Pango; DejaVu gives it a font. pg_dump and
+# pg_restore (PostgreSQL 15, Debian's) are for manage.py backup and restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+        postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt .

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dataprotection",
     "api",
     "signin",
+    "backups",
     "focuspolicy",
     "csp",
 ]
