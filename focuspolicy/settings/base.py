@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long cache; everything else is never stored.
     "core.no_store.NoStoreMiddleware",
+    # Before the session: /healthz/ and /readyz/ ignore a session cookie, so nothing reads the database first.
+    "focuspolicy.health.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
