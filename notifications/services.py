@@ -165,8 +165,8 @@ ENQUEUE_CHUNK = 100
 
 def enqueue_deliveries(delivery_ids):
     """Hand deliveries to the workers. If the broker is down, they wait in the database for the sweep:
-    the request never waits for the broker (focuspolicy.broker)."""
-    from focuspolicy.broker import task_queue
+    the request never waits for the broker (core.broker)."""
+    from core.broker import task_queue
 
     from .tasks import deliver, deliver_many
 

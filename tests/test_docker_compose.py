@@ -112,6 +112,12 @@ def test_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
 
 
+@pytest.mark.parametrize("service", ["web-a", "web-b"])
+def test_web_containers_are_healthy_when_ready_to_serve(compose, service):
+    check = " ".join(compose["services"][service]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/readyz/" in check
+
+
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_app_services_wait_for_a_migrated_database_the_bucket_and_redis(compose, service):
     depends_on = compose["services"][service]["depends_on"]

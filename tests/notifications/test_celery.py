@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Case
-from focuspolicy import broker
+from core import broker
 from focuspolicy.celery import app
 from notifications import services, tasks
 from notifications.models import Delivery, Kind, Notification

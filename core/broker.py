@@ -11,8 +11,6 @@ CELERY_BROKER_CONNECTION_TIMEOUT seconds (2 s) on every request.
 import logging
 import time
 
-from focuspolicy.celery import app
-
 logger = logging.getLogger(__name__)
 
 PAUSE_AFTER_FAILURE = 10.0  # seconds
@@ -30,6 +28,7 @@ def task_queue(task, *args):
     """Hand `task(*args)` to the broker, or run it here when there is none (tasks run eagerly). True
     when it was queued or ran; False when it was left for the sweep."""
     global _paused_until
+    app = task.app
     if app.conf.task_always_eager:
         try:
             task.apply_async(args)
