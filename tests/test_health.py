@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from focuspolicy import health
 from focuspolicy.celery import app
+from tests.cases.test_evidence_s3 import BUCKET, bucket  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -133,3 +134,18 @@ def test_readyz_answers_in_time_when_a_check_hangs(client, db, monkeypatch):
         release.set()
 
     assert (response.status_code, response.text) == (503, "storage: timed out\n")
+
+
+def test_readyz_checks_a_bucket_and_leaves_nothing_in_it(client, db, bucket):  # noqa: F811 - the fixture
+    # The first check builds the S3 client, which on a busy machine may take longer than the probe waits
+    # (it then answers "storage: timed out", and the next probe finds the client made).
+    client.get("/readyz/")
+
+    response = client.get("/readyz/")
+
+    assert (response.status_code, response.text) == (200, "ok")
+    assert bucket.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+
+    bucket.delete_bucket(Bucket=BUCKET)
+
+    assert client.get("/readyz/").text == "storage: unavailable\n"

@@ -142,9 +142,14 @@ def worker(use_broker, request):
     root.handlers[:] = handlers
 
 
-def test_a_worker_on_redis_delivers_a_notification_end_to_end(worker, finished, supervisor, settings):
+def test_a_worker_on_redis_delivers_a_notification_end_to_end(
+    worker, finished, supervisor, settings, tmp_path
+):
     settings.SITE_URL = "https://policy.focus.example"
+    settings.CELERY_WORKER_ALIVE_FILE = str(tmp_path / "alive")
     worker()
+    # Alive: the file its healthcheck reads (docker-compose.yml).
+    assert (tmp_path / "alive").exists()
 
     with transaction.atomic():
         notification = services.notify(
@@ -219,11 +224,11 @@ def clock_after_the_pause(monkeypatch):
 
 
 def test_with_the_broker_down_requests_do_not_wait_for_it_and_each_email_goes_once_it_is_back(
+    redis_server,  # first, so that it stops after the worker
     client,
     use_broker,
     worker,
     finished,
-    redis_server,
     broker_connects,
     clock_after_the_pause,
     staff,
