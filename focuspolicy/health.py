@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
 
+from .celery import app
+
 logger = logging.getLogger(__name__)
 
 # Every check together: the probe answers within 2 s (docker-compose.yml's healthcheck allows a few more).
@@ -44,8 +46,6 @@ def database_check():
 
 def broker_check():
     """Connect and ping (Redis answers PING when the channel opens), once, without retrying."""
-    from focuspolicy.celery import app
-
     if app.conf.broker_url.startswith("memory://"):  # no broker: tasks run in the request
         return
     options = {"socket_connect_timeout": READY_WITHIN, "socket_timeout": READY_WITHIN}
