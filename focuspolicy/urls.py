@@ -1,20 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
 
 from people.forms import LoginForm
 
-from . import views
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz/", healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

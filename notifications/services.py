@@ -164,20 +164,16 @@ ENQUEUE_CHUNK = 100
 
 
 def enqueue_deliveries(delivery_ids):
-    """Hand deliveries to the workers. If the broker is down, they wait in the database for the sweep."""
+    """Hand deliveries to the workers. If the broker is down, they wait in the database for the sweep:
+    the request never waits for the broker (core.broker)."""
+    from core.broker import task_queue
+
     from .tasks import deliver, deliver_many
 
     for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):
         chunk = delivery_ids[start : start + ENQUEUE_CHUNK]
-        try:
-            if len(chunk) == 1:
-                deliver.apply_async((chunk[0],), retry=False)
-            else:
-                deliver_many.apply_async((chunk,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure: the sweep will send it
-            logger.warning(
-                "Could not queue %s deliveries; the sweep will send them.", len(chunk), exc_info=True
-            )
+        queued = task_queue(deliver, chunk[0]) if len(chunk) == 1 else task_queue(deliver_many, chunk)
+        if not queued:
             return
 
 

@@ -193,3 +193,14 @@ def latest_schema_after():
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of the test's own on a free port, running; .stop() and .start() it (tests/redis_server.py)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()

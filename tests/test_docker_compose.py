@@ -112,6 +112,22 @@ def test_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
 
 
+@pytest.mark.parametrize("service", ["web-a", "web-b"])
+def test_web_containers_are_healthy_when_ready_to_serve(compose, service):
+    check = " ".join(compose["services"][service]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/readyz/" in check
+
+
+@pytest.mark.parametrize("service", ["worker-a", "worker-b"])
+def test_workers_are_healthy_while_they_touch_their_alive_file(compose, service):
+    worker = compose["services"][service]
+    assert worker["environment"]["CELERY_WORKER_ALIVE_FILE"].startswith("/tmp/")  # noqa: S108 - the tmpfs
+    assert "/tmp" in worker["tmpfs"]  # noqa: S108
+    assert 'os.path.getmtime(os.environ["CELERY_WORKER_ALIVE_FILE"]) > 60' in " ".join(
+        worker["healthcheck"]["test"]
+    )
+
+
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_app_services_wait_for_a_migrated_database_the_bucket_and_redis(compose, service):
     depends_on = compose["services"][service]["depends_on"]

@@ -125,6 +125,7 @@ MISSING_OBJECTS = {
 # Open to anyone, and why.
 PUBLIC = {
     "healthz": "the load balancer's health check, says only 'ok'",
+    "readyz": "the readiness check: names what failed (database, broker, storage), never how",
     "login": "signing in",
     "password_reset": "asking for a reset link",
     "password_reset_done": "says a link was sent",

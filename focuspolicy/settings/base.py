@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long cache; everything else is never stored.
     "core.no_store.NoStoreMiddleware",
+    # Before the session: /healthz/ and /readyz/ ignore a session cookie, so nothing reads the database first.
+    "focuspolicy.health.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -288,6 +290,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # what could not be queued, so a request must never hang waiting for Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A worker touches this file every 10 seconds while its main loop runs (focuspolicy.celery.Alive), for a
+# healthcheck that reads its age. Empty: none.
+CELERY_WORKER_ALIVE_FILE = env("CELERY_WORKER_ALIVE_FILE", default="")
 
 # The API (/api/v1/): session login for the browser, tokens for other systems; read-only, paginated.
 REST_FRAMEWORK = {

@@ -1,15 +1,18 @@
 """Celery for real: a worker on Redis delivers a notification end to end, and a broker outage loses nothing
 (the case is saved, the reporter sees no error, and its notifications go out once the broker is back).
 
-The broker is REDIS_URL (CI sets it), else redis://127.0.0.1:6379/15. Each test uses a queue of its own, so
-a development worker on the same Redis, or another test process, never takes its messages. Every wait is
-bounded: a test fails after WAIT seconds rather than hang.
+The broker is REDIS_URL (CI sets it), else redis://127.0.0.1:6379/15; the outage is a Redis of the test's
+own (tests/redis_server.py), stopped and started again. Each test uses a queue of its own, so a development
+worker on the same Redis, or another test process, never takes its messages. Every wait is bounded: a test
+fails after WAIT seconds rather than hang.
 """
 
 import logging
 import os
+import socket
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -20,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Case
+from core import broker
 from focuspolicy.celery import app
 from notifications import services, tasks
 from notifications.models import Delivery, Kind, Notification
@@ -27,7 +31,6 @@ from notifications.models import Delivery, Kind, Notification
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens here
 WAIT = 15  # seconds
 
 
@@ -106,14 +109,17 @@ def finished():
 
 
 @pytest.fixture
-def worker(use_broker, redis_up):
-    """start(): a real Celery worker (solo pool, in a thread of this process) consuming from Redis."""
+def worker(use_broker, request):
+    """start(url): a real Celery worker (solo pool, in a thread of this process) consuming from that Redis
+    (REDIS_URL by default)."""
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
     workers = []
 
-    def start():
-        use_broker(REDIS_URL)
+    def start(url=None):
+        if url is None:
+            request.getfixturevalue("redis_up")
+        use_broker(url or REDIS_URL)
         # Leave pytest's logging alone, and leave no remote-control (pidbox) queue behind in Redis.
         app.conf.update(worker_hijack_root_logger=False, worker_enable_remote_control=False)
         context = start_worker(
@@ -136,9 +142,14 @@ def worker(use_broker, redis_up):
     root.handlers[:] = handlers
 
 
-def test_a_worker_on_redis_delivers_a_notification_end_to_end(worker, finished, supervisor, settings):
+def test_a_worker_on_redis_delivers_a_notification_end_to_end(
+    worker, finished, supervisor, settings, tmp_path
+):
     settings.SITE_URL = "https://policy.focus.example"
+    settings.CELERY_WORKER_ALIVE_FILE = str(tmp_path / "alive")
     worker()
+    # Alive: the file its healthcheck reads (docker-compose.yml).
+    assert (tmp_path / "alive").exists()
 
     with transaction.atomic():
         notification = services.notify(
@@ -186,33 +197,86 @@ def form_data(policy, other_staff):
     }
 
 
-def test_a_case_raised_while_the_broker_is_down_is_saved_and_notified_once_it_is_back(
-    client, use_broker, worker, finished, staff, supervisor, form_data
+@pytest.fixture
+def broker_connects(monkeypatch):
+    """broker_connects(port): how many connections this process has opened (or tried) to that port."""
+    addresses = []
+    connect = socket.socket.connect
+
+    def counted(sock, address):
+        addresses.append(address)
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counted)
+    return lambda port: sum(1 for address in addresses if isinstance(address, tuple) and address[1] == port)
+
+
+@pytest.fixture
+def clock_after_the_pause(monkeypatch):
+    """clock_after_the_pause(): the broker module's clock moves past its pause after a failure."""
+
+    def move():
+        later = time.monotonic() + broker.PAUSE_AFTER_FAILURE + 1
+        monkeypatch.setattr(broker, "time", SimpleNamespace(monotonic=lambda: later))
+
+    monkeypatch.setattr(broker, "_paused_until", 0.0)  # no pause left by an earlier test
+    return move
+
+
+def test_with_the_broker_down_requests_do_not_wait_for_it_and_each_email_goes_once_it_is_back(
+    redis_server,  # first, so that it stops after the worker
+    client,
+    use_broker,
+    worker,
+    finished,
+    broker_connects,
+    clock_after_the_pause,
+    staff,
+    supervisor,
+    form_data,
 ):
-    use_broker(DEAD_BROKER)
+    use_broker(redis_server.url)
+    redis_server.stop()
     client.force_login(staff)
     mail.outbox.clear()  # approving the policy (a fixture) told staff about it
 
-    started = time.monotonic()
-    response = client.post(reverse("cases:raise"), form_data, follow=True)
+    responses = [client.post(reverse("cases:raise"), form_data, follow=True) for _ in range(3)]
 
-    case = Case.objects.get()
-    assert response.status_code == 200
-    assert response.redirect_chain == [(case.get_absolute_url(), 302)]
-    assert f"Your concern has been received as {case.reference}" in response.text
-    assert time.monotonic() - started < 10  # the broker's connection timeout is 2 seconds
-    notifications = Notification.objects.filter(link=case.get_absolute_url())
-    assert set(notifications.values_list("recipient", "kind")) == {(supervisor.pk, Kind.CASE_ROUTED)}
-    # The notification is in the app at once; its e-mails wait in the database.
-    assert notifications.filter(read_at__isnull=True).count() == notifications.count()
+    cases = list(Case.objects.order_by("pk"))
+    assert [response.redirect_chain for response in responses] == [
+        [(c.get_absolute_url(), 302)] for c in cases
+    ]
+    # One short try by the first request (refused at once, no retry); the next two did not try at all.
+    assert broker_connects(redis_server.port) == 1
+    assert broker.broker_paused()
+    # The notifications are in the app at once; their e-mails wait in the database, the outbox.
+    notifications = Notification.objects.filter(link__in=[case.get_absolute_url() for case in cases])
+    assert sorted(notifications.values_list("recipient", "kind")) == [(supervisor.pk, Kind.CASE_ROUTED)] * 3
     waiting = Delivery.objects.filter(notification__in=notifications, channel=Delivery.Channel.EMAIL)
-    assert set(waiting.values_list("status", "attempts")) == {(Delivery.Status.PENDING, 0)}
+    assert list(waiting.values_list("status", "attempts")) == [(Delivery.Status.PENDING, 0)] * 3
     assert mail.outbox == []
 
-    # The broker is back: beat's next sweep, run by the worker, sends them.
-    worker()
-    tasks.deliver_due.delay()
-    wait_for(lambda: any(name == tasks.deliver_due.name for name, *_ in finished), "the sweep")
+    # The broker is back: beat's next sweep goes through it to a worker, which sends what waited, once.
+    redis_server.start()
+    worker(redis_server.url)
+    for _ in range(2):  # a second sweep finds nothing left to send
+        finished.clear()
+        tasks.deliver_due.delay()
+        wait_for(lambda: any(name == tasks.deliver_due.name for name, *_ in finished), "the sweep")
 
-    assert set(waiting.values_list("status", flat=True)) == {Delivery.Status.SENT}
-    assert supervisor.email in [address for m in mail.outbox for address in m.to]
+    assert list(waiting.values_list("status", "attempts")) == [(Delivery.Status.SENT, 1)] * 3
+    assert [sum(case.get_absolute_url() in m.body for m in mail.outbox) for case in cases] == [1, 1, 1]
+    assert [m.to for m in mail.outbox] == [[supervisor.email]] * 3
+
+    # Once the pause is over, a request queues its work again, and a worker sends it.
+    clock_after_the_pause()
+    client.post(reverse("cases:raise"), form_data)
+    latest = Case.objects.latest("pk")
+    wait_for(
+        lambda: any(name == tasks.deliver.name for name, _, in_worker in finished if in_worker), "delivery"
+    )
+
+    assert (
+        Delivery.objects.get(notification__link=latest.get_absolute_url(), channel="email").status == "sent"
+    )
+    assert len(mail.outbox) == 4
