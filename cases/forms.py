@@ -5,11 +5,12 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.errors import DomainError
 from people.models import User
 
 from . import draft_services, selectors
 from .clause_suggestions import clause_stems, clauses_suggested
-from .draft_services import NO_LONGER_KEPT
+from .draft_services import FILES_NOT_KEPT, NO_LONGER_KEPT
 from .evidence import EvidenceFilesField
 from .filters import CaseFilter
 from .models import ConcernDraft, KeptFile, Platform, Route, SubjectKind
@@ -228,7 +229,12 @@ class RaiseConcernForm(forms.Form):
         the page shows "kept: name" for each and the next try attaches them."""
         fresh, kept, discarded = self._chosen()
         draft_services.kept_files_discard(owner=self.reporter, files=discarded)
-        self.kept = kept + draft_services.kept_files_store(owner=self.reporter, files=fresh)
+        try:
+            stored = draft_services.kept_files_store(owner=self.reporter, files=fresh)
+        except DomainError:  # The storage failed: the files chosen this time could not be kept.
+            stored = []
+            self.add_error("evidence", FILES_NOT_KEPT)
+        self.kept = kept + stored
 
     def draft_data(self):
         """The keyword arguments of draft_services.draft_save: what was typed and chosen, unchecked."""
