@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.limits import LINK, LONG_TEXT
 from people.models import User
 
 from . import draft_services, selectors
@@ -97,15 +98,16 @@ class RaiseConcernForm(forms.Form):
     links = forms.CharField(
         label="Links to the posting",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
         required=False,
-        help_text="One web address per line.",
+        help_text=f"One web address per line, each at most {LINK:,} characters.",
     )
     seen_at = forms.DateTimeField(
         label="When did you see it?",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     description = forms.CharField(
-        label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+        label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=LONG_TEXT
     )
     identifies_service_user_or_carer = forms.BooleanField(
         label="It identifies a service user or carer", required=False
@@ -171,6 +173,12 @@ class RaiseConcernForm(forms.Form):
     def clean_links(self):
         validate = forms.URLField(assume_scheme="https").clean
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        for link in links:
+            if len(link) > LINK:
+                raise forms.ValidationError(
+                    f"Each link may be at most {LINK:,} characters (you gave {len(link):,} in the one "
+                    f"starting “{link[:40]}…”)."
+                )
         bad = []
         for link in links:
             try:
