@@ -9,11 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0021_text_length_limits'),
         ('discipline', '0005_default_letter_templates'),
-        ('people', '0004_user_name_order'),
-        ('policies', '0003_text_length_limits'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -50,7 +50,8 @@ def test_every_text_field_has_a_maximum_length():
 
 def test_every_long_text_field_has_its_check_in_the_database():
     wrong = [
-        f"{model._meta.label}.{field.name}: max_length {field.max_length}, CHECK {length_check_limit(model, field)}"
+        f"{model._meta.label}.{field.name}: max_length {field.max_length}, "
+        f"CHECK {length_check_limit(model, field)}"
         for model, field in project_text_fields()
         if isinstance(field, models.TextField) and length_check_limit(model, field) != field.max_length
     ]
