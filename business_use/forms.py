@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.limits import LONG_TEXT
+
 from .models import BusinessUseRequest, Kind
 
 
@@ -91,7 +93,7 @@ class MoveForm(forms.Form):
     """The details a move needs: a reason, an answer, or where and when it was published."""
 
     expected_state = forms.CharField(widget=forms.HiddenInput)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT, required=False)
     published_at = forms.DateTimeField(
         label="When it was published",
         required=False,

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.limits import LONG_TEXT, TIMELINE_TEXT, length_checks
+
 
 class Kind(models.TextChoices):
     OFFICIAL_POST = "official_post", "Post on an official focus account"
@@ -232,7 +234,9 @@ class BusinessUseRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="business_use_requests_to_approve",
     )
-    routing_note = models.TextField(blank=True, help_text="Why the request went where it went.")
+    routing_note = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Why the request went where it went."
+    )
     state = models.CharField(max_length=20, choices=State.choices, db_index=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     # Set when the request first reaches the communications team: from then on they see it.
@@ -247,11 +251,15 @@ class BusinessUseRequest(models.Model):
     to_date = models.DateField("to", null=True, blank=True)
     recommended_for = models.CharField("for whom", max_length=200, blank=True)
     topic = models.CharField("what the advice is about", max_length=30, choices=Topic.choices, blank=True)
-    content = models.TextField(blank=True)
-    links = models.TextField("links or attachments", blank=True, help_text="One address per line.")
+    content = models.TextField(max_length=LONG_TEXT, blank=True)
+    links = models.TextField(
+        "links or attachments", max_length=LONG_TEXT, blank=True, help_text="One address per line."
+    )
 
     # What was decided.
-    decision_text = models.TextField(blank=True, help_text="The latest reason, or the answer.")
+    decision_text = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="The latest reason, or the answer."
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     published_where = models.CharField(max_length=300, blank=True)
     published_link = models.URLField(max_length=500, blank=True)
@@ -259,6 +267,9 @@ class BusinessUseRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *length_checks(
+                routing_note=LONG_TEXT, content=LONG_TEXT, links=LONG_TEXT, decision_text=LONG_TEXT
+            ),
             models.CheckConstraint(
                 condition=Q(from_date__isnull=True)
                 | Q(to_date__isnull=True)
@@ -316,9 +327,10 @@ class BusinessUseEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices)
     label = models.CharField(max_length=100)
-    text = models.TextField(blank=True)
+    text = models.TextField(max_length=TIMELINE_TEXT, blank=True)
 
     class Meta:
+        constraints = [*length_checks(text=TIMELINE_TEXT)]
         ordering = ["at", "pk"]
 
     def __str__(self):

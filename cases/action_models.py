@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.limits import LONG_TEXT, length_checks
 from reminders.due import WorkItem
 
 from .models import Case, CaseClause, Platform
@@ -30,9 +31,10 @@ class CaseAction(models.Model):
 class LegalAdvice(CaseAction):
     advised_on = models.DateField("date of the advice")
     adviser = models.CharField(max_length=200, blank=True)
-    summary = models.TextField()
+    summary = models.TextField(max_length=LONG_TEXT)
 
     class Meta(CaseAction.Meta):
+        constraints = [*length_checks(summary=LONG_TEXT)]
         verbose_name_plural = "legal advice"
 
     def __str__(self):
@@ -102,7 +104,10 @@ class PlatformNotice(CaseAction):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     reference = models.CharField("the platform's reference", max_length=200, blank=True)
     sent_on = models.DateField()
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=LONG_TEXT, blank=True)
+
+    class Meta(CaseAction.Meta):
+        constraints = [*length_checks(summary=LONG_TEXT)]
 
     def __str__(self):
         return f"Notice to {self.get_platform_display()}"
@@ -112,7 +117,10 @@ class PoliceReferral(CaseAction):
     reference = models.CharField("police reference", max_length=200)
     force = models.CharField("police force", max_length=200, blank=True)
     referred_on = models.DateField()
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=LONG_TEXT, blank=True)
+
+    class Meta(CaseAction.Meta):
+        constraints = [*length_checks(summary=LONG_TEXT)]
 
     def __str__(self):
         return f"Police referral {self.reference}"
@@ -126,7 +134,7 @@ class DisciplinaryReferral(CaseAction):
         GROSS_MISCONDUCT = "gross_misconduct", "Gross misconduct"
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    allegation = models.TextField()
+    allegation = models.TextField(max_length=LONG_TEXT)
     clauses_breached = models.ManyToManyField(CaseClause, related_name="+")
     severity = models.CharField(max_length=20, choices=Severity.choices)
     removal_request = models.ForeignKey(
@@ -139,6 +147,7 @@ class DisciplinaryReferral(CaseAction):
     )
 
     class Meta(CaseAction.Meta):
+        constraints = [*length_checks(allegation=LONG_TEXT)]
         permissions = [("view_referrals_to_hr", "Can see disciplinary referrals made to HR")]
         # HR's list, newest first, a page at a time: without it each page joins every case.
         indexes = [models.Index(fields=["recorded_at", "id"], name="referral_recorded_idx")]
@@ -161,13 +170,14 @@ class BreachDecision(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="breach_decision")
     reported_to_ico = models.BooleanField("reported to the ICO")
-    reasons = models.TextField()
+    reasons = models.TextField(max_length=LONG_TEXT)
     ico_reference = models.CharField("ICO reference", max_length=100, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
+            *length_checks(reasons=LONG_TEXT),
             models.CheckConstraint(condition=Q(reasons__gt=""), name="breach_decision_gives_reasons"),
             models.CheckConstraint(
                 condition=Q(reported_to_ico=False) | Q(ico_reference__gt=""),

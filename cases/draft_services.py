@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.errors import DomainError
 
 from .drafts import DRAFT_DAYS, KEPT_FILE_HOURS, ConcernDraft, KeptFile
-from .sealed import SealError
+from .sealed import SealError, storage_failure_refused
 from .uploads import Detected, checked_before, display_name, inspect_upload
 
 NO_LONGER_KEPT = (
@@ -22,30 +22,37 @@ NO_LONGER_KEPT = (
     f"{DRAFT_DAYS} days with a draft). Choose it again."
 )
 
+FILES_NOT_KEPT = "The files you chose could not be kept, as the file storage failed: choose them again."
+
 
 def kept_files_store(*, owner, files, draft=None):
     """Keep the chosen files for `owner`, sealed, so that they need not be chosen again. Each file passes
-    the upload checks (once: the form has usually checked it already); a refused file is not kept."""
+    the upload checks (once: the form has usually checked it already); a refused file is not kept.
+
+    All or nothing: if one cannot be stored (DomainError, the storage failing), those stored before it are
+    deleted, and no row is made."""
     kept = []
-    for uploaded_file in files:
-        detected = inspect_upload(uploaded_file, by=owner)
-        row = KeptFile(
-            id=uuid.uuid4(),
-            owner=owner,
-            draft=draft,
-            original_name=display_name(uploaded_file.name),
-            content_type=detected.content_type,
-            extension=detected.extension,
-            size=uploaded_file.size,
-        )
-        uploaded_file.seek(0)
-        row.file.save("kept", uploaded_file, save=False)  # kept_path names it from the id.
-        try:
-            row.save()
-        except BaseException:
+    try:
+        for uploaded_file in files:
+            detected = inspect_upload(uploaded_file, by=owner)
+            row = KeptFile(
+                id=uuid.uuid4(),
+                owner=owner,
+                draft=draft,
+                original_name=display_name(uploaded_file.name),
+                content_type=detected.content_type,
+                extension=detected.extension,
+                size=uploaded_file.size,
+            )
+            uploaded_file.seek(0)
+            with storage_failure_refused():
+                row.file.save("kept", uploaded_file, save=False)  # kept_path names it from the id.
+            kept.append(row)
+        KeptFile.objects.bulk_create(kept)
+    except BaseException:
+        for row in kept:
             row.file.delete(save=False)
-            raise
-        kept.append(row)
+        raise
     return kept
 
 

@@ -20,7 +20,7 @@ from core.errors import DomainError
 
 from . import access
 from .models import Case, CaseEvent, Evidence
-from .sealed import cipher, current_key_id, is_sealed, seal
+from .sealed import cipher, current_key_id, is_sealed, seal, storage_failure_refused
 from .uploads import ACCEPT, KNOWN_TYPES, display_name, inspect_upload, size_text
 
 __all__ = [
@@ -170,7 +170,8 @@ def evidence_store(*, case, by, files):
                 sealed_with=current_key_id(),
             )
             # evidence_path builds evidence/<reference>/<stored_name>; the name given here is ignored.
-            evidence.file.save(evidence.stored_name, uploaded_file, save=False)
+            with storage_failure_refused():
+                evidence.file.save(evidence.stored_name, uploaded_file, save=False)
             saved.append(evidence)
             evidence.save()
     except BaseException:

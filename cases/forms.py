@@ -5,11 +5,13 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.limits import LINK, LONG_TEXT
 from people.models import User
 
 from . import draft_services, selectors
 from .clause_suggestions import clause_stems, clauses_suggested
-from .draft_services import NO_LONGER_KEPT
+from .draft_services import FILES_NOT_KEPT, NO_LONGER_KEPT
 from .evidence import EvidenceFilesField
 from .filters import CaseFilter
 from .models import ConcernDraft, KeptFile, Platform, Route, SubjectKind
@@ -96,15 +98,16 @@ class RaiseConcernForm(forms.Form):
     links = forms.CharField(
         label="Links to the posting",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
         required=False,
-        help_text="One web address per line.",
+        help_text=f"One web address per line, each at most {LINK:,} characters.",
     )
     seen_at = forms.DateTimeField(
         label="When did you see it?",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     description = forms.CharField(
-        label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+        label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=LONG_TEXT
     )
     identifies_service_user_or_carer = forms.BooleanField(
         label="It identifies a service user or carer", required=False
@@ -170,6 +173,12 @@ class RaiseConcernForm(forms.Form):
     def clean_links(self):
         validate = forms.URLField(assume_scheme="https").clean
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        for link in links:
+            if len(link) > LINK:
+                raise forms.ValidationError(
+                    f"Each link may be at most {LINK:,} characters (you gave {len(link):,} in the one "
+                    f"starting “{link[:40]}…”)."
+                )
         bad = []
         for link in links:
             try:
@@ -228,7 +237,12 @@ class RaiseConcernForm(forms.Form):
         the page shows "kept: name" for each and the next try attaches them."""
         fresh, kept, discarded = self._chosen()
         draft_services.kept_files_discard(owner=self.reporter, files=discarded)
-        self.kept = kept + draft_services.kept_files_store(owner=self.reporter, files=fresh)
+        try:
+            stored = draft_services.kept_files_store(owner=self.reporter, files=fresh)
+        except DomainError:  # The storage failed: the files chosen this time could not be kept.
+            stored = []
+            self.add_error("evidence", FILES_NOT_KEPT)
+        self.kept = kept + stored
 
     def draft_data(self):
         """The keyword arguments of draft_services.draft_save: what was typed and chosen, unchecked."""

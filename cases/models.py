@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.limits import CLAUSE_TEXT, LONG_TEXT, TIMELINE_TEXT, length_checks
 from reminders.due import WorkItem
 
 from .sealed import evidence_storage
@@ -121,9 +122,9 @@ class Case(models.Model):
     subject_description = models.CharField(max_length=300, blank=True)
     platform = models.CharField(max_length=20, choices=Platform.choices)
     platform_other = models.CharField("other platform", max_length=100, blank=True)
-    links = models.TextField(blank=True, help_text="One address per line.")
+    links = models.TextField(max_length=LONG_TEXT, blank=True, help_text="One address per line.")
     seen_at = models.DateTimeField("when it was seen")
-    description = models.TextField("what was seen")
+    description = models.TextField("what was seen", max_length=LONG_TEXT)
     identifies_service_user_or_carer = models.BooleanField(default=False)
     discloses_confidential_information = models.BooleanField(default=False)
     route = models.CharField(max_length=20, choices=Route.choices, default=Route.SUPERVISOR)
@@ -134,7 +135,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases_handled",
     )
-    routing_note = models.TextField(blank=True, help_text="Why the case went where it went.")
+    routing_note = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Why the case went where it went."
+    )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True)
     # The stage's place in the workflow, kept by the database: see stage_position.
     stage_order = models.GeneratedField(
@@ -248,6 +251,7 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            *length_checks(links=LONG_TEXT, description=LONG_TEXT, routing_note=LONG_TEXT),
             # An anonymised concern about a colleague no longer names them.
             # An anonymous reporter is shown no staff list: they name the colleague in words.
             models.CheckConstraint(
@@ -351,7 +355,7 @@ class CaseClause(models.Model):
     # index-only probe, for the clause filter's choices.
     clause = models.ForeignKey("policies.Clause", on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(max_length=20)
-    text = models.TextField()
+    text = models.TextField(max_length=CLAUSE_TEXT)
 
     class Meta:
         ordering = ["case", "clause__section__number", "clause__position"]
@@ -361,7 +365,10 @@ class CaseClause(models.Model):
             # table: the case export joins them for each of a million cases.
             models.Index(fields=["case", "number"], name="case_clause_numbers_idx"),
         ]
-        constraints = [models.UniqueConstraint(fields=["case", "clause"], name="unique_case_clause")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clause"], name="unique_case_clause"),
+            *length_checks(text=CLAUSE_TEXT),
+        ]
 
     def __str__(self):
         return f"{self.case} – clause {self.number}"
@@ -448,11 +455,12 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(max_length=TIMELINE_TEXT, blank=True)
     # What the reporter may read about their own case: the stage and messages to them, never notes or names.
     visible_to_reporter = models.BooleanField(default=False)
 
     class Meta:
+        constraints = [*length_checks(text=TIMELINE_TEXT)]
         ordering = ["at", "pk"]
 
     def __str__(self):

@@ -14,11 +14,14 @@ one opens. A key is rotated by putting the new key first, running `manage.py rot
 removing the old one (README.md, "Evidence encryption key").
 """
 
+import contextlib
 import hashlib
+import logging
 import os
 import tempfile
 from functools import lru_cache
 
+from botocore.exceptions import BotoCoreError, ClientError
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -26,10 +29,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.utils.deconstruct import deconstructible
 
+from core.errors import DomainError
+
 # Every Fernet token starts with its version byte (0x80) and a timestamp whose top bytes are zero, which
 # base64 writes as "gAAAAA". Files stored before encryption came in (PNG, JPEG, GIF, WebP, PDF or text
 # that passed the upload checks) never start so; rotate_evidence_key seals them.
 TOKEN_PREFIX = b"gAAAAA"
+
+logger = logging.getLogger(__name__)
 
 
 class SealError(Exception):
@@ -95,6 +102,25 @@ def unseal(data):
         ) from error
 
 
+STORAGE_FAILED = (
+    "The files could not be stored: the file storage is full or not answering. Nothing has been saved. "
+    "Try again later; if it happens again, tell the IT service desk."
+)
+# What a storage raises when it cannot write: the disk (full, read-only, gone) or the object store.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+@contextlib.contextmanager
+def storage_failure_refused():
+    """Around writing files: a storage that fails becomes a DomainError the person reads on the form (the
+    caller's transaction rolls back and the caller deletes what it had written), logged for the operator."""
+    try:
+        yield
+    except STORAGE_ERRORS as error:
+        logger.exception("The evidence storage failed to write a file.")
+        raise DomainError(STORAGE_FAILED) from error
+
+
 @deconstructible(path="cases.sealed.SealedStorage")
 class SealedStorage(Storage):
     """Encrypts on save and decrypts on open; names, existence and deletion are the inner storage's.
@@ -112,7 +138,16 @@ class SealedStorage(Storage):
     def save(self, name, content, max_length=None):
         content.seek(0)
         sealed = ContentFile(seal(b"".join(content.chunks())))
-        return self.inner.save(name, sealed, max_length=max_length)
+        # Named here, not by the inner storage: a write that fails (a full disk) may leave part of the
+        # file, which is then removed by that name.
+        name = self.inner.get_available_name(name, max_length=max_length)
+        try:
+            return self.inner.save(name, sealed, max_length=max_length)
+        except OSError:
+            with contextlib.suppress(OSError):
+                if self.inner.exists(name):
+                    self.inner.delete(name)
+            raise
 
     def _open(self, name, mode="rb"):
         if "w" in mode or "a" in mode or "+" in mode:

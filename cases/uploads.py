@@ -27,6 +27,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.text import size_text
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,6 @@ def display_name(name):
     name = os.path.basename(str(name or "").replace("\\", "/"))
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[:255] or "unnamed file"
-
-
-def size_text(size):
-    """10485760 → "10 MB", 1536 → "1.5 KB": for messages about the limit."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            return f"{round(size / factor, 1):g} {unit}"
-    return f"{size} bytes"
 
 
 def _read(uploaded_file):

@@ -16,3 +16,11 @@ def one_line(text, limit=160):
     """Free text on one line, cut at `limit` characters with an ellipsis: for a timeline entry."""
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def size_text(size):
+    """10485760 → "10 MB", 1536 → "1.5 KB": for messages about the limit."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{round(size / factor, 1):g} {unit}"
+    return f"{size} bytes"

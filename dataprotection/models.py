@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.limits import LONG_TEXT, length_checks
+
 
 class RecordKind(models.TextChoices):
     CONCERN_CLOSED_AT_TRIAGE = "concern_closed_at_triage", "Concerns closed at triage with no further action"
@@ -100,14 +102,14 @@ class LegalHold(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lift_reason = models.TextField(blank=True)
+    lift_reason = models.TextField(max_length=LONG_TEXT, blank=True)
 
     objects = LegalHoldQuerySet.as_manager()
 
@@ -115,6 +117,7 @@ class LegalHold(models.Model):
         ordering = ["-placed_at", "-pk"]
         permissions = [("manage_legal_holds", "Can place and lift legal holds")]
         constraints = [
+            *length_checks(reason=LONG_TEXT, lift_reason=LONG_TEXT),
             models.CheckConstraint(
                 condition=Q(case__isnull=False, person__isnull=True)
                 | Q(case__isnull=True, person__isnull=False),
@@ -205,7 +208,7 @@ class ErasureRequest(models.Model):
     received_on = models.DateField()
     decision = models.CharField(max_length=10, choices=Decision.choices)
     ground = models.CharField("legal ground for refusing", max_length=10, choices=Ground.choices, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     # What granting it anonymised, by kind: counts only.
@@ -214,6 +217,7 @@ class ErasureRequest(models.Model):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         constraints = [
+            *length_checks(reason=LONG_TEXT),
             models.CheckConstraint(condition=Q(reason__gt=""), name="erasure_decision_gives_a_reason"),
             models.CheckConstraint(
                 condition=Q(decision="granted", ground="") | Q(decision="refused", ground__gt=""),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import DisciplinaryReferral
+from core.limits import CLAUSE_TEXT, LONG_TEXT, TIMELINE_TEXT, length_checks
 from people.models import User
 from reminders.due import WorkItem
 
@@ -153,7 +154,7 @@ class DisciplinaryRecord(models.Model):
         "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     employment_type = models.CharField(max_length=20, blank=True)
-    allegation = models.TextField()
+    allegation = models.TextField(max_length=LONG_TEXT)
     severity = models.CharField(max_length=20, choices=Severity.choices)
     step = models.CharField(max_length=20, choices=Step.choices, default=Step.OPENED, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -163,7 +164,7 @@ class DisciplinaryRecord(models.Model):
     investigator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    investigation_summary = models.TextField(blank=True)
+    investigation_summary = models.TextField(max_length=LONG_TEXT, blank=True)
     investigation_completed_on = models.DateField(null=True, blank=True)
 
     # The written invitation to the hearing.
@@ -180,7 +181,7 @@ class DisciplinaryRecord(models.Model):
         db_default="",
         help_text="Who the employee said would accompany them, if known.",
     )
-    invitation_notes = models.TextField(blank=True)
+    invitation_notes = models.TextField(max_length=LONG_TEXT, blank=True)
 
     # The hearing.
     hearing_held_on = models.DateField(null=True, blank=True)
@@ -191,24 +192,27 @@ class DisciplinaryRecord(models.Model):
         max_length=200, blank=True, help_text="A colleague or trade union representative, if any."
     )
     hearing_attendees = models.TextField(
-        blank=True, db_default="", help_text="Who attended the hearing, and in what role."
+        max_length=LONG_TEXT,
+        blank=True,
+        db_default="",
+        help_text="Who attended the hearing, and in what role.",
     )
-    hearing_notes = models.TextField(blank=True)
+    hearing_notes = models.TextField(max_length=LONG_TEXT, blank=True)
 
     # The outcome of the hearing.
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
-    outcome_reasons = models.TextField(blank=True)
+    outcome_reasons = models.TextField(max_length=LONG_TEXT, blank=True)
     decided_on = models.DateField(null=True, blank=True)
 
     # The appeal.
     appeal_lodged_on = models.DateField(null=True, blank=True)
-    appeal_grounds = models.TextField(blank=True)
+    appeal_grounds = models.TextField(max_length=LONG_TEXT, blank=True)
     appeal_heard_on = models.DateField(null=True, blank=True)
     appeal_heard_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     appeal_outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
-    appeal_reasons = models.TextField(blank=True)
+    appeal_reasons = models.TextField(max_length=LONG_TEXT, blank=True)
 
     # What stands after any appeal, and when a warning stops counting. Set by discipline.services only.
     outcome_in_force = models.CharField(max_length=30, choices=Outcome.choices, blank=True, db_index=True)
@@ -226,6 +230,16 @@ class DisciplinaryRecord(models.Model):
             ("export_disciplinary_records", "Can export disciplinary records"),
         ]
         constraints = [
+            *length_checks(
+                allegation=LONG_TEXT,
+                investigation_summary=LONG_TEXT,
+                invitation_notes=LONG_TEXT,
+                hearing_attendees=LONG_TEXT,
+                hearing_notes=LONG_TEXT,
+                outcome_reasons=LONG_TEXT,
+                appeal_grounds=LONG_TEXT,
+                appeal_reasons=LONG_TEXT,
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(hearing_held_on__isnull=False),
                 name="no_outcome_before_a_hearing",
@@ -299,11 +313,14 @@ class RecordClause(models.Model):
     record = models.ForeignKey(DisciplinaryRecord, on_delete=models.CASCADE, related_name="clauses")
     clause = models.ForeignKey("policies.Clause", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=20)
-    text = models.TextField()
+    text = models.TextField(max_length=CLAUSE_TEXT)
 
     class Meta:
         ordering = ["record", "clause__section__number", "clause__position"]
-        constraints = [models.UniqueConstraint(fields=["record", "clause"], name="unique_record_clause")]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "clause"], name="unique_record_clause"),
+            *length_checks(text=CLAUSE_TEXT),
+        ]
         # Which clauses records cite, clause by clause, for the list's clause filter and its choices.
         indexes = [models.Index(fields=["clause", "record"], name="record_clause_cited_idx")]
 
@@ -318,9 +335,10 @@ class RecordEvent(models.Model):
     step = models.CharField(max_length=20, choices=Step.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(blank=True)
+    text = models.TextField(max_length=TIMELINE_TEXT, blank=True)
 
     class Meta:
+        constraints = [*length_checks(text=TIMELINE_TEXT)]
         ordering = ["at", "pk"]
 
     def __str__(self):
@@ -338,13 +356,14 @@ class LetterTemplate(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=LONG_TEXT)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
+        constraints = [*length_checks(body=LONG_TEXT)]
         ordering = ["kind"]
 
     def __str__(self):

@@ -34,5 +34,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A request Django refuses as it reads it (too large, too many fields) gets a page that says why.
+handler400 = "core.bad_input.bad_request"
+
 admin.site.site_header = "focuspolicy administration"
 admin.site.site_title = "focuspolicy"

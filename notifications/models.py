@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.compiled import CompiledQuery
 from core.counts import MOST, capped
+from core.limits import LONG_TEXT, length_checks
 
 
 class Kind(models.TextChoices):
@@ -114,10 +115,11 @@ class Delivery(models.Model):
     digest = models.BooleanField(default=False, help_text="Sent with others in the person's daily digest.")
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(max_length=LONG_TEXT, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [*length_checks(last_error=LONG_TEXT)]
         ordering = ["due_at", "pk"]
         verbose_name_plural = "deliveries"
         indexes = [

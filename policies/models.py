@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.limits import CLAUSE_TEXT, LONG_TEXT, POLICY_TEXT, length_checks
+
 
 class Policy(models.Model):
     """A policy of the organisation, e.g. the Social Media Policy. Its text lives in its versions."""
@@ -73,7 +75,7 @@ class PolicyVersion(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    source_text = models.TextField()
+    source_text = models.TextField(max_length=POLICY_TEXT)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the parsed structure.")
     imported_at = models.DateTimeField(default=timezone.now)
     imported_by = models.ForeignKey(
@@ -89,6 +91,7 @@ class PolicyVersion(models.Model):
     class Meta:
         ordering = ["policy", "-number"]
         constraints = [
+            *length_checks(source_text=POLICY_TEXT),
             models.UniqueConstraint(fields=["policy", "number"], name="unique_version_number"),
             models.UniqueConstraint(
                 fields=["policy"], condition=Q(status="approved"), name="one_approved_version_per_policy"
@@ -126,11 +129,12 @@ class ReviewDateChange(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="review_changes")
     previous_date = models.DateField(null=True)
     new_date = models.DateField()
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        constraints = [*length_checks(reason=LONG_TEXT)]
         ordering = ["-changed_at"]
 
     def __str__(self):
@@ -141,11 +145,16 @@ class Section(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
-    intro = models.TextField(blank=True, help_text="Text under the heading before the first clause.")
+    intro = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Text under the heading before the first clause."
+    )
 
     class Meta:
         ordering = ["version", "number"]
-        constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_section_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="unique_section_number"),
+            *length_checks(intro=LONG_TEXT),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -160,14 +169,15 @@ class Clause(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="clauses")
     position = models.PositiveSmallIntegerField(help_text="The clause's place in its section: 2 in 5.2.")
     number = models.CharField(max_length=20, help_text="As written in the policy, e.g. 5.2.")
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
     # Clause text and its items in one field for full-text search. Safe to store twice because a
     # version's clauses never change after import.
-    search_document = models.TextField(editable=False)
+    search_document = models.TextField(max_length=CLAUSE_TEXT, editable=False)
 
     class Meta:
         ordering = ["section", "position"]
         constraints = [
+            *length_checks(text=LONG_TEXT, search_document=CLAUSE_TEXT),
             models.UniqueConstraint(fields=["section", "position"], name="unique_clause_position"),
             models.UniqueConstraint(fields=["section", "number"], name="unique_clause_number"),
         ]
@@ -187,11 +197,14 @@ class ClauseItem(models.Model):
 
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["clause", "position"]
-        constraints = [models.UniqueConstraint(fields=["clause", "position"], name="unique_item_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["clause", "position"], name="unique_item_position"),
+            *length_checks(text=LONG_TEXT),
+        ]
 
     def __str__(self):
         return self.text[:60]
@@ -227,7 +240,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_comments"
     )
-    body = models.TextField()
+    body = models.TextField(max_length=LONG_TEXT)
     created_at = models.DateTimeField(default=timezone.now)
     addressed_at = models.DateTimeField(null=True, blank=True)
     addressed_by = models.ForeignKey(
@@ -235,6 +248,7 @@ class Comment(models.Model):
     )
 
     class Meta:
+        constraints = [*length_checks(body=LONG_TEXT)]
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -255,10 +269,11 @@ class Comment(models.Model):
 class CommentReply(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = models.TextField(max_length=LONG_TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [*length_checks(body=LONG_TEXT)]
         ordering = ["created_at"]
         verbose_name_plural = "comment replies"
 

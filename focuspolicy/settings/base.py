@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long cache; everything else is never stored.
     "core.no_store.NoStoreMiddleware",
+    # Before anything reads the request: a body too large, or a control character in the address, is
+    # refused with a page that says why (core/bad_input.py).
+    "core.bad_input.BadInputMiddleware",
     # Before the session: /healthz/ and /readyz/ ignore a session cookie, so nothing reads the database first.
     "focuspolicy.health.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -193,6 +196,17 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
 # Django's own cap sits above ours, so that too many files get the form's clear message, not a bare 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES + 10
+# A form's text (everything but its files) and its number of fields: past either, Django refuses the
+# request as it reads it (core.bad_input.bad_request says which). The longest form is far below both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+# An uploaded file larger than this goes to a temporary file on the disk instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The largest request body, refused by its Content-Length before any of it is read (core.bad_input): by
+# default the most evidence one upload may carry, and the form's text beside it.
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES", default=EVIDENCE_MAX_BYTES * EVIDENCE_MAX_FILES + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 # Evidence is sealed at rest with this key (cases/sealed.py): one Fernet key, or several separated by commas
 # while a key is rotated (the first seals, all open). Required in production; development derives one.
 EVIDENCE_ENCRYPTION_KEY = env("EVIDENCE_ENCRYPTION_KEY", default="")
