@@ -66,7 +66,8 @@ ensure_pdf_libraries() {
 }
 
 # Runs a chatty command with its output in LOG, showing only how far it has got: the packages pip has
-# collected and is installing, the migrations applied (in place on a terminal, else a line every 25).
+# collected and is installing, the migrations applied (in place on a terminal, else a line every 25);
+# nothing for a command that says none of these.
 # If the command fails, the end of LOG is shown and the script stops.
 #
 # Usage: run_quietly LOG command...
@@ -87,8 +88,14 @@ _show_progress() {
         case "$line" in
             Collecting*) what="packages collected" ;;
             "  Applying "*) what="migrations applied" ;;
+            "  No migrations to apply."*)
+                echo "  already up to date."
+                continue
+                ;;
             "Installing collected packages"*)
-                echo "  installing the ${count} packages ..."
+                _end_count "$what" "$count"
+                echo "  installing them (the longest step) ..."
+                count=0 what="installed"
                 continue
                 ;;
             *) continue ;;
@@ -100,8 +107,14 @@ _show_progress() {
             echo "  $what: $count"
         fi
     done
-    if [ -t 1 ] && [ "$count" -gt 0 ]; then
-        printf '\r'
+    _end_count "$what" "$count"
+}
+
+_end_count() {
+    if [ "$2" -gt 0 ]; then
+        [ -t 1 ] && printf '\r'
+        echo "  $1: $2"
+    elif [ "$1" = installed ]; then
+        echo "  done."
     fi
-    [ "$count" -gt 0 ] && echo "  ${what}: ${count}, done." || echo "  nothing to do."
 }

@@ -82,18 +82,23 @@ class RequestLogMiddleware:
             # Below this, Django turns any exception into a 500 response (logged by django.request).
             response = self.get_response(request)
             response[HEADER] = request_id.get()
-            method, path = request.method[:16], request.path[:PATH_MAX]
+            method, path, duration = (
+                request.method[:16],
+                request.path[:PATH_MAX],
+                _milliseconds_since(started),
+            )
             requests_logger.log(
                 logging.ERROR if response.status_code >= 500 else logging.INFO,
-                "%s %s %s",
+                "%s %s %s in %.0f ms",
                 method,
                 path,
                 response.status_code,
+                duration,
                 extra={
                     "method": method,
                     "path": path,
                     "status": response.status_code,
-                    "duration_ms": _milliseconds_since(started),
+                    "duration_ms": duration,
                     "user_id": getattr(getattr(request, "user", None), "pk", None),
                 },
             )
@@ -123,16 +128,16 @@ def _task_finished(task_id=None, task=None, state=None, **kwargs):
     token, started = _running.pop(task_id, (None, None))
     if token is None:
         return
-    tasks_logger.info(
-        "%s %s",
+    # Run in-process, a task that raised has no state yet: its exception goes on to the caller, which logs it.
+    state = state or "FAILURE"
+    duration = _milliseconds_since(started)
+    tasks_logger.log(
+        logging.ERROR if state == "FAILURE" else logging.INFO,
+        "%s %s in %.0f ms",
         task.name,
         state,
-        extra={
-            "task": task.name,
-            "task_id": task_id,
-            "state": state,
-            "duration_ms": _milliseconds_since(started),
-        },
+        duration,
+        extra={"task": task.name, "task_id": task_id, "state": state, "duration_ms": duration},
     )
     try:
         request_id.reset(token)

@@ -167,6 +167,26 @@ def test_an_exception_is_logged_as_json_with_its_request_id(client, staff, json_
     assert EMAIL not in json_logs.text()
 
 
+def test_a_failing_task_is_logged_as_a_failure(json_logs, monkeypatch):
+    def broken(now=None):
+        raise RuntimeError("the sweep broke")
+
+    monkeypatch.setattr("notifications.services.deliver_due", broken)
+
+    # Run in-process, the exception goes on to the caller (a request logs it, as above); a worker's Celery
+    # logs it (celery.app.trace, at ERROR with the traceback), through the same JSON formatter.
+    with pytest.raises(RuntimeError):
+        tasks.deliver_due.delay()
+
+    [task_line] = [line for line in json_logs() if line["logger"] == "focuspolicy.tasks"]
+    assert (task_line["level"], task_line["state"], task_line["task"]) == (
+        "ERROR",
+        "FAILURE",
+        tasks.deliver_due.name,
+    )
+    assert request_id.get() is None
+
+
 def test_production_writes_json_lines_and_development_plain_ones():
     emit = "import django, logging; django.setup(); logging.getLogger('focuspolicy').warning('started')"
     production = {
