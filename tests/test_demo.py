@@ -35,7 +35,7 @@ case "$*" in
         echo "Demo data ready: 10 accounts (password focus-demo-2026)." ;;
     "manage.py serve_demo"*)
         echo "Watching for file changes with StatReloader" >&2
-        echo "focuspolicy is running at http://$3/ ($SITE_URL)" ;;
+        echo "focuspolicy is running at http://${@: -1}/ ($SITE_URL)" ;;
     *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
 """
