@@ -66,7 +66,7 @@ ensure_pdf_libraries() {
 }
 
 # Runs a chatty command with its output in LOG, showing only how far it has got: the packages pip has
-# collected and is installing, the migrations applied (in place on a terminal, else a line every 25);
+# resolved and is installing, the migrations applied (in place on a terminal, else a line every 25);
 # nothing for a command that says none of these.
 # If the command fails, the end of LOG is shown and the script stops.
 #
@@ -86,7 +86,7 @@ _show_progress() {
     local count=0 what="" line
     while IFS= read -r line; do
         case "$line" in
-            Collecting*) what="packages collected" ;;
+            Collecting* | "Requirement already satisfied"*) what="packages resolved" ;;
             "  Applying "*) what="migrations applied" ;;
             "  No migrations to apply."*)
                 echo "  already up to date."
