@@ -10,5 +10,16 @@ No access log is needed: the app writes one line per request itself (core/logs.p
 request id, the path without its query string and the person's id; an access log would repeat it.
 """
 
+import os
+
 accesslog = None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# gunicorn's own lines (starting, a worker booting or timing out) in the app's format: JSON lines unless
+# LOG_FORMAT=text, so that a log collector reads one format.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    logconfig_dict = {
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
+        "formatters": {"generic": {"()": "core.logs.JsonFormatter"}},
+    }

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.signals import request_finished
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -76,35 +77,34 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         given = request.headers.get(HEADER, "")
-        token = request_id.set(given if SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
+        # Kept until the response is closed (request_finished): a streamed download and Django's own line for
+        # an error response, written after this returns, carry the id too.
+        request_id.set(given if SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
         started = time.monotonic()
-        try:
-            # Below this, Django turns any exception into a 500 response (logged by django.request).
-            response = self.get_response(request)
-            response[HEADER] = request_id.get()
-            method, path, duration = (
-                request.method[:16],
-                request.path[:PATH_MAX],
-                _milliseconds_since(started),
-            )
-            requests_logger.log(
-                logging.ERROR if response.status_code >= 500 else logging.INFO,
-                "%s %s %s in %.0f ms",
-                method,
-                path,
-                response.status_code,
-                duration,
-                extra={
-                    "method": method,
-                    "path": path,
-                    "status": response.status_code,
-                    "duration_ms": duration,
-                    "user_id": getattr(getattr(request, "user", None), "pk", None),
-                },
-            )
-            return response
-        finally:
-            request_id.reset(token)
+        # Below this, Django turns any exception into a 500 response (logged by django.request).
+        response = self.get_response(request)
+        response[HEADER] = request_id.get()
+        method, path, duration = request.method[:16], request.path[:PATH_MAX], _milliseconds_since(started)
+        requests_logger.log(
+            logging.ERROR if response.status_code >= 500 else logging.INFO,
+            "%s %s %s in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            duration,
+            extra={
+                "method": method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration,
+                "user_id": getattr(getattr(request, "user", None), "pk", None),
+            },
+        )
+        return response
+
+
+def _request_finished(**kwargs):
+    request_id.set(None)
 
 
 # Tasks being run in this process: task id -> (the request id's context token, when it started).
@@ -145,8 +145,10 @@ def _task_finished(task_id=None, task=None, state=None, **kwargs):
         request_id.set(None)
 
 
-def connect_task_signals():
-    """Called once at start-up (focuspolicy.apps): the request id rides along with every task."""
+def connect_signals():
+    """Called once at start-up (focuspolicy.apps): the request id ends with its request and rides along with
+    every task."""
+    request_finished.connect(_request_finished, weak=False, dispatch_uid="core.logs.request_finished")
     before_task_publish.connect(_task_publishing, weak=False, dispatch_uid="core.logs.publish")
     task_prerun.connect(_task_started, weak=False, dispatch_uid="core.logs.prerun")
     task_postrun.connect(_task_finished, weak=False, dispatch_uid="core.logs.postrun")

@@ -9,6 +9,6 @@ class FocuspolicyConfig(AppConfig):
     verbose_name = "focuspolicy"
 
     def ready(self):
-        from core.logs import connect_task_signals
+        from core.logs import connect_signals
 
-        connect_task_signals()
+        connect_signals()

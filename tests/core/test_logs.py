@@ -5,7 +5,8 @@ import logging
 import re
 
 import pytest
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import path, reverse
 
 from cases.models import Case
 from core.logs import FIELDS, request_id
@@ -20,6 +21,10 @@ HEX_ID = re.compile(r"[0-9a-f]{32}")
 EMAIL = "jo.bloggs@example.org"
 NAME = "Josephine Bloggs"
 CASE_TEXT = "She posted the rota with a service user's address"
+
+
+# For test_an_error_response_is_logged_with_its_request_id: a view that answers 503 without raising.
+urlpatterns = [path("unavailable/", lambda request: HttpResponse("Try later.", status=503))]
 
 
 def requests_of(lines):
@@ -165,6 +170,18 @@ def test_an_exception_is_logged_as_json_with_its_request_id(client, staff, json_
     assert error["request_id"] == request_line["request_id"] == response["X-Request-ID"]
     assert (request_line["level"], request_line["status"]) == ("ERROR", 500)
     assert EMAIL not in json_logs.text()
+
+
+@pytest.mark.urls("tests.core.test_logs")
+def test_an_error_response_is_logged_with_its_request_id(client, json_logs):
+    response = client.get("/unavailable/")
+
+    # Django logs an error response after the middleware has returned it: the id still holds until the end.
+    [django_line] = [line for line in json_logs() if line["logger"] == "django.request"]
+    [request_line] = requests_of(json_logs())
+    assert django_line["message"] == "Service Unavailable: /unavailable/"
+    assert django_line["request_id"] == request_line["request_id"] == response["X-Request-ID"]
+    assert request_id.get() is None  # and is forgotten when the response is closed
 
 
 def test_a_failing_task_is_logged_as_a_failure(json_logs, monkeypatch):
