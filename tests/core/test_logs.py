@@ -1,8 +1,17 @@
 """Logs: one JSON line per request and per task, the request id on every line and carried into the tasks a
 request queues, and no personal data (README, "Logs")."""
 
+import json
 import logging
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
@@ -13,7 +22,7 @@ from core.logs import FIELDS, request_id
 from focuspolicy.celery import app
 from notifications import tasks
 from tests.factories import PASSWORD
-from tests.test_settings import run_python
+from tests.test_settings import ROOT, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +230,64 @@ def test_production_writes_json_lines_and_development_plain_ones():
     assert '"level": "WARNING", "logger": "focuspolicy", "message": "started"' in json_line.stderr
     assert re.search(r"^\[\d\d:\d\d:\d\d\] WARNING focuspolicy: started$", text_line.stderr, re.M)
     assert refused.returncode != 0 and "LOG_FORMAT must be json or text" in refused.stderr
+
+
+def test_under_gunicorn_every_line_is_json_and_each_request_has_one(tmp_path):
+    """gunicorn.conf.py as the image runs it: gunicorn's own lines are JSON too, and it writes no access
+    line of its own."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "static").mkdir()
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="focuspolicy.settings.production",
+        SECRET_KEY="x",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SITE_URL="https://example.org",
+        EVIDENCE_ENCRYPTION_KEY="wYbJ1dCcR_ZJQ3_1k6l0P8c2uTnE9hzyw8Lr1vrcq9c=",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [
+            gunicorn,
+            "focuspolicy.wsgi:application",
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v1/policies/?q={EMAIL}", timeout=5
+                )  # noqa: S310
+            except urllib.error.HTTPError as error:
+                answer = error
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=15)
+
+    assert answer.status == 401
+    lines = [json.loads(line) for line in (stdout + stderr).splitlines()]  # every one is JSON
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
+    [request_line] = requests_of(lines)
+    assert (request_line["path"], request_line["status"]) == ("/api/v1/policies/", 401)
+    assert EMAIL not in stdout + stderr
