@@ -40,8 +40,10 @@ ensure_venv() {
     local digest
     digest="$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
-        echo "Installing $(basename "$requirements") ..."
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+        echo "Installing $(basename "$requirements") into .venv (a minute or two the first time) ..."
+        # pip's own output (a page of it, and warnings about the machine's package indexes) goes to a log.
+        run_quietly "$VENV/pip-install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check \
+            --progress-bar off -r "$requirements"
         echo "$digest" >"$stamp"
     fi
     export VIRTUAL_ENV="$VENV"
@@ -60,5 +62,59 @@ ensure_pdf_libraries() {
             >/dev/null
     else
         echo "warning: PDF downloads need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+    fi
+}
+
+# Runs a chatty command with its output in LOG, showing only how far it has got: the packages pip has
+# resolved and is installing, the migrations applied (in place on a terminal, else a line every 25);
+# nothing for a command that says none of these.
+# If the command fails, the end of LOG is shown and the script stops.
+#
+# Usage: run_quietly LOG command...
+run_quietly() {
+    local log="$1"
+    shift
+    mkdir -p "$(dirname "$log")"
+    if ! "$@" 2>&1 | tee "$log" | _show_progress; then
+        echo "error: '$*' failed. The end of $log:" >&2
+        tail -n 25 "$log" >&2
+        exit 1
+    fi
+}
+
+_show_progress() {
+    local count=0 what="" line
+    while IFS= read -r line; do
+        case "$line" in
+            Collecting* | "Requirement already satisfied"*) what="packages resolved" ;;
+            "  Applying "*) what="migrations applied" ;;
+            "  No migrations to apply."*)
+                echo "  already up to date."
+                continue
+                ;;
+            "Installing collected packages"*)
+                _end_count "$what" "$count"
+                echo "  installing them (the longest step) ..."
+                count=0 what="installed"
+                continue
+                ;;
+            *) continue ;;
+        esac
+        count=$((count + 1))
+        if [ -t 1 ]; then
+            printf '\r  %s: %d' "$what" "$count"
+        elif [ $((count % 25)) = 0 ]; then
+            echo "  $what: $count"
+        fi
+    done
+    _end_count "$what" "$count"
+}
+
+_end_count() {
+    if [ "$2" -gt 0 ]; then
+        [ -t 1 ] && printf '\r'
+        echo "  $1: $2"
+    elif [ "$1" = installed ]; then
+        echo "  done."
     fi
 }

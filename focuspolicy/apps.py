@@ -7,3 +7,8 @@ class FocuspolicyConfig(AppConfig):
 
     name = "focuspolicy"
     verbose_name = "focuspolicy"
+
+    def ready(self):
+        from core.logs import connect_signals
+
+        connect_signals()

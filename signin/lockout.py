@@ -48,3 +48,9 @@ def lockout_record(sender, request, username, ip_address, **kwargs):
         what=f"Sign-in locked after repeated failures: {username}"[:300],
         details={"event": "sign-in lockout", "username": username, "ip_address": ip_address},
     )
+
+
+def log_client(username, ip_address, user_agent, path_info, request):
+    """How django-axes names a sign-in attempt in its log lines: by the page alone. Its own wording holds
+    the username, address and browser, which are personal data and must stay out of the logs."""
+    return f'path_info: "{path_info}"'

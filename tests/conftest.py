@@ -2,6 +2,9 @@
 tests/factories.py), the policy, and cases."""
 
 import functools
+import io
+import json
+import logging
 
 import pytest
 from django.db import connection, transaction
@@ -28,6 +31,33 @@ from tests.factories import (
     make_staff,
     make_supervisor,
 )
+
+
+@pytest.fixture
+def json_logs():
+    """json_logs(): every line logged so far, at INFO and above, as the production settings write it
+    (core.logs' JSON formatter and request id filter), parsed; json_logs.text(), the lines as written;
+    json_logs.clear() forgets them; json_logs.handler is the handler, for a test that has to add it again."""
+    from core.logs import JsonFormatter, RequestIdFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+    def lines():
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    lines.text = lambda: stream.getvalue()
+    lines.clear = lambda: (stream.seek(0), stream.truncate())
+    lines.handler = handler
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

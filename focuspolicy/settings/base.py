@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers everything below, and the request's log line times all of it.
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,6 +169,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# No start-up banner, and no username, address or browser in axes' log lines (personal data).
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "signin.lockout.log_client"
 # Two-factor sign-in (django-otp): when on, everyone holding a role above Staff must give a code from an
 # authenticator app (or a backup code) after their password. Off in local development and tests.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
@@ -294,7 +299,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # named, or kombu warns that it supplies "localhost" itself
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -307,6 +312,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # A worker touches this file every 10 seconds while its main loop runs (focuspolicy.celery.Alive), for a
 # healthcheck that reads its age. Empty: none.
 CELERY_WORKER_ALIVE_FILE = env("CELERY_WORKER_ALIVE_FILE", default="")
+# The worker logs through LOGGING below (JSON lines with the request id), not a format of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The API (/api/v1/): session login for the browser, tokens for other systems; read-only, paginated.
 REST_FRAMEWORK = {
@@ -401,11 +408,43 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+# Logs (core/logs.py): "json", one JSON object per line for a log collector, or "text", plain lines for
+# development (local.py's default). Either way every record carries the request id.
+def log_format(default):
+    value = env("LOG_FORMAT", default=default)
+    if value not in ("json", "text"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {value!r}.")
+    return value
+
+
+LOG_FORMAT = log_format("json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s", "datefmt": "%H:%M:%S"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Everything through the root's one handler: Django's own console handler would print each of its
+        # records a second time in development.
+        "django": {"handlers": [], "level": "INFO"},
+        # The request line (focuspolicy.requests) replaces runserver's line per request, which holds the
+        # query string, and django.request's warning for each 4xx; its 5xx errors, with the traceback, stay.
+        "django.server": {"handlers": ["null"], "propagate": False},
+        "django.request": {"level": "ERROR"},
+        # The task line (focuspolicy.tasks) replaces Celery's "succeeded" line, which holds the task's result.
+        "celery.app.trace": {"level": "WARNING"},
+        # django-axes tells of each sign-in at INFO (four lines); its failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Set by production.py; seed_demo refuses to run when it is True.

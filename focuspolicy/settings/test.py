@@ -28,7 +28,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tasks run in-process in tests even when CI exports REDIS_URL; the Celery tests that need a real
 # broker and worker say so themselves.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_URL = "memory://localhost/"
 
 # A fixed key, so that tests can open what they sealed; tests of rotation add their own.
 EVIDENCE_ENCRYPTION_KEY = "wYbJ1dCcR_ZJQ3_1k6l0P8c2uTnE9hzyw8Lr1vrcq9c="

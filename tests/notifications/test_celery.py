@@ -280,3 +280,23 @@ def test_with_the_broker_down_requests_do_not_wait_for_it_and_each_email_goes_on
         Delivery.objects.get(notification__link=latest.get_absolute_url(), channel="email").status == "sent"
     )
     assert len(mail.outbox) == 4
+
+
+def test_a_worker_logs_the_task_with_the_id_of_the_request_that_queued_it(
+    client, json_logs, caplog, use_broker, worker, finished, staff, supervisor, form_data
+):
+    worker()
+    # Starting, the worker set up Django's logging again (the root's handlers, at its own level, WARNING).
+    logging.getLogger().addHandler(json_logs.handler)
+    caplog.set_level(logging.INFO, logger="focuspolicy")
+    client.force_login(staff)
+    json_logs.clear()  # the policy's approval, told to staff in-process
+
+    response = client.post(reverse("cases:raise"), form_data, headers={"X-Request-ID": "raise-in-worker"})
+
+    assert response.status_code == 302
+    wait_for(lambda: any(in_worker for *_, in_worker in finished), "the worker to deliver the e-mail")
+    wait_for(lambda: any(line["logger"] == "focuspolicy.tasks" for line in json_logs()), "the task's line")
+    [task_line] = [line for line in json_logs() if line["logger"] == "focuspolicy.tasks"]
+    assert task_line["request_id"] == "raise-in-worker" and task_line["state"] == "SUCCESS"
+    assert task_line["task"] in {tasks.deliver.name, tasks.deliver_many.name}

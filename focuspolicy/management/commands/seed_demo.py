@@ -81,6 +81,16 @@ PEOPLE = {
 }
 
 
+def sign_in_lines(address):
+    """What bin/demo ends with, once its server listens: the demo accounts, their password and the address."""
+    width = max(map(len, PEOPLE))
+    return [
+        f"Sign in with the password {DEMO_PASSWORD} as:",
+        *(f"  {username:<{width}}  {title}" for username, (_, _, title, *_) in PEOPLE.items()),
+        f"focuspolicy is running at {address} (stop it with CONTROL-C)",
+    ]
+
+
 class Command(BaseCommand):
     help = "Create demo teams, one account per role and the approved Social Media Policy. Safe to run twice."
 
