@@ -16,7 +16,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from .text import size_text
@@ -49,9 +49,15 @@ def form_too_large():
     )
 
 
-def refused(reason, status=400):
+# The API answers in JSON, shaped as its refused filters are ({name: [messages]}, api/schema.py BAD_FILTER).
+API_PREFIX = "/api/"
+
+
+def refused(reason, status=400, request=None):
     """The page for a refused request. Standalone (templates/400.html), as the request may be refused
-    before the session and sign-in middleware have seen it."""
+    before the session and sign-in middleware have seen it; for the API, its JSON error."""
+    if request is not None and request.path.startswith(API_PREFIX):
+        return JsonResponse({"request": [reason]}, status=status)
     return HttpResponse(render_to_string("400.html", {"reason": reason}), status=status)
 
 
@@ -80,18 +86,18 @@ class BadInputMiddleware:
     def __call__(self, request):
         length = request.META.get("CONTENT_LENGTH") or ""
         if length.isdigit() and int(length) > settings.REQUEST_MAX_BYTES:
-            return refused(too_large(), status=413)
+            return refused(too_large(), status=413, request=request)
         if address_is_bad(request):
-            return refused(BAD_ADDRESS)
+            return refused(BAD_ADDRESS, request=request)
         if form_has_nul(request):
-            return refused(BAD_FORM)
+            return refused(BAD_FORM, request=request)
         return self.get_response(request)
 
 
 def bad_request(request, exception):
     """handler400: says which of Django's limits on a form was passed; for anything else, little."""
     if isinstance(exception, RequestDataTooBig):
-        return refused(form_too_large(), status=413)
+        return refused(form_too_large(), status=413, request=request)
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        return refused(TOO_MANY_FIELDS)
-    return refused(NOT_UNDERSTOOD)
+        return refused(TOO_MANY_FIELDS, request=request)
+    return refused(NOT_UNDERSTOOD, request=request)

@@ -47,6 +47,12 @@ def test_a_control_character_in_the_address_is_refused_with_a_page_that_says_why
     assert response.status_code == 400
     assert "control character" in response.text
     assert response["Cache-Control"] == "no-store, private"
+    # The API answers in its own language: JSON, as its schema says.
+    if address.startswith("/api/"):
+        assert response["Content-Type"] == "application/json"
+        assert "control character" in response.json()["request"][0]
+    else:
+        assert response["Content-Type"].startswith("text/html")
 
 
 def test_an_address_without_one_still_works(governance_client, case_about_colleague):
