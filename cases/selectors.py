@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from core.paths import path_for_pk
 from core.text import day
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
@@ -486,7 +487,7 @@ def referrals_awaiting_record_work(*, user):
         ),
         lambda referral: WorkItem(
             referral.case.reference,
-            reverse("cases:referral", args=[referral.pk]),
+            path_for_pk("cases:referral", referral.pk),
             f"Open a disciplinary record ({referral.get_severity_display().lower()} referral)",
         ),
         reverse("cases:referrals"),
