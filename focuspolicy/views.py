@@ -36,7 +36,8 @@ def home(request):
             "to_acknowledge": policies_awaiting_acknowledgement(user=user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
             "open_reports": open_reports,
-            # Up to 99, then "99+": the queues themselves list the cases.
+            # Up to 99, then "99+": the queues themselves list the cases. The triage queue's own count (the
+            # same cases); someone without one has no case routed to them to triage (work.handles_cases).
             "triage_count": by_key["triage"].count if "triage" in by_key else 0,
             "governance_count": capped(governance[0]) if governs else 0,
             "leavers_cases_count": _leavers_count(user, by_key.get("leavers")),
