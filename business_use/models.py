@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.limits import LONG_TEXT, TIMELINE_TEXT, length_checks
+from core.paths import path_for_pk
 
 
 class Kind(models.TextChoices):
@@ -287,7 +287,7 @@ class BusinessUseRequest(models.Model):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("business_use:detail", args=[self.pk])
+        return path_for_pk("business_use:detail", self.pk)
 
     @property
     def reference(self):

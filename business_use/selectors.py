@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from policies.models import Policy
-from reminders.due import QUEUE_ROWS, Queue, WorkItem
+from reminders.due import Queue, WorkItem
 
 from . import access
 from .models import KINDS, State
@@ -41,21 +41,20 @@ def decisions_work(*, user):
     6.4), the communications team's publishing of approved posts and their 6.2/6.5 requests, and the 6.6
     questions a Head of Service or the Head of Information & Security may answer. The policy sets no
     deadline, so the longest waiting first."""
-    requests = access.requests_waiting_for(user)
-
-    def rows():
-        waiting = requests.only("id", "kind", "state", "created_at").order_by("state_changed_at", "pk")
-        return [
-            WorkItem(
-                request.reference,
-                request.get_absolute_url(),
-                f"{request.get_kind_display()}: {WAITING_FOR[request.state]}",
-            )
-            for request in waiting[:QUEUE_ROWS]
-        ]
-
-    url = reverse("business_use:list")
-    return Queue("business_use", "Business use requests waiting for you", requests, rows, url)
+    return Queue(
+        "business_use",
+        "Business use requests waiting for you",
+        access.requests_waiting_for(user),
+        lambda requests: requests.only("id", "kind", "state", "created_at").order_by(
+            "state_changed_at", "pk"
+        ),
+        lambda request: WorkItem(
+            request.reference,
+            request.get_absolute_url(),
+            f"{request.get_kind_display()}: {WAITING_FOR[request.state]}",
+        ),
+        reverse("business_use:list"),
+    )
 
 
 WAITING_FOR = {

@@ -137,10 +137,15 @@ def _granted(user, codename):
 
 
 def cases_handled_by(user):
-    """Cases the person handles (assigned to them), or every case for the governance head."""
+    """Cases the person handles (assigned to them), or every case for the governance head.
+
+    Built once per request, as the person's permissions are read (the home page's queues each start
+    here); each caller gets its own copy, never the rows another read."""
     if not user.is_active:
         return Case.objects.none()
-    return _handled_by(user.pk, every_case=user.has_perm("cases.manage_all_cases"))
+    if not hasattr(user, "_cases_handled_by"):
+        user._cases_handled_by = _handled_by(user.pk, every_case=user.has_perm("cases.manage_all_cases"))
+    return user._cases_handled_by.all()
 
 
 def _handled_by(user_id, *, every_case):

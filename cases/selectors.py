@@ -8,11 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from core.paths import path_for_pk
 from core.text import day
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
-from reminders.due import QUEUE_ROWS, Queue, WorkItem
+from reminders.due import Queue, WorkItem
 from reminders.models import Limits, Timer
 
 from . import access
@@ -339,22 +341,20 @@ def _timer(kind, field):
 def triage_work(*, user):
     """Cases routed, reassigned or escalated to this person and waiting for triage, by their deadline
     (Case.due_on: the triage timer's day, the organisation's triage limit in working days, Limits)."""
-    cases = triage_queue(user=user)
-
-    def rows():
-        due = (
+    return Queue(
+        "triage",
+        "Cases awaiting triage",
+        triage_queue(user=user),
+        lambda cases: (
             cases.select_related(None)
             .only("id", "reference", "stage", "due_on")
             .order_by("due_soonest", "pk")
-        )
-        return [
-            WorkItem(
-                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due_on
-            )
-            for case in due[:QUEUE_ROWS]
-        ]
-
-    return Queue("triage", "Cases awaiting triage", cases, rows, reverse("cases:triage_queue"))
+        ),
+        lambda case: WorkItem(
+            case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due_on
+        ),
+        reverse("cases:triage_queue"),
+    )
 
 
 def reporter_feedback_work(*, user):
@@ -368,19 +368,20 @@ def reporter_feedback_work(*, user):
         .filter(clock__isnull=False)
     )
 
-    def rows():
-        limits = Limits.current()
-        return [
-            WorkItem(
-                case.reference,
-                case.get_absolute_url(),
-                "Give the reporter feedback",
-                feedback_due(case.clock, limits),
-            )
-            for case in cases.only("id", "reference").order_by("clock", "pk")[:QUEUE_ROWS]
-        ]
+    limits = SimpleLazyObject(Limits.current)  # read only if there are rows
 
-    return Queue("reporter_feedback", "Reporter feedback due", cases, rows)
+    return Queue(
+        "reporter_feedback",
+        "Reporter feedback due",
+        cases,
+        lambda cases: cases.only("id", "reference").order_by("clock", "pk"),
+        lambda case: WorkItem(
+            case.reference,
+            case.get_absolute_url(),
+            "Give the reporter feedback",
+            feedback_due(case.clock, limits),
+        ),
+    )
 
 
 def reporter_messages_work(*, user):
@@ -392,18 +393,19 @@ def reporter_messages_work(*, user):
         mine |= Q(stage__in=GOVERNANCE_STAGES)
     cases = access.cases_handled_by(user).filter(mine, reporter_waiting_since__isnull=False)
 
-    def rows():
-        waiting = cases.only("id", "reference", "reporter_waiting_since")
-        return [
-            WorkItem(
-                case.reference,
-                f"{case.get_absolute_url()}#timeline-heading",
-                f"Answer the reporter (waiting since {day(case.reporter_waiting_since)})",
-            )
-            for case in waiting.order_by("reporter_waiting_since", "pk")[:QUEUE_ROWS]
-        ]
-
-    return Queue("reporter_messages", "Messages from reporters awaiting an answer", cases, rows)
+    return Queue(
+        "reporter_messages",
+        "Messages from reporters awaiting an answer",
+        cases,
+        lambda cases: cases.only("id", "reference", "reporter_waiting_since").order_by(
+            "reporter_waiting_since", "pk"
+        ),
+        lambda case: WorkItem(
+            case.reference,
+            f"{case.get_absolute_url()}#timeline-heading",
+            f"Answer the reporter (waiting since {day(case.reporter_waiting_since)})",
+        ),
+    )
 
 
 def governance_review_work(*, user):
@@ -417,20 +419,14 @@ def governance_review_work(*, user):
         access.cases_handled_by(user).filter(stage__in=AWAITING_DECISION).order_by("stage_changed_at", "pk")
     )
 
-    def rows():
-        waiting = cases.select_related(None).only("id", "reference", "stage", "due_on")
-        return [
-            WorkItem(
-                case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due_on
-            )
-            for case in waiting[:QUEUE_ROWS]
-        ]
-
     return Queue(
         "governance_review",
         "Cases awaiting governance review",
         cases,
-        rows,
+        lambda cases: cases.select_related(None).only("id", "reference", "stage", "due_on"),
+        lambda case: WorkItem(
+            case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due_on
+        ),
         reverse("cases:governance_queue"),
     )
 
@@ -444,19 +440,22 @@ def removal_deadlines_work(*, user):
         status=RemovalRequest.Status.PENDING, case__in=access.cases_handled_by(user)
     )
 
-    def rows():
-        pending = requests.select_related("case").only("id", "deadline", "requested_from", "case__reference")
-        return [
-            WorkItem(
-                request.case.reference,
-                request.case.get_absolute_url(),
-                f"Removal requested from {request.requested_from} (2.5)",
-                request.deadline,
-            )
-            for request in pending.order_by("deadline", "pk")[:QUEUE_ROWS]
-        ]
-
-    return Queue("removal_deadlines", "Removal deadlines (2.5)", requests, rows)
+    return Queue(
+        "removal_deadlines",
+        "Removal deadlines (2.5)",
+        requests,
+        lambda requests: (
+            requests.select_related("case")
+            .only("id", "deadline", "requested_from", "case__reference")
+            .order_by("deadline", "pk")
+        ),
+        lambda request: WorkItem(
+            request.case.reference,
+            request.case.get_absolute_url(),
+            f"Removal requested from {request.requested_from} (2.5)",
+            request.deadline,
+        ),
+    )
 
 
 def breach_decisions_work(*, user):
@@ -464,35 +463,42 @@ def breach_decisions_work(*, user):
     with the hours left of the 72 (UK GDPR article 33; Limits breach_decision_hours)."""
     cases = access.cases_for_breach_decision(user).filter(breach_decision__isnull=True)
 
-    def rows():
-        hours = datetime.timedelta(hours=Limits.current().breach_decision_hours)
-        flagged = cases.only("id", "reference", "personal_data_breach_at")
-        return [
-            WorkItem(
-                case.reference,
-                f"{case.get_absolute_url()}#breach-heading",
-                "Decide whether to report to the ICO",
-                case.personal_data_breach_at + hours,
-                in_hours=True,
-            )
-            for case in flagged.order_by("personal_data_breach_at", "pk")[:QUEUE_ROWS]
-        ]
+    limits = SimpleLazyObject(Limits.current)  # read only if there are rows
 
-    return Queue("breach_decisions", "Personal data breach decisions", cases, rows)
+    return Queue(
+        "breach_decisions",
+        "Personal data breach decisions",
+        cases,
+        lambda cases: cases.only("id", "reference", "personal_data_breach_at").order_by(
+            "personal_data_breach_at", "pk"
+        ),
+        lambda case: WorkItem(
+            case.reference,
+            f"{case.get_absolute_url()}#breach-heading",
+            "Decide whether to report to the ICO",
+            case.personal_data_breach_at + datetime.timedelta(hours=limits.breach_decision_hours),
+            in_hours=True,
+        ),
+    )
+
+
+# What a row says of a handler (User.__str__).
+_HANDLER_NAME = ("handler__first_name", "handler__last_name", "handler__username")
 
 
 def leavers_work(*, user):
     """Open cases whose handler has left, to reassign: no deadline, the oldest first."""
-    cases = leavers_open_cases(user=user)
-
-    def rows():
-        return [
-            WorkItem(case.reference, case.get_absolute_url(), f"Reassign: {case.handler} has left")
-            for case in cases[:QUEUE_ROWS]
-        ]
-
-    url = f"{reverse('cases:governance_queue')}#leavers"
-    return Queue("leavers", "Open cases of people who have left", cases, rows, url)
+    return Queue(
+        "leavers",
+        "Open cases of people who have left",
+        leavers_open_cases(user=user),
+        # Only what the row shows: the case's every column and its team's cost more Python than the query.
+        lambda cases: (
+            cases.select_related(None).select_related("handler").only("id", "reference", *_HANDLER_NAME)
+        ),
+        lambda case: WorkItem(case.reference, case.get_absolute_url(), f"Reassign: {case.handler} has left"),
+        f"{reverse('cases:governance_queue')}#leavers",
+    )
 
 
 def referrals_awaiting_record_work(*, user):
@@ -505,23 +511,21 @@ def referrals_awaiting_record_work(*, user):
     record = DisciplinaryReferral._meta.get_field("disciplinary_record").related_model
     referrals = referrals_to_hr(user=user).exclude(Exists(record.objects.filter(referral=OuterRef("pk"))))
 
-    def rows():
-        waiting = (
+    return Queue(
+        "referrals",
+        "Referrals awaiting a disciplinary record",
+        referrals,
+        lambda referrals: (
             referrals.select_related(None)
             .prefetch_related(None)
             .select_related("case")
             .only("id", "severity", "case__reference")
             .order_by("recorded_at", "pk")
-        )
-        return [
-            WorkItem(
-                referral.case.reference,
-                reverse("cases:referral", args=[referral.pk]),
-                f"Open a disciplinary record ({referral.get_severity_display().lower()} referral)",
-            )
-            for referral in waiting[:QUEUE_ROWS]
-        ]
-
-    return Queue(
-        "referrals", "Referrals awaiting a disciplinary record", referrals, rows, reverse("cases:referrals")
+        ),
+        lambda referral: WorkItem(
+            referral.case.reference,
+            path_for_pk("cases:referral", referral.pk),
+            f"Open a disciplinary record ({referral.get_severity_display().lower()} referral)",
+        ),
+        reverse("cases:referrals"),
     )

@@ -1,8 +1,8 @@
 """The case lists' columns (core.tables): one definition per column, shared by the lists that show it."""
 
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from core.paths import path_for_pk
 from core.tables import Column, Table, day, due, escape, link, since
 
 from .selectors import QUEUE_ORDER
@@ -82,7 +82,7 @@ ALL_CASES = Table(
 REFERRALS = Table(
     Column(
         "Person",
-        lambda referral: link(reverse("cases:referral", args=[referral.pk]), referral.person),
+        lambda referral: link(path_for_pk("cases:referral", referral.pk), referral.person),
         row_header=True,
     ),
     Column("Severity", lambda referral: referral.get_severity_display()),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.text import day
-from reminders.due import QUEUE_ROWS, Queue, WorkItem
+from reminders.due import Queue, WorkItem
 
 from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
 
@@ -152,13 +152,16 @@ def hearings_and_appeals_work(*, user):
     appeals = Q(appeal_lodged_on__isnull=False, appeal_outcome="")
     records = records_visible_to(user).filter(hearings | appeals)
 
-    def rows():
-        dated = records.only(
+    return Queue(
+        "hearings",
+        "Hearings and appeals",
+        records,
+        lambda records: records.only(
             "id", "reference", "hearing_arranged_for", "hearing_held_on", "appeal_lodged_on", "appeal_outcome"
-        ).order_by(F("hearing_arranged_for").asc(nulls_last=True), "appeal_lodged_on", "pk")
-        return [_hearing_or_appeal(record) for record in dated[:QUEUE_ROWS]]
-
-    return Queue("hearings", "Hearings and appeals", records, rows, reverse("discipline:list"))
+        ).order_by(F("hearing_arranged_for").asc(nulls_last=True), "appeal_lodged_on", "pk"),
+        _hearing_or_appeal,
+        reverse("discipline:list"),
+    )
 
 
 def _hearing_or_appeal(record):
@@ -180,16 +183,18 @@ def warnings_expiring_work(*, user, today=None):
         warning_expires_on__lte=today + datetime.timedelta(days=WARNINGS_EXPIRING_DAYS),
     )
 
-    def rows():
-        expiring = records.only("id", "reference", "outcome_in_force", "warning_expires_on")
-        return [
-            WorkItem(
-                record.reference,
-                record.get_absolute_url(),
-                f"{record.get_outcome_in_force_display()} expires",
-                record.warning_expires_on,
-            )
-            for record in expiring.order_by("warning_expires_on", "pk")[:QUEUE_ROWS]
-        ]
-
-    return Queue("warnings", "Warnings expiring", records, rows, reverse("discipline:list"))
+    return Queue(
+        "warnings",
+        "Warnings expiring",
+        records,
+        lambda records: records.only("id", "reference", "outcome_in_force", "warning_expires_on").order_by(
+            "warning_expires_on", "pk"
+        ),
+        lambda record: WorkItem(
+            record.reference,
+            record.get_absolute_url(),
+            f"{record.get_outcome_in_force_display()} expires",
+            record.warning_expires_on,
+        ),
+        reverse("discipline:list"),
+    )

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases import selectors as case_selectors
 from cases.models import CLOSED_STAGES
-from core.counts import capped_count
+from core.counts import at_most, capped
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
 from .tables import WORK_QUEUE
@@ -19,22 +19,39 @@ from .work import work_queues
 @login_required
 def home(request):
     user = request.user
+    # The counts of the concerns section, in the same query as the queues' (focuspolicy.work).
+    also_count = [case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES)]
+    governs = user.has_perm("cases.manage_all_cases")
+    if governs:
+        also_count.append(at_most(case_selectors.governance_queue(user=user)))
+    queues, (open_reports, *governance) = work_queues(user, also_count=also_count)
+    by_key = {queue.key: queue for queue in queues}
     return render(
         request,
         "home.html",
         {
             # Each of the person's work queues, soonest deadline first (focuspolicy.work), with its rows.
-            "queues": [(queue, WORK_QUEUE.body(queue.items)) for queue in work_queues(user)],
+            "queues": [(queue, WORK_QUEUE.body(queue.items)) for queue in queues],
             "queue_headers": WORK_QUEUE.headers(),
             "to_acknowledge": policies_awaiting_acknowledgement(user=user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
-            "open_reports": case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES).count(),
-            # Up to 99, then "99+": the queues themselves list the cases.
-            "triage_count": capped_count(case_selectors.triage_queue(user=user)),
-            "governance_count": capped_count(case_selectors.governance_queue(user=user)),
-            "leavers_cases_count": case_selectors.leavers_open_cases(user=user).count(),
+            "open_reports": open_reports,
+            # Up to 99, then "99+": the queues themselves list the cases. The triage queue's own count (the
+            # same cases); someone without one has no case routed to them to triage (work.handles_cases).
+            "triage_count": by_key["triage"].count if "triage" in by_key else 0,
+            "governance_count": capped(governance[0]) if governs else 0,
+            "leavers_cases_count": _leavers_count(user, by_key.get("leavers")),
         },
     )
+
+
+def _leavers_count(user, queue):
+    """Every open case of a leaver, not capped: the queue's count, or past 99 a count of its own."""
+    if queue is None:
+        return 0
+    if isinstance(queue.count, str):
+        return case_selectors.leavers_open_cases(user=user).count()
+    return queue.count
 
 
 def admin_login(request):

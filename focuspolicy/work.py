@@ -7,22 +7,24 @@ each of their queues. Messages from reporters wait for an answer in the queue of
 """
 
 from django.core.cache import caches
-from django.db import connection
 
 from business_use import selectors as business_use_selectors
 from cases import selectors as case_selectors
 from cases.access import handles_any_case
-from core.counts import MOST, capped
+from core.counts import MOST, at_most, capped, count_each
 from discipline import selectors as discipline_selectors
 from people.roles import Role
 
 
 def handles_cases(user):
     """Supervisors and Heads of Service, and anyone a concern has been routed to (one probe of the
-    handler index, on every page)."""
-    if user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE):
-        return True
-    return handles_any_case(user)
+    handler index, on every page). Kept on the user for the request, as their roles are: the home page
+    asks for its queues and the navigation again."""
+    if not hasattr(user, "_handles_cases"):
+        user._handles_cases = (
+            user.has_role(Role.SUPERVISOR) or user.has_role(Role.HEAD_OF_SERVICE) or handles_any_case(user)
+        )
+    return user._handles_cases
 
 
 def _queue_makers(user):
@@ -57,12 +59,24 @@ def _queue_makers(user):
 _DECIDERS = (Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.COMMS, Role.INFOSEC)
 
 
-def work_queues(user):
+def work_queues(user, *, also_count=()):
     """The person's queues, each its most urgent rows soonest first with a capped count. Also refreshes
-    the navigation's count, so that it is right after the person looks at their work."""
+    the navigation's count, so that it is right after the person looks at their work.
+
+    The rows are read first: a queue with fewer than QUEUE_ROWS has counted itself. The others are counted
+    in one query, with `also_count` (querysets, as core.counts.count_each takes them), whose counts come
+    back beside the queues."""
     queues = _queues(user)
-    caches["process"].set(_key(user), _total(queues), timeout=WORK_COUNT_SECONDS)
-    return queues
+    for queue in queues:
+        queue.items  # noqa: B018 - reads the rows
+    uncounted = [queue for queue in queues if not queue.counted]
+    counts = count_each([at_most(queue.waiting) for queue in uncounted] + list(also_count))
+    for queue, count in zip(uncounted, counts, strict=False):
+        queue.count = capped(count)
+    # Kept for the navigation of this page too, which need not rely on the cache.
+    user._work_count = _total(queues)
+    caches["process"].set(_key(user), user._work_count, timeout=WORK_COUNT_SECONDS)
+    return queues, counts[len(uncounted) :]
 
 
 def _queues(user):
@@ -84,23 +98,16 @@ def work_count(user):
     """How much work is waiting for this person across their queues, capped ("99+"): on a miss of the
     cache, one query that counts at most MOST + 1 index entries of each queue; none for those with no
     queues."""
+    if hasattr(user, "_work_count"):  # the home page has just counted
+        return user._work_count
     return caches["process"].get_or_set(
         _key(user), lambda: _count_together(_queues(user)), WORK_COUNT_SECONDS
     )
 
 
 def _count_together(queues):
-    """Every queue's capped count in one query: a scalar subquery each, added up by the database."""
-    if not queues:
-        return 0
-    parts, params = [], []
-    for index, queue in enumerate(queues):
-        sql, queue_params = queue.waiting.order_by().values("pk")[: MOST + 1].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_{index})")  # noqa: S608 - compiled SQL
-        params += queue_params
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {' + '.join(parts)}", params)  # noqa: S608 - compiled SQL
-        return capped(cursor.fetchone()[0])
+    """Every queue's capped count in one query, added up."""
+    return capped(sum(count_each([at_most(queue.waiting) for queue in queues])))
 
 
 def _key(user):

@@ -146,12 +146,19 @@ def people_overseen(*, viewer):
 def acknowledgement_summary(*, viewer):
     """For each current version: how many of the people overseen have not yet acknowledged it.
 
-    Two queries however many versions: the people counted once, and each version's acknowledgements by them
-    counted in the versions' own query."""
+    Two queries however many versions: the people counted once (a team as their ids, few, which the
+    versions' query then takes as a list), and each version's acknowledgements by them counted in the
+    versions' own query. None for those who oversee nobody's acknowledgements."""
+    if not _oversees_acknowledgements(viewer):
+        return []
     people = people_overseen(viewer=viewer)
-    total = people.count()
+    if viewer.has_perm("policies.view_all_acknowledgements"):
+        total, among = people.count(), people.values("pk")
+    else:
+        among = list(people.order_by().values_list("pk", flat=True))
+        total = len(among)
     acknowledged = (
-        Acknowledgement.objects.filter(version=OuterRef("pk"), user__in=people.values("pk"))
+        Acknowledgement.objects.filter(version=OuterRef("pk"), user__in=among)
         .order_by()
         .values("version")
         .annotate(n=Count("pk"))
@@ -164,6 +171,12 @@ def acknowledgement_summary(*, viewer):
         .annotate(acknowledged=Coalesce(Subquery(acknowledged), 0))
     )
     return [(version, total - version.acknowledged, total) for version in versions]
+
+
+def _oversees_acknowledgements(viewer):
+    return viewer.has_perm("policies.view_all_acknowledgements") or viewer.has_perm(
+        "policies.view_team_acknowledgements"
+    )
 
 
 def acknowledgement_status(*, version, viewer, team=None, status=None):

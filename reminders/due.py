@@ -90,13 +90,18 @@ class WorkItem:
 @dataclass
 class Queue:
     """One of a person's work queues: what is waiting (a queryset), counted up to 99 ("99+"); its most
-    urgent rows (at most QUEUE_ROWS, made by `rows`) soonest first; and the full list, where there is one.
-    Count and rows are each read when first asked for: the navigation asks only for the count."""
+    urgent rows (at most QUEUE_ROWS) soonest first; and the full list, where there is one.
+
+    The rows are always the first QUEUE_ROWS of `waiting`: `shown(waiting)` only orders them and chooses
+    the columns (it never filters), and `item(row)` makes each a WorkItem. So a queue that lists fewer rows
+    than that has listed all it holds, and counts them without a query. Count and rows are each read when
+    first asked for: the navigation asks only for the count."""
 
     key: str
     title: str
     waiting: object
-    rows: Callable[[], list]
+    shown: Callable[[object], object]
+    item: Callable[[object], WorkItem]
     full_list_url: str = ""
 
     @cached_property
@@ -105,7 +110,14 @@ class Queue:
 
     @cached_property
     def items(self):
-        return sorted(self.rows(), key=WorkItem.sort_key)
+        rows = list(self.shown(self.waiting)[:QUEUE_ROWS])
+        if len(rows) < QUEUE_ROWS:
+            self.count = len(rows)
+        return sorted(map(self.item, rows), key=WorkItem.sort_key)
+
+    @property
+    def counted(self):
+        return "count" in self.__dict__
 
 
 # Each queue on the home page shows at most this many rows, the most urgent.
