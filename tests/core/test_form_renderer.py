@@ -45,11 +45,16 @@ SELECTS = [
 SELECT_VALUES = [None, "", 1, "b", [1, "b"], "unknown"]
 
 
+SELECT_CASES = [(widget, value) for widget in SELECTS for value in SELECT_VALUES] + [
+    (forms.NullBooleanSelect(), value) for value in (None, True, False, "unknown")
+]
+
+
 @pytest.mark.parametrize(
     "widget, value",
-    [(widget, value) for widget in SELECTS for value in SELECT_VALUES]
-    + [(forms.NullBooleanSelect(), value) for value in (None, True, False, "unknown")],
-    ids=repr,
+    SELECT_CASES,
+    # Names the same in every worker (a widget's repr holds its address).
+    ids=[f"{type(widget).__name__}{index}-{value!r}" for index, (widget, value) in enumerate(SELECT_CASES)],
 )
 def test_selects_are_drawn_as_djangos_templates_draw_them(widget, value):
     attrs = {"id": "id_field", "required": True, "aria-describedby": "id_field_error"}
