@@ -64,13 +64,21 @@ def is_reporter_of(user, case):
 def _rights_on(user, case):
     """The codenames of the per-case rights this person holds on this case, given to them or to one of
     their groups (what guardian's has_perm reads), in one query rather than two for each right asked."""
-    own = CaseUserObjectPermission.objects.filter(user=user, content_object=case)
-    of_groups = CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case)
-    return set(
-        own.values_list("permission__codename", flat=True).union(
-            of_groups.values_list("permission__codename", flat=True)
+    return {codename for (codename,) in _RIGHTS.rows(user.pk, case.pk)}
+
+
+# Asked on most case pages: compiled once (core/compiled.py).
+_RIGHTS = CompiledQuery(
+    lambda user_id, case_id: (
+        CaseUserObjectPermission.objects.filter(user=user_id, content_object=case_id)
+        .values_list("permission__codename")
+        .union(
+            CaseGroupObjectPermission.objects.filter(group__user=user_id, content_object=case_id).values_list(
+                "permission__codename"
+            )
         )
     )
+)
 
 
 def get_case_for_user(

@@ -5,11 +5,13 @@ themselves. Everyone else gets none.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.text import day
 from reminders.due import Queue, WorkItem
 
@@ -32,6 +34,25 @@ def own_record_references(user):
 def record_for_user(*, user, reference):
     """One record, or None if it does not exist or the person may not see it."""
     return records_visible_to(user).filter(reference=reference).select_related(*_RELATED).first()
+
+
+class ClauseAsRecorded(NamedTuple):
+    number: str
+    text: str
+
+
+# The clauses of a record, as they read when captured: on every record page, compiled once (core.compiled).
+_CLAUSES = CompiledQuery(
+    lambda record_id: (
+        RecordClause.objects.filter(record=record_id)
+        .order_by("clause__section__number", "clause__position")
+        .values_list("number", "text")
+    )
+)
+
+
+def record_clauses(record):
+    return [ClauseAsRecorded(number, text) for number, text in _CLAUSES.rows(record.pk)]
 
 
 def prior_live_warnings(record, today=None):
@@ -131,6 +152,7 @@ __all__ = [
     "filter_records",
     "for_list",
     "prior_live_warnings",
+    "record_clauses",
     "record_for_user",
     "records_visible_to",
     "with_clause_numbers",

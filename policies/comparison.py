@@ -26,10 +26,8 @@ def clause_texts(version):
     """{clause number: full text with its items}, in policy order."""
     texts = {}
     for section in version_sections(version):
-        for clause in section.clauses.all():
-            texts[clause.number] = "\n".join(
-                [clause.text, *(f"• {item.text}" for item in clause.items.all())]
-            )
+        for clause in section.clauses:
+            texts[clause.number] = "\n".join([clause.text, *(f"• {item}" for item in clause.items)])
     return texts
 
 

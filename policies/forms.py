@@ -24,10 +24,19 @@ class CommentForm(forms.Form):
         "Only you and the policy owner see your comment.",
     )
 
-    def __init__(self, *args, version, **kwargs):
+    def __init__(self, *args, version, clauses=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = version.clauses()
-        self.fields["clause"].label_from_instance = lambda clause: f"{clause.number} {clause.text[:70]}…"
+        field = self.fields["clause"]
+        field.queryset = version.clauses().defer("search_document")
+        field.label_from_instance = self.clause_label
+        if clauses is not None:
+            # The version's clauses the page has already read (ClauseToRead): the same choices without
+            # another query. What is sent is still checked against the queryset.
+            field.choices = [("", field.empty_label), *((c.pk, self.clause_label(c)) for c in clauses)]
+
+    @staticmethod
+    def clause_label(clause):
+        return f"{clause.number} {clause.text[:70]}…"
 
 
 class ReplyForm(forms.Form):

@@ -1,16 +1,28 @@
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.compiled import CompiledQuery
 from people.models import User
 
-from .models import Acknowledgement, Clause, ClauseItem, Comment, Policy, PolicyVersion
+from .models import (
+    Acknowledgement,
+    Clause,
+    ClauseItem,
+    Comment,
+    Policy,
+    PolicyVersion,
+    ReviewDateChange,
+    Section,
+)
 
 # Markers that cannot occur in policy text; replaced by <mark> only after the text is escaped.
 _START, _STOP = "\x02", "\x03"
@@ -50,13 +62,103 @@ def versions_for_user(*, user):
     )
 
 
-def version_sections(version):
-    """Sections with their clauses and items in two queries' worth of prefetching."""
-    return version.sections.prefetch_related(
-        Prefetch(
-            "clauses", queryset=Clause.objects.prefetch_related(Prefetch("items", ClauseItem.objects.all()))
+def versions_to_read(*, policy, user):
+    """The versions this person may read, newest first, each with who approved it, `acknowledged_at`
+    (when this person acknowledged it, or None) and `review_moved` (whether its review date was ever
+    moved): the policy page's versions in one query."""
+    acknowledged = Acknowledgement.objects.filter(version=OuterRef("pk"), user=user.pk).values(
+        "acknowledged_at"
+    )
+    return list(
+        visible_versions(policy=policy, user=user)
+        .select_related("approved_by")
+        .defer("source_text")  # The whole document: the page shows its sections and clauses instead.
+        .annotate(
+            acknowledged_at=Subquery(acknowledged[:1]),
+            review_moved=Exists(ReviewDateChange.objects.filter(version=OuterRef("pk"))),
         )
     )
+
+
+@dataclass(frozen=True)
+class ClauseToRead:
+    pk: int
+    number: str
+    text: str
+    items: list  # the texts of its bullet items, in order
+    url: str
+
+
+@dataclass(frozen=True)
+class SectionToRead:
+    number: int
+    title: str
+    intro: str
+    clauses: list
+
+
+# A version's whole text in three fixed queries, compiled once: the policy page shows every clause, and
+# building these queries in the ORM cost more than reading them (issue 13).
+_SECTIONS = CompiledQuery(
+    lambda version_id: (
+        Section.objects.filter(version=version_id)
+        .order_by("number")
+        .values_list("pk", "number", "title", "intro")
+    )
+)
+_CLAUSES = CompiledQuery(
+    lambda version_id: (
+        Clause.objects.filter(section__version=version_id)
+        .order_by("section_id", "position")
+        .values_list("pk", "section_id", "number", "text")
+    )
+)
+_ITEMS = CompiledQuery(
+    lambda version_id: (
+        ClauseItem.objects.filter(clause__section__version=version_id)
+        .order_by("clause_id", "position")
+        .values_list("clause_id", "text")
+    )
+)
+
+
+def version_sections(version):
+    """The version's sections in order, each with its clauses and their items (SectionToRead)."""
+    items = defaultdict(list)
+    for clause_id, text in _ITEMS.rows(version.pk):
+        items[clause_id].append(text)
+    clause_url = _clause_url_maker(version)
+    clauses = defaultdict(list)
+    for pk, section_id, number, text in _CLAUSES.rows(version.pk):
+        clauses[section_id].append(ClauseToRead(pk, number, text, items[pk], clause_url(number)))
+    return [
+        SectionToRead(number, title, intro, clauses[pk])
+        for pk, number, title, intro in _SECTIONS.rows(version.pk)
+    ]
+
+
+def clause_to_read(version, number):
+    """(its SectionToRead, the ClauseToRead, all the version's ClauseToRead) for the clause with this
+    number in the version, or None."""
+    sections = version_sections(version)
+    clauses = [clause for section in sections for clause in section.clauses]
+    for section in sections:
+        for clause in section.clauses:
+            if clause.number == number:
+                return section, clause, clauses
+    return None
+
+
+def _clause_url_maker(version):
+    """Clause number -> its address (Clause.get_absolute_url), reversing the route once per version: every
+    clause's address is the same but for its number, which ends it."""
+    example = "1.1"
+    if version.is_current:
+        url = reverse("policies:clause", args=[version.policy.slug, example])
+    else:
+        url = reverse("policies:version_clause", args=[version.policy.slug, version.number, example])
+    prefix = url.removesuffix(f"{example}/")
+    return lambda number: f"{prefix}{number}/"
 
 
 @dataclass

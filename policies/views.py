@@ -12,7 +12,7 @@ from core.views import form_submit, message_submit
 from . import selectors, services
 from .comparison import compare_versions
 from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
-from .models import Clause, Policy, PolicyVersion
+from .models import Policy, PolicyVersion
 
 # Staff at a time on the acknowledgements page: 10,000 of them made a page of several seconds.
 ACKNOWLEDGEMENTS_PER_PAGE = 100
@@ -48,58 +48,76 @@ def policy_list(request):
 @login_required
 def policy_detail(request, slug):
     """The current version in full; before the first approval, managers see the latest draft."""
-    policy = get_object_or_404(Policy, slug=slug)
-    version = policy.current_version()
-    if version is None and policy.is_managed_by(request.user):
-        version = policy.latest_version()
+    policy = get_object_or_404(Policy.objects.select_related("owner"), slug=slug)
+    versions = selectors.versions_to_read(policy=policy, user=request.user)
+    version = _current(versions)
+    if version is None and versions and policy.is_managed_by(request.user):
+        version = versions[0]
     if version is None:
         raise Http404("This policy has no approved version yet.")
-    return _render_version(request, policy, version)
+    return _render_version(request, policy, version, versions)
 
 
 @login_required
 def version_detail(request, slug, number):
-    policy = get_object_or_404(Policy, slug=slug)
-    return _render_version(request, policy, _version_or_404(policy, number, request.user))
+    policy = get_object_or_404(Policy.objects.select_related("owner"), slug=slug)
+    # The versions the person may read (drafts only for managers), so the list also answers "may they".
+    versions = selectors.versions_to_read(policy=policy, user=request.user)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404("No such version of this policy.")
+    return _render_version(request, policy, version, versions)
 
 
-def _render_version(request, policy, version):
+def _current(versions):
+    return next((v for v in versions if v.is_current), None)
+
+
+def _render_version(request, policy, version, versions):
     context = {
         "policy": policy,
         "version": version,
+        "current": _current(versions),
         "sections": selectors.version_sections(version),
-        "versions": selectors.visible_versions(policy=policy, user=request.user),
+        "versions": versions,
         "can_manage": policy.is_managed_by(request.user),
-        "acknowledgement": version.acknowledgements.filter(user=request.user).first(),
-        "review_changes": version.review_changes.select_related("changed_by"),
+        "review_changes": version.review_changes.select_related("changed_by") if version.review_moved else [],
     }
     return render(request, "policies/version_detail.html", context)
-
-
-def _clause_or_404(version, number):
-    clause = (
-        Clause.objects.filter(section__version=version, number=number)
-        .select_related("section__version__policy")
-        .prefetch_related("items")
-        .first()
-    )
-    if clause is None:
-        raise Http404(f"There is no clause {number} in this version.")
-    return clause
 
 
 @login_required
 def clause_detail(request, slug, clause_number, number=None):
     """A clause's stable address: /policies/<slug>/<clause>/ is always the current version's text."""
-    policy = get_object_or_404(Policy, slug=slug)
-    version = _current_or_404(policy) if number is None else _version_or_404(policy, number, request.user)
-    clause = _clause_or_404(version, clause_number)
-    form = CommentForm(version=version, initial={"clause": clause})
+    if number is None:
+        version = _current_by_slug_or_404(slug)
+        policy = version.policy
+    else:
+        policy = get_object_or_404(Policy, slug=slug)
+        version = _version_or_404(policy, number, request.user)
+    found = selectors.clause_to_read(version, clause_number)
+    if found is None:
+        raise Http404(f"There is no clause {clause_number} in this version.")
+    section, clause, clauses = found
+    form = CommentForm(version=version, clauses=clauses, initial={"clause": clause.pk})
     return render(
         request,
         "policies/clause_detail.html",
-        {"policy": policy, "version": version, "clause": clause, "comment_form": form},
+        {"policy": policy, "version": version, "section": section, "clause": clause, "comment_form": form},
     )
+
+
+def _current_by_slug_or_404(slug):
+    """The policy's current version, with its policy, in one query."""
+    version = (
+        PolicyVersion.objects.filter(policy__slug=slug, status=PolicyVersion.Status.APPROVED)
+        .select_related("policy")
+        .defer("source_text")
+        .first()
+    )
+    if version is None:
+        raise Http404("No such policy, or it has no approved version yet.")
+    return version
 
 
 @login_required

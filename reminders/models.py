@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils import timezone
+
+from core.compiled import CompiledQuery
 
 
 class Limits(models.Model):
@@ -52,13 +54,19 @@ class Limits(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        row = _CURRENT_LIMITS.rows()
+        return cls.from_db(DEFAULT_DB_ALIAS, _LIMITS_FIELDS, row[0]) if row else cls.objects.create()
 
     @staticmethod
     def numbers(text):
         return sorted(
             {int(part) for part in text.replace(" ", "").split(",") if part.isdigit()}, reverse=True
         )
+
+
+# Read on every case page and by every sweep: compiled once (core.compiled); numbers and text only.
+_LIMITS_FIELDS = [field.attname for field in Limits._meta.concrete_fields]
+_CURRENT_LIMITS = CompiledQuery(lambda: Limits.objects.order_by("pk").values_list(*_LIMITS_FIELDS)[:1])
 
 
 class Timer(models.Model):

@@ -34,7 +34,7 @@ from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
 from discipline.models import Outcome as RecordOutcome
 from notifications.models import Kind as NotificationKind
 from notifications.models import Notification
-from policies.models import Policy, PolicyVersion
+from policies.models import Clause, ClauseItem, Policy, PolicyVersion
 from tests.factories import case_moved_to, case_raised, concern_about_colleague
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +211,30 @@ def policies(world, n):
         )
 
 
+def policy_clauses(world, n):
+    """More clauses, each with two items, in the current version's last section."""
+    section = world.policy.current_version().sections.order_by("number").last()
+    for _ in range(n):
+        position = 100 + world.counter()
+        clause = Clause.objects.create(
+            section=section, position=position, number=f"{section.number}.{position}", text="More text."
+        )
+        ClauseItem.objects.bulk_create(ClauseItem(clause=clause, position=i, text="An item.") for i in (1, 2))
+
+
+def policy_versions(world, n):
+    """Earlier versions of the policy, superseded, listed on its page."""
+    for _ in range(n):
+        number = 100 + world.counter()
+        PolicyVersion.objects.create(
+            policy=world.policy,
+            number=number,
+            status=PolicyVersion.Status.SUPERSEDED,
+            source_text="1. Purpose",
+            content_hash=f"{number:064}",
+        )
+
+
 def business_use_requests(world, n):
     for _ in range(n):
         business_use_services.business_use_submit(
@@ -263,6 +287,7 @@ def concern_drafts(world, n):
 
 
 CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
+CLAUSE = lambda world: reverse("policies:clause", args=[world.policy.slug, "5.2"])  # noqa: E731
 RECORD = lambda world: reverse("discipline:detail", args=[world.record.reference])  # noqa: E731
 PAGES = {
     "home, supervisor": ("supervisor", lambda w: reverse("home"), cases_reported),
@@ -312,6 +337,9 @@ PAGES = {
     "reports": ("governance", lambda w: reverse("reports:index"), cases_reported),
     "notifications": ("supervisor", lambda w: reverse("notifications:list"), notifications),
     "policies": ("staff", lambda w: reverse("policies:list"), policies),
+    "policy page, clauses": ("staff", lambda w: w.policy.get_absolute_url(), policy_clauses),
+    "policy page, versions": ("staff", lambda w: w.policy.get_absolute_url(), policy_versions),
+    "clause page, clauses to comment on": ("staff", CLAUSE, policy_clauses),
     "business use": ("staff", lambda w: reverse("business_use:list"), business_use_requests),
     "business use, supervisor": (
         "supervisor",

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,6 +35,7 @@ from ..forms import (
 from ..models import (
     MOVES,
     Case,
+    CaseClause,
     ConcernDraft,
     DisciplinaryReferral,
     Evidence,
@@ -41,6 +44,7 @@ from ..models import (
     PoliceReferral,
     RemovalRequest,
 )
+from ..timeline import handler_timeline
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 # A case page shows the latest events of its timeline; older ones are a link away (keyset pages), so a case
@@ -186,6 +190,25 @@ _PRESENT = CompiledQuery(
 )
 
 
+# The clauses the concern may breach, as they read when it was raised: on every case page.
+_CLAUSES = CompiledQuery(
+    lambda case_id: (
+        CaseClause.objects.filter(case=case_id)
+        .order_by("clause__section__number", "clause__position")
+        .values_list("number", "text")
+    )
+)
+
+
+def _clauses(case):
+    return [ClauseAsRaised(number, text) for number, text in _CLAUSES.rows(case.pk)]
+
+
+class ClauseAsRaised(NamedTuple):
+    number: str
+    text: str
+
+
 def _case_lists(case):
     """The case's evidence and actions: a query per list, however long, and none for a list that is empty.
 
@@ -209,13 +232,29 @@ def _reassign_form(request, case, form):
 
 
 def _handler_context(request, case, relation, **forms):
+    # What the timeline shows of each event and its actor (cases.timeline), not their whole rows.
+    events = _timeline(
+        request,
+        case.events.select_related("actor").only(
+            "case",
+            "kind",
+            "at",
+            "to_stage",
+            "text",
+            "actor",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        ),
+    )
     moves = services.allowed_moves(case=case, user=request.user, relation=relation)
     context = {
         "case": case,
         "case_lists": _case_lists(case),
         "relation": relation,
-        "clauses": case.clauses.all(),
-        "events": _timeline(request, case.events.select_related("actor")),
+        "clauses": _clauses(case),
+        "events": events,
+        "timeline": handler_timeline(events, case),
         "moves": [
             (move, forms.get(move.name) or MoveForm(move=move, initial={"expected_stage": case.stage}))
             for move in moves

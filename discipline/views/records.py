@@ -22,7 +22,7 @@ from ..access import get_record_for_user
 from ..forms import STEPS, OpenRecordForm
 from ..letters import LETTER_AFTER, letter_ready
 from ..models import DisciplinaryRecord, Step
-from ..selectors import prior_live_warnings
+from ..selectors import prior_live_warnings, record_clauses
 
 
 def _beside_the_form(record, step):
@@ -118,7 +118,7 @@ def detail(request, reference):
         "discipline/detail.html",
         {
             "record": record,
-            "clauses": record.clauses.all(),
+            "clauses": record_clauses(record),
             "events": record.events.select_related("actor"),
             "can_manage": services.can_manage(request.user),
             # The case page checks access itself; the link only for those who may open it.
