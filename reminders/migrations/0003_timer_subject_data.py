@@ -1,5 +1,7 @@
 # Each timer's subject from its old foreign keys, with one UPDATE per kind of subject (never row by row):
-# a removal request's timer is about the removal request, every other timer about its case.
+# a removal request's timer is about the removal request, every other timer about its case. A timer that
+# has a subject already (the migration was undone only as far as 0002, which keeps the subject columns) is
+# left as it is: a timer about something else than a case, say a subject access request, has neither key.
 
 from django.db import migrations
 from django.db.models import F, OuterRef, Subquery
@@ -19,11 +21,13 @@ def subjects_from_foreign_keys(apps, schema_editor):
         return
     case_type, removal_type = _types(apps, using)
     # About nothing (never made by the code): it could not fire usefully, and a subject is now required.
-    timers.filter(case__isnull=True, removal_request__isnull=True).delete()
+    timers.filter(subject_type__isnull=True, case__isnull=True, removal_request__isnull=True).delete()
     timers.filter(removal_request__isnull=False).update(
         subject_type=removal_type, subject_id=F('removal_request_id')
     )
-    timers.filter(removal_request__isnull=True).update(subject_type=case_type, subject_id=F('case_id'))
+    timers.filter(removal_request__isnull=True, case__isnull=False).update(
+        subject_type=case_type, subject_id=F('case_id')
+    )
 
 
 def foreign_keys_from_subjects(apps, schema_editor):
