@@ -179,13 +179,25 @@ def data(raise_case, move_to, staff, governance):
     }
 
 
-def each_address(data):
+# The checks that visit every address are split into PARTS tests, each visiting every PARTS-th address, so
+# that pytest-xdist spreads them over its workers; together they visit every address.
+PARTS = 4
+
+
+def each_address(data, part=0, parts=1):
     seen = set()
     for route in ROUTES:
         url = address(route, data)
         if url not in seen:
             seen.add(url)
-            yield route, url
+            if len(seen) % parts == part:
+                yield route, url
+
+
+def test_the_parts_together_visit_every_address_once(data):
+    everything = list(each_address(data))
+    in_parts = [visit for part in range(PARTS) for visit in each_address(data, part, PARTS)]
+    assert sorted(in_parts, key=str) == sorted(everything, key=str)
 
 
 def test_every_route_can_be_filled():
@@ -216,10 +228,11 @@ def is_sign_in_redirect(response):
     )
 
 
-def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(data):
+@pytest.mark.parametrize("part", range(PARTS))
+def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(data, part):
     anonymous = Client()
     let_in = []
-    for route, url in each_address(data):
+    for route, url in each_address(data, part, PARTS):
         if route.name in PUBLIC:
             continue
         response = anonymous.get(url)
@@ -285,14 +298,15 @@ def inline_problems(response):
     ]
 
 
-def test_every_page_sends_the_security_headers_and_no_inline_script_or_style(data):
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_page_sends_the_security_headers_and_no_inline_script_or_style(data, part):
     client = Client()
     client.force_login(data["governance"])
     # The admin's pages as a superuser, so that each one is shown, not refused.
     admin_client = Client()
     admin_client.force_login(UserFactory(username="superuser", is_staff=True, is_superuser=True))
     problems = []
-    for route, url in each_address(data):
+    for route, url in each_address(data, part, PARTS):
         response = (admin_client if route.name.startswith("admin:") else client).get(url)
         for problem in header_problems(route, response) + inline_problems(response):
             problems.append(f"{route} ({url}, {response.status_code}): {problem}")
@@ -313,11 +327,12 @@ def test_no_template_has_inline_script_or_style():
     assert problems == []
 
 
-def test_a_signed_in_post_without_a_csrf_token_is_refused_everywhere(data):
+@pytest.mark.parametrize("part", range(PARTS))
+def test_a_signed_in_post_without_a_csrf_token_is_refused_everywhere(data, part):
     client = Client(enforce_csrf_checks=True)
     client.force_login(data["governance"])
     accepted = []
-    for route, url in each_address(data):
+    for route, url in each_address(data, part, PARTS):
         response = client.post(url, {"reason": "No token."})
         if response.status_code != 403:
             accepted.append(f"{route} ({url}): {response.status_code}")
