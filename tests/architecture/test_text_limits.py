@@ -2,6 +2,7 @@
 max_length, a TextField its max_length and a CHECK on its length in the database, of the same limit. A new
 field that forgets either fails here."""
 
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -10,11 +11,14 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 ROOT = Path(__file__).resolve().parents[2]
+# The installed packages, wherever the virtualenv is (in a clone it sits inside ROOT, as .venv).
+PACKAGES = Path(sys.prefix).resolve()
 
 
 def project_text_fields():
     for model in apps.get_models():
-        if not Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(ROOT):
+        path = Path(apps.get_app_config(model._meta.app_label).path).resolve()
+        if not path.is_relative_to(ROOT) or path.is_relative_to(PACKAGES):
             continue  # Django's, guardian's, Celery beat's…: not ours to limit
         for field in model._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField) and not field.generated:

@@ -163,7 +163,7 @@ def test_no_personal_data_from_the_request_reaches_the_logs(
 
 
 def test_an_exception_is_logged_as_json_with_its_request_id(client, staff, json_logs, monkeypatch):
-    def broken(user):
+    def broken(*args, **kwargs):
         raise RuntimeError("the work queues broke")
 
     monkeypatch.setattr("focuspolicy.views.work_queues", broken)
