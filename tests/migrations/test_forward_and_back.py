@@ -23,6 +23,7 @@ from django.db.migrations.operations import RunPython, RunSQL
 
 from audit.models import AuditEntry
 from cases.models import Case, Evidence
+from discipline.models import LetterTemplate
 from reminders.models import Timer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("latest_schema_after")]
@@ -32,7 +33,13 @@ LOST_GOING_BACK = {
     # cases 0012's reverse drops the key each file was sealed with; the files stay sealed and are still
     # served (cases.sealed tells a sealed file by its first bytes), and rotate_evidence_key records it again.
     Evidence._meta.db_table: {"sealed_with"},
+    # discipline 0005's reverse deletes the default letters and its forward writes them again, as they were
+    # but for their ids and when they were last changed.
+    LetterTemplate._meta.db_table: {"id", "updated_at"},
 }
+# Tables whose rows a data migration writes itself: an earlier test's flush may have emptied them, and going
+# forward writes them again, so after the round trip they hold at least what they held before.
+WRITTEN_BY_MIGRATIONS = {LetterTemplate._meta.db_table}
 
 
 def graph():
@@ -137,7 +144,10 @@ def test_data_migrations_run_over_real_rows_and_every_kept_row_comes_back():
         assert kept.get(model._meta.db_table), f"{model._meta.db_table} was emptied going back"
     after = table_rows()
     for table in kept:
-        assert after[table] == before[table], f"{table} changed going back and forward"
+        if table in WRITTEN_BY_MIGRATIONS:
+            assert set(before[table]) <= set(after[table]), f"{table} lost rows going back and forward"
+        else:
+            assert after[table] == before[table], f"{table} changed going back and forward"
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert out.getvalue().startswith(f"Audit chain whole: {AuditEntry.objects.count()} entries")
