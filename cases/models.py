@@ -212,6 +212,18 @@ class Case(models.Model):
             # All cases by deadline, either way (keyset pages: an index range, no sort).
             models.Index(fields=["due_soonest", "id"], name="case_due_soonest_idx"),
             models.Index(fields=["due_latest", "id"], name="case_due_latest_idx"),
+            # All cases by the working days a triage or decision took (time_to_triage, time_to_decision): a
+            # band few cases fall in is found here, not by walking every case newest first (1.1 s at 1M).
+            models.Index(
+                fields=["triage_working_days"],
+                condition=Q(triage_working_days__isnull=False),
+                name="case_triage_days_idx",
+            ),
+            models.Index(
+                fields=["decision_working_days"],
+                condition=Q(decision_working_days__isnull=False),
+                name="case_decision_days_idx",
+            ),
             # The governance queue by deadline: its cases with action in progress (no deadline) are not
             # found among every closed case at the end of the indexes above.
             models.Index(
