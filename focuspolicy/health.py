@@ -59,7 +59,8 @@ def storage_check():
     from cases.sealed import evidence_storage
 
     storage = evidence_storage()
-    name = storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    # At the top of the storage: a folder of its own would stay behind, empty, after the file is deleted.
+    name = storage.save(f"readyz-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with storage.open(name) as probe:
             if probe.read() != b"ok":
