@@ -91,7 +91,8 @@ def get_case_for_user(
     cases = Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
     if for_update:
         cases = cases.select_for_update()
-    case = cases.filter(reference=reference).first()
+    # The reference is unique: no ordering to compile, which first() would add.
+    case = next(iter(cases.filter(reference=reference).order_by()[:1]), None)
     relation = case_relation(user, case) if case else None
     if relation not in relations:
         audit_refused(

@@ -317,7 +317,8 @@ def referrals_to_hr(*, user):
 
 def referral_for_user(*, user, pk):
     """One referral to HR, or None if it does not exist or the person may not see it."""
-    return referrals_to_hr(user=user).filter(pk=pk).first()
+    # One id: no ordering to compile, which the list's order_by would add.
+    return next(iter(referrals_to_hr(user=user).filter(pk=pk).order_by()[:1]), None)
 
 
 # --- Work queues (the home page): each bounded to the most urgent QUEUE_ROWS, with a capped count ---------

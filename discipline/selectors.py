@@ -33,7 +33,9 @@ def own_record_references(user):
 
 def record_for_user(*, user, reference):
     """One record, or None if it does not exist or the person may not see it."""
-    return records_visible_to(user).filter(reference=reference).select_related(*_RELATED).first()
+    # The reference is unique: no ordering to compile, which first() would add.
+    records = records_visible_to(user).filter(reference=reference).select_related(*_RELATED).order_by()
+    return next(iter(records[:1]), None)
 
 
 class ClauseAsRecorded(NamedTuple):
