@@ -5,13 +5,14 @@ themselves. Everyone else gets none.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.text import day
-from policies.selectors import cited_clauses
 from reminders.due import Queue, WorkItem
 
 from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
@@ -37,12 +38,23 @@ def record_for_user(*, user, reference):
     return next(iter(records[:1]), None)
 
 
-# The clauses of a record, as they read when captured: on every record page.
-_cited = cited_clauses(RecordClause, "record")
+class ClauseAsRecorded(NamedTuple):
+    number: str
+    text: str
+
+
+# The clauses of a record, as they read when captured: on every record page, compiled once (core.compiled).
+_CLAUSES = CompiledQuery(
+    lambda record_id: (
+        RecordClause.objects.filter(record=record_id)
+        .order_by("clause__section__number", "clause__position")
+        .values_list("number", "text")
+    )
+)
 
 
 def record_clauses(record):
-    return _cited(record.pk)
+    return [ClauseAsRecorded(number, text) for number, text in _CLAUSES.rows(record.pk)]
 
 
 def prior_live_warnings(record, today=None):
