@@ -178,10 +178,19 @@ def enqueue_deliveries(delivery_ids):
 
 
 def _claim(delivery_ids, now):
-    """Take deliveries for sending. Only rows still pending change, so no two workers send the same one."""
-    return Delivery.objects.filter(
-        pk__in=delivery_ids, status=Delivery.Status.PENDING, due_at__lte=now
-    ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    """Take deliveries for sending; the ids this worker took. Rows another worker holds are skipped and only
+    rows still pending change, so no two workers send the same one. The claim is stamped with the real clock
+    (not the sweep's `now`), which is what the stale-claim check compares against."""
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids, status=Delivery.Status.PENDING, due_at__lte=now)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=claimed, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return claimed
 
 
 def _finish(deliveries, error=None, permanent=False):
@@ -222,7 +231,8 @@ def deliver_one(*, delivery_id):
 def deliver_due(*, now=None, limit=1000):
     """The sweep: send what is due and not sent yet — what the broker lost, and the daily digests."""
     now = now or timezone.now()
-    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+    stale = timezone.now() - STALE_CLAIM
+    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(
         status=Delivery.Status.PENDING, claimed_at=None
     )
     due = Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now)
@@ -244,10 +254,11 @@ def send_digests(*, now, limit=1000):
         by_person[person_id].append(delivery_id)
     sent = 0
     for ids in by_person.values():
-        if not _claim(ids, now):
+        claimed = _claim(ids, now)
+        if not claimed:
             continue
         deliveries = list(
-            Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, claimed_at=now)
+            Delivery.objects.filter(pk__in=claimed)
             .select_related("notification__recipient")
             .order_by("notification__created_at")
         )

@@ -395,6 +395,20 @@ def test_a_stale_claim_is_sent_again_and_a_fresh_one_is_left_alone(queued_only, 
     assert [m.to for m in mail.outbox] == [[supervisor.email]]
 
 
+def test_a_sweep_run_for_a_later_time_leaves_a_fresh_claim_alone(queued_only, supervisor):
+    # Staleness is measured on the real clock: a sweep asked about a later time (a catch-up, or a worker whose
+    # clock runs ahead) must not take back a delivery another worker claimed a minute ago and is sending.
+    busy = deliveries(queued_only(supervisor))[Delivery.Channel.EMAIL]
+    Delivery.objects.filter(pk=busy.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    assert services.deliver_due(now=timezone.now() + datetime.timedelta(days=2)) == 0
+    busy.refresh_from_db()
+    assert busy.status == Delivery.Status.SENDING
+    assert mail.outbox == []
+
+
 def test_the_unread_notification_is_there_even_before_any_delivery(queued_only, supervisor):
     queued_only(supervisor)
     assert Notification.objects.filter(recipient=supervisor, read_at__isnull=True).count() == 1
