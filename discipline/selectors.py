@@ -5,14 +5,13 @@ themselves. Everyone else gets none.
 """
 
 import datetime
-from typing import NamedTuple
 
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core.compiled import CompiledQuery
 from core.text import day
+from policies.selectors import cited_clauses
 from reminders.due import Queue, WorkItem
 
 from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
@@ -38,23 +37,12 @@ def record_for_user(*, user, reference):
     return next(iter(records[:1]), None)
 
 
-class ClauseAsRecorded(NamedTuple):
-    number: str
-    text: str
-
-
-# The clauses of a record, as they read when captured: on every record page, compiled once (core.compiled).
-_CLAUSES = CompiledQuery(
-    lambda record_id: (
-        RecordClause.objects.filter(record=record_id)
-        .order_by("clause__section__number", "clause__position")
-        .values_list("number", "text")
-    )
-)
+# The clauses of a record, as they read when captured: on every record page.
+_cited = cited_clauses(RecordClause, "record")
 
 
 def record_clauses(record):
-    return [ClauseAsRecorded(number, text) for number, text in _CLAUSES.rows(record.pk)]
+    return _cited(record.pk)
 
 
 def prior_live_warnings(record, today=None):

@@ -1,6 +1,7 @@
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -325,3 +326,23 @@ def comment_for_user(*, policy, pk, user):
     if comment is None or not comment.is_visible_to(user):
         return None
     return comment
+
+
+class ClauseAsCited(NamedTuple):
+    """A clause as a case or a disciplinary record cited it: its number and text as they stood then."""
+
+    number: str
+    text: str
+
+
+def cited_clauses(model, owner):
+    """The clauses one case or record cites, in reading order, from `model` (CaseClause, RecordClause) by
+    its `owner` field: compiled once (core.compiled), for the pages that show them on every visit."""
+    query = CompiledQuery(
+        lambda owner_id: (
+            model.objects.filter(**{owner: owner_id})
+            .order_by("clause__section__number", "clause__position")
+            .values_list("number", "text")
+        )
+    )
+    return lambda owner_id: [ClauseAsCited(*row) for row in query.rows(owner_id)]

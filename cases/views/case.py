@@ -1,5 +1,3 @@
-from typing import NamedTuple
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from core.confirm import confirmation_page
 from core.pagination import page_from_request
 from core.views import form_submit, message_submit
 from policies.models import Policy
+from policies.selectors import cited_clauses
 from reminders.models import Limits
 
 from .. import access, draft_services, reporter, selectors, services
@@ -191,22 +190,11 @@ _PRESENT = CompiledQuery(
 
 
 # The clauses the concern may breach, as they read when it was raised: on every case page.
-_CLAUSES = CompiledQuery(
-    lambda case_id: (
-        CaseClause.objects.filter(case=case_id)
-        .order_by("clause__section__number", "clause__position")
-        .values_list("number", "text")
-    )
-)
+_cited = cited_clauses(CaseClause, "case")
 
 
 def _clauses(case):
-    return [ClauseAsRaised(number, text) for number, text in _CLAUSES.rows(case.pk)]
-
-
-class ClauseAsRaised(NamedTuple):
-    number: str
-    text: str
+    return _cited(case.pk)
 
 
 def _case_lists(case):
