@@ -8,6 +8,7 @@ CBUCP, or ask a Head of Service or the Head of Information & Security which site
 6.6).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,10 +45,19 @@ class State(models.TextChoices):
     ANSWERED = "answered", "Answered"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # A 6.4 authorisation past its end date ("to"): moved here by the system (business_use.timers).
+    ENDED = "ended", "Ended"
 
 
 OPEN_STATES = (State.WITH_SUPERVISOR, State.CHANGES_REQUESTED, State.WITH_COMMUNICATIONS)
-DECIDED_STATES = (State.AUTHORISED, State.PUBLISHED, State.MADE, State.ANSWERED, State.DECLINED)
+DECIDED_STATES = (
+    State.AUTHORISED,
+    State.PUBLISHED,
+    State.MADE,
+    State.ANSWERED,
+    State.DECLINED,
+    State.ENDED,
+)
 
 KINDS = {
     Kind.OFFICIAL_POST: KindSpec("official-post", ("6.1", "6.7"), State.WITH_SUPERVISOR),
@@ -317,6 +327,14 @@ class BusinessUseRequest(models.Model):
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
+    def authorisation_ends_at(self):
+        """When a 6.4 authorisation with an end date ends: as that day closes, since "to" is the last day it
+        covers (the case panel matches a post seen on it). None if it has no end date."""
+        if self.kind != Kind.PROFESSIONAL_SITE or self.to_date is None:
+            return None
+        day_after = datetime.datetime.combine(self.to_date + datetime.timedelta(days=1), datetime.time())
+        return timezone.make_aware(day_after, timezone.get_current_timezone())
+
 
 class BusinessUseEvent(models.Model):
     """One line of the request's timeline. Every change writes one, in the same transaction."""
@@ -335,3 +353,23 @@ class BusinessUseEvent(models.Model):
 
     def __str__(self):
         return f"{self.request} {self.label} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseCitation(models.Model):
+    """A case's handler recorded that the concern is about this request's post or use (business_use.
+    case_links): the request is cited on the case, and the case listed on the request for those who may
+    handle it."""
+
+    # No reverse accessor on the case: nothing in the cases app leads here but through case_links.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(BusinessUseRequest, on_delete=models.CASCADE, related_name="case_citations")
+    cited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cited_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "request"], name="business_use_cited_once")]
+        indexes = [models.Index(fields=["request", "case"], name="business_use_citing_cases")]
+
+    def __str__(self):
+        return f"{self.case} cites {self.request}"

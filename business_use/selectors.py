@@ -1,12 +1,16 @@
 """Reads for the business use pages; access.py decides what each person may see."""
 
+from typing import NamedTuple
+
 from django.urls import reverse
 
+from people.roles import Role
+from people.selectors import role_holders
 from policies.models import Policy
 from reminders.due import Queue, WorkItem
 
 from . import access
-from .models import KINDS, State
+from .models import KINDS, BusinessUseEvent, Kind, State, Topic
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 OTHERS_SHOWN = 50
@@ -61,3 +65,46 @@ WAITING_FOR = {
     State.WITH_SUPERVISOR: "your approval",
     State.WITH_COMMUNICATIONS: "to be published, made or answered",
 }
+
+
+def who_must_act(request):
+    """The people the request waits for at its step: the supervisor it was routed to; the communications
+    team (and, for which sites are acceptable (6.6), the Head of Information & Security, who answers from
+    the same queue); the requester, when changes were asked of them. Never the requester for their own
+    decision."""
+    if request.state == State.WITH_SUPERVISOR:
+        return [request.approver] if request.approver else []
+    if request.state == State.CHANGES_REQUESTED:
+        return [request.requester]
+    if request.state != State.WITH_COMMUNICATIONS:
+        return []
+    team = list(role_holders(Role.COMMS).exclude(pk=request.requester_id))
+    if request.kind == Kind.ADVICE and request.topic == Topic.ACCEPTABLE_SITES:
+        team += [p for p in role_holders(Role.INFOSEC) if p.pk != request.requester_id and p not in team]
+    return team
+
+
+class Approvers(NamedTuple):
+    """Who let a request through: the supervisor who approved its content (6.1) or authorised it (6.4),
+    and the communications team member who published it (or made the recommendation, 6.5)."""
+
+    approved_by: object = None
+    published_by: object = None
+
+    @property
+    def people(self):
+        return {person for person in self if person is not None}
+
+
+def request_approvers(request):
+    """Who approved or authorised `request`, and who published it, from its timeline: the actors of those
+    moves. A person who did either has a conflict of interest in a concern about it."""
+    approved_by = published_by = None
+    moves = BusinessUseEvent.objects.filter(request=request, actor__isnull=False).select_related("actor")
+    for event in moves.filter(
+        from_state=State.WITH_SUPERVISOR, to_state__in=(State.WITH_COMMUNICATIONS, State.AUTHORISED)
+    ).order_by("at", "pk"):
+        approved_by = event.actor
+    for event in moves.filter(to_state__in=(State.PUBLISHED, State.MADE)).order_by("at", "pk"):
+        published_by = event.actor
+    return Approvers(approved_by, published_by)

@@ -10,11 +10,11 @@ from cases.services import routing_target
 from core.errors import DomainError
 from notifications.models import Kind as NotificationKind
 from notifications.services import notifications_clear, notify, notify_many
-from people.roles import Role
-from people.selectors import role_holders
 
 from . import access
-from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, Kind, State, Topic
+from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, State
+from .selectors import who_must_act
+from .timers import business_use_timers_on_step
 
 # The fields a requester fills in; which of them a kind uses is decided by its form (forms.KIND_FORMS).
 REQUEST_FIELDS = (
@@ -74,6 +74,7 @@ def business_use_submit(*, requester, kind, **fields):
         request.reached_communications_at = now
     request.save()
     _record(request, by=requester, label="Submitted", from_state="", text=request.routing_note)
+    business_use_timers_on_step(request=request)
     _tell_who_must_act(request)
     return request
 
@@ -161,6 +162,7 @@ def _apply(request, *, by, move, text=""):
         where = f"{request.published_where}, {timezone.localtime(request.published_at):%d %b %Y %H:%M}"
         text = f"{where}. {request.published_link}".strip() if request.published_link else where
     _record(request, by=by, label=move.label, from_state=previous, text=text)
+    business_use_timers_on_step(request=request)
     # The step asked of whoever it waited for is taken, by them or another: their notifications are done.
     notifications_clear(about=request, kinds=(NotificationKind.BUSINESS_USE_WAITING,))
     if move.decides:
@@ -184,26 +186,18 @@ def _record(request, *, by, label, from_state, text=""):
 def _tell_who_must_act(request):
     link = request.get_absolute_url()
     if request.state == State.WITH_SUPERVISOR:
-        notify(
-            recipient=request.approver,
-            kind=NotificationKind.BUSINESS_USE_WAITING,
-            title=f"A business use request is waiting for your approval: {request.reference}",
-            link=link,
-            about=request,
-        )
+        title = f"A business use request is waiting for your approval: {request.reference}"
     elif request.state == State.WITH_COMMUNICATIONS:
-        team = list(role_holders(Role.COMMS).exclude(pk=request.requester_id))
-        if request.kind == Kind.ADVICE and request.topic == Topic.ACCEPTABLE_SITES:
-            # 6.6: the Head of Information & Security may answer which sites are acceptable, and it is in
-            # their queue (access.requests_waiting_for), so they are told as the team is.
-            team += [p for p in role_holders(Role.INFOSEC) if p.pk != request.requester_id and p not in team]
-        notify_many(
-            recipients=team,
-            kind=NotificationKind.BUSINESS_USE_WAITING,
-            title=f"A business use request is waiting for the communications team: {request.reference}",
-            link=link,
-            about=request,
-        )
+        title = f"A business use request is waiting for the communications team: {request.reference}"
+    else:
+        return
+    notify_many(
+        recipients=who_must_act(request),
+        kind=NotificationKind.BUSINESS_USE_WAITING,
+        title=title,
+        link=link,
+        about=request,
+    )
 
 
 def _tell_requester(request):

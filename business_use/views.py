@@ -4,10 +4,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases import access as case_access
 from core.confirm import confirmation_page
-from core.views import form_submit
+from core.views import form_submit, message_submit
 
-from . import access, selectors, services
+from . import access, case_links, selectors, services
 from .forms import KIND_FORMS, MoveForm
 from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, Kind, State
 
@@ -93,6 +94,8 @@ def detail(request, pk):
             "move_forms": forms,
             "can_resubmit": any(move.name == "resubmit" for move in moves),
             "read_only": not moves,
+            # Concerns that cite it, only to those who may handle them: never the requester, their subject.
+            "citing_cases": case_links.cases_citing(request=business_request, user=request.user),
         },
     )
 
@@ -130,3 +133,24 @@ def move(request, pk, move):
         {"business_request": business_request, "form": form, "move": spec},
         status=400,
     )
+
+
+@login_required
+@require_POST
+def cite_for_case(request, reference):
+    """A case's handler records that the concern is about one of the requests its page shows
+    (business_use.case_links)."""
+    case, _ = case_access.get_case_for_user(
+        request.user, reference, relations=(case_access.HANDLER, case_access.GOVERNANCE)
+    )
+    number = request.POST.get("request", "")
+    cited = message_submit(
+        request,
+        case_links.case_cite_business_use,
+        case=case,
+        request_id=int(number) if number.isdigit() and len(number) < 12 else 0,
+        by=request.user,
+    )
+    if cited is not None:
+        messages.success(request, "The business use request is cited on the case.")
+    return redirect(case)

@@ -460,6 +460,8 @@ class CaseEvent(models.Model):
         ACTION = "action", "Action recorded"
         EVIDENCE = "evidence", "Evidence added"
         ESCALATED = "escalated", "Escalated"
+        # The handler recorded that the concern is about a business use request (business_use.case_links).
+        BUSINESS_USE = "business_use", "Business use request cited"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -78,6 +78,7 @@ ROUTE_VALUES = {
     ("business_use:", "pk"): missing,
     ("business_use:new", "kind"): lambda d: next(iter(KINDS.values())).slug,
     ("business_use:move", "move"): lambda d: "approve-content",
+    ("business_use:cite", "reference"): lambda d: d["case"].reference,
     ("api:disciplinary-record-", "reference"): missing_reference,
     ("dataprotection:hold_case", "reference"): lambda d: d["case"].reference,
     ("dataprotection:", "pk"): missing,
