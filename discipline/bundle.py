@@ -80,6 +80,7 @@ def _people(record, by, evidence, events, companions):
     texts = [
         record.allegation,
         record.investigation_summary,
+        record.hearing_place,
         record.invitation_notes,
         record.hearing_attendees,
         record.hearing_notes,
@@ -106,7 +107,7 @@ def _allegation(record, people, events):
     else:
         section.facts += [
             ("Case", case.reference),
-            ("Raised by", REPORTER if people.redacted else case.reporter_label()),
+            ("Raised by", people.person(case.reporter, "An anonymous reporter")),
             ("Concern raised", _day(case.created_at)),
             ("When it was seen", _day(case.seen_at)),
             ("Platform", case.platform_name()),
@@ -218,7 +219,7 @@ def _hearing(record, people, events):
         section.facts += [
             ("Invitation sent in writing", _day(record.invitation_sent_on)),
             ("Hearing arranged for", f"{_day(record.hearing_arranged_for)}{time}"),
-            ("Place", record.hearing_place or "—"),
+            ("Place", people.text(record.hearing_place) or "—"),
             (
                 "Told of the right to be accompanied",
                 "Yes" if record.told_of_right_to_be_accompanied else "No",

@@ -65,19 +65,22 @@ class Redactor:
         people += _named_in(texts, exclude=[employee.pk, *self.labels])
         for person in people:
             self.labels.setdefault(person.pk, WITNESS)
-        own = {term.casefold() for term in _terms(employee)}
+        own = {_key(term) for term in _terms(employee)}
         replacements = {}
         for person in people:
             for term in _terms(person):
-                if term.casefold() not in own:
-                    replacements.setdefault(term.casefold(), self.labels[person.pk])
+                if _key(term) not in own:
+                    replacements.setdefault(_key(term), self.labels[person.pk])
         for companion in companions:
             if companion.strip():
-                replacements.setdefault(companion.strip().casefold(), COMPANION)
+                replacements.setdefault(_key(companion), COMPANION)
         self._replacements = replacements
-        alternatives = sorted(replacements, key=len, reverse=True)  # "Sam Jones" before "Sam"
+        # The longest first ("Sam Jones, UNISON" before "Sam Jones"); a name broken over lines still matches.
+        alternatives = [
+            r"\s+".join(map(re.escape, term.split())) for term in sorted(replacements, key=len, reverse=True)
+        ]
         self._pattern = (
-            re.compile(r"(?<![\w@])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w@])", re.IGNORECASE)
+            re.compile(r"(?<![\w@])(" + "|".join(alternatives) + r")(?![\w@])", re.IGNORECASE)
             if alternatives
             else None
         )
@@ -92,7 +95,12 @@ class Redactor:
     def text(self, value):
         if not value or self._pattern is None:
             return value or ""
-        return self._pattern.sub(lambda match: self._replacements[match.group(0).casefold()], value)
+        return self._pattern.sub(lambda match: self._replacements.get(_key(match[0]), WITNESS), value)
+
+
+def _key(term):
+    """A name as compared: in lower case, its words one space apart."""
+    return " ".join(term.lower().split())
 
 
 def _named_in(texts, *, exclude):

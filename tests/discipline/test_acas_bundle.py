@@ -118,7 +118,10 @@ def world_made():
         invited_companion=COMPANION,
         companion=COMPANION,
         hearing_attendees="Ellis Okafor; Harriet Lowe, hearing it; Helen Achebe, HR, taking notes.",
-        hearing_notes="The account of Rosa Marchetti (rosa.marchetti@focus.example) was read out.",
+        hearing_notes=(
+            "The account of Rosa Marchetti (rosa.marchetti@focus.example) was read out."
+            "\nHugo\nBrennan agreed."
+        ),
         outcome_reasons="Harriet Lowe found a breach of 5.2 that Ellis Okafor accepted.",
         appeal_grounds="Ask w.thorne: the post was up for an hour only.",
         appeal_reasons="Gail Dunmore considered it afresh; Ivan Petrov's findings stand.",
@@ -272,6 +275,7 @@ def test_the_employees_copy_keeps_their_name_and_says_who_did_what(redacted):
     hearing = section(pages, "6. The hearing")
     assert "Heard by the manager who heard the case" in hearing
     assert "The account of the reporter (the reporter) was read out" in hearing
+    assert "the case handler agreed" in hearing  # the name broken over two lines
     assert "a member of HR" in hearing and "the employee's companion" in hearing
     appeal = section(pages, "8. The appeal")
     assert "Heard by the manager who heard the appeal" in appeal
