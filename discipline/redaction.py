@@ -95,7 +95,14 @@ class Redactor:
     def text(self, value):
         if not value or self._pattern is None:
             return value or ""
-        return self._pattern.sub(lambda match: self._replacements.get(_key(match[0]), WITNESS), value)
+
+        def label(match):
+            found = self._replacements.get(_key(match[0]), WITNESS)
+            before = value[: match.start()].rstrip()
+            # "The reporter said", not "the reporter said", at the start of a sentence.
+            return found[0].upper() + found[1:] if not before or before[-1] in ".!?" else found
+
+        return self._pattern.sub(label, value)
 
 
 def _key(term):
