@@ -88,6 +88,7 @@ def _people(record, by, evidence, events, companions):
         record.appeal_grounds,
         record.appeal_reasons,
         *(event.text for event in events),
+        *(item.original_name for item in evidence),
         *((case.description, case.subject_description, case.links) if case else ()),
     ]
     return Redactor(employee=record.employee, roles=roles, companions=companions, texts=texts)
@@ -177,7 +178,7 @@ def _evidence(record, people, evidence):
     for item in evidence:
         section.rows.append(
             (
-                item.original_name,
+                people.text(item.original_name),
                 _size(item.size),
                 _day(item.uploaded_at),
                 people.person(item.uploaded_by, "the reporter (anonymously)"),

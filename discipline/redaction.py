@@ -20,7 +20,10 @@ from people.models import User
 WITNESS = "a witness"
 COMPANION = "the employee's companion"
 _DISTINCTIVE_USERNAME = re.compile(r"[\d._-]")
-_WORDS = re.compile(r"[\w.+'-]+(?:@[\w.-]+)?")
+_EMAILS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Between the words of a name: white space (a name broken over lines) or what joins words in a file name.
+_BETWEEN_WORDS = r"[\s._-]+"
 
 
 def _terms(person):
@@ -75,9 +78,10 @@ class Redactor:
             if companion.strip():
                 replacements.setdefault(_key(companion), COMPANION)
         self._replacements = replacements
-        # The longest first ("Sam Jones, UNISON" before "Sam Jones"); a name broken over lines still matches.
+        # The longest first ("Sam Jones, UNISON" before "Sam Jones"); "Sam\nJones" and "sam-jones.txt" match.
         alternatives = [
-            r"\s+".join(map(re.escape, term.split())) for term in sorted(replacements, key=len, reverse=True)
+            _BETWEEN_WORDS.join(map(re.escape, term.split()))
+            for term in sorted(replacements, key=len, reverse=True)
         ]
         self._pattern = (
             re.compile(r"(?<![\w@])(" + "|".join(alternatives) + r")(?![\w@])", re.IGNORECASE)
@@ -106,16 +110,18 @@ class Redactor:
 
 
 def _key(term):
-    """A name as compared: in lower case, its words one space apart."""
-    return " ".join(term.lower().split())
+    """A name as compared: in lower case, its words one space apart (a file name's too)."""
+    return " ".join(re.split(_BETWEEN_WORDS, term.lower().strip()))
 
 
 def _named_in(texts, *, exclude):
     """Members of staff whose e-mail, or first and last names both, appear in `texts` (one query): the
     candidates the pattern then looks for as whole names."""
-    words = {word.strip(".'-") for text in texts if text for word in _WORDS.findall(text)}
-    emails = [word for word in words if "@" in word]
-    names = [variant for word in words if word.isalpha() for variant in {word, word.title()}]
+    texts = [text for text in texts if text]
+    emails = {email.rstrip(".") for text in texts for email in _EMAILS.findall(text)}
+    names = {
+        variant for text in texts for word in _NAME_WORDS.findall(text) for variant in (word, word.title())
+    }
     if not emails and not names:
         return []
     return list(

@@ -90,7 +90,7 @@ def world_made():
     sizes = {}
     for name, content, by in [
         ("post-screenshot.png", SCREENSHOT, people["supervisor"]),
-        ("reporter-notes.txt", REPORTER_NOTE, people["staff"]),
+        ("rosa-marchetti-notes.txt", REPORTER_NOTE, people["staff"]),
     ]:
         Evidence.objects.create(
             case=case,
@@ -241,7 +241,7 @@ def test_each_section_holds_what_it_is_about(full, world):
     assert world["acknowledged_on"] in acknowledgements
     evidence = section(pages, "4. The evidence")
     unspaced = "".join(evidence.split())
-    for name, content in [("post-screenshot.png", SCREENSHOT), ("reporter-notes.txt", REPORTER_NOTE)]:
+    for name, content in [("post-screenshot.png", SCREENSHOT), ("rosa-marchetti-notes.txt", REPORTER_NOTE)]:
         assert name in unspaced and f"{world['sizes'][name]} bytes" in evidence
         assert f"SHA-256 {hashlib.sha256(content).hexdigest()}" in evidence
     investigation = section(pages, "5. The investigation")
@@ -288,6 +288,7 @@ def test_the_employees_copy_keeps_their_name_and_says_who_did_what(redacted):
     assert "Ask a witness: the post was up for an hour only" in appeal
     evidence = section(pages, "4. The evidence")
     assert "the case handler" in evidence and "the reporter" in evidence
+    assert "reporter-notes.txt" in "".join(evidence.split())  # the file's name named the reporter
 
 
 def test_each_download_is_audited_as_an_export_of_the_record(world):
