@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import letters, lists, records, settings
+from .views import bundle, letters, lists, records, settings
 
 app_name = "discipline"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("<str:reference>/letters/<str:kind>.pdf", letters.letter_pdf, name="letter_pdf"),
     path("<str:reference>/letters/<str:kind>.txt", letters.letter_text, name="letter_text"),
     path("<str:reference>/summary.pdf", lists.record_pdf, name="pdf"),
+    path("<str:reference>/acas-bundle.pdf", bundle.acas_bundle, name="acas_bundle"),
+    path(
+        "<str:reference>/acas-bundle-redacted.pdf", bundle.acas_bundle_redacted, name="acas_bundle_redacted"
+    ),
 ]

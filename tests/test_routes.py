@@ -110,6 +110,8 @@ MISSING_OBJECTS = {
     "discipline:detail": "a disciplinary record",
     "discipline:step": "a disciplinary record",
     "discipline:pdf": "a disciplinary record",
+    "discipline:acas_bundle": "a disciplinary record",
+    "discipline:acas_bundle_redacted": "a disciplinary record",
     "discipline:letter_pdf": "a disciplinary record",
     "discipline:letter_text": "a disciplinary record",
     "discipline:open_from_referral": "a disciplinary referral",
