@@ -26,7 +26,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.reports.moments import NOW, PERIOD
+from policies.services import version_approve
+from tests.reports.moments import NOW, PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,19 @@ def test_the_clause_page_does_not_name_the_repeat_subjects(read, clause_world, o
 
     assert other_staff.get_full_name() not in response.text
     assert other_staff.username not in response.text
+
+
+def test_a_clause_is_counted_across_the_versions_of_its_policy(
+    read, clause_world, draft_v2, governance, raise_at, staff
+):
+    version_approve(version=draft_v2, by=governance)
+    # H cites 5.2 as version 2 writes it; A, B, E, F and G cited it as version 1 did.
+    h = raise_at(at(2026, 4, 20, 10), staff, clauses=[draft_v2.clauses().get(number="5.2")])
+    assert h.policy_version == draft_v2
+
+    headline = {row[0]: row[1] for row in rows(read(CLAUSE, PERIOD), "Clause 5.2, cases raised")}
+    assert headline["Cases raised"] == "6"
+    index = rows(read(INDEX, PERIOD), "Clauses cited")
+    assert [row[:2] for row in index if row[0].startswith("Clause 5.2")] == [
+        ["Clause 5.2 Social Media Policy", "6"]
+    ]
