@@ -35,7 +35,7 @@ from people.models import Team
 from people.selectors import staff_in_post_by_team
 from policies.models import Policy, clause_number_order
 
-from ..models import BenchmarkFigure, BenchmarkMeasure
+from ..models import BenchmarkFigure
 from .door import NO_TEAM, Row, cases_raised
 from .timings import median_of
 
@@ -246,7 +246,7 @@ def clause_analytics(*, user, policy, number, period):
         repeat_filters={**base, "repeat_subject": REPEAT},
         teams=teams,
         months=months,
-        benchmarks=BenchmarkFigure.objects.by_measure(),
+        benchmarks=benchmarks(),
     )
 
 
@@ -286,7 +286,7 @@ def clauses_cited(*, user, period):
     headlines = []
     for (policy, number), rows in grouped.items():
         slug, title = titles[policy]
-        filters = clause_filters(policy=titles[policy][0], number=number, period=period)
+        filters = clause_filters(policy=slug, number=number, period=period)
         figures = _Groups(rows).counted(number, days=days, staff=in_post, filters=filters)
         headlines.append(ClauseHeadline(slug, title, number, figures))
     return sorted(headlines, key=lambda h: (h.policy_title, clause_number_order(h.number)))
@@ -298,7 +298,6 @@ def benchmarks():
 
 
 __all__ = [
-    "BenchmarkMeasure",
     "ClauseAnalytics",
     "ClauseHeadline",
     "Counted",
