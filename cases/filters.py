@@ -5,7 +5,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
@@ -27,6 +27,8 @@ CLOSED, BREACH, NOT_CLOSED = "closed", "breach", "not_closed"
 # What a case may be waiting for, as the reports' timings count it, and waiting past its limit.
 TRIAGE, DECISION = "triage", "decision"
 PAST_LIMIT = "_past_limit"
+# The value of the repeat_subject filter.
+REPEAT = "yes"
 OUTCOME_CHOICES = [
     (CLOSED, "Closed, any outcome"),
     (BREACH, "Closed, a breach found"),
@@ -36,6 +38,13 @@ OUTCOME_CHOICES = [
 # A case has an outcome exactly when it is at a closed stage (Case's closed_cases_have_an_outcome), so the
 # groups filter on the stage's place, which case_stage_order_idx serves.
 _CLOSED_ORDERS = [Stage.values.index(stage) for stage in CLOSED_STAGES]
+
+
+def repeat_subjects(cases):
+    """The colleagues named as the subject of more than one of `cases`, with how many (`n`): grouped in
+    the database. The clause analytics count them, and the list's repeat_subject filter lists their cases."""
+    named = cases.exclude(subject_person=None).order_by().values("subject_person")
+    return named.annotate(n=Count("pk")).filter(n__gt=1)
 
 
 def day_start(day):
@@ -206,6 +215,16 @@ class CaseFilter(django_filters.FilterSet):
         "count them against the limit now (the governance head's reminder is the limit, so nothing is "
         "after the reminder and within it).",
     )
+    # After every filter that narrows the list (filters apply in this order): "more than one of these".
+    repeat_subject = django_filters.ChoiceFilter(
+        choices=[(REPEAT, "The subject of more than one of these cases")],
+        label="About someone",
+        empty_label="Anyone or no one named",
+        method="filter_repeat_subject",
+        widget=QuickSelect,
+        help_text="Only the cases about a colleague who is the subject of more than one case of the list "
+        "as the other filters make it (the repeat subjects of the clause analytics).",
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(f"{sign}{key}", f"{sign}{key}") for key in selectors.SORTS for sign in ("", "-")],
         method="sort_by",
@@ -263,6 +282,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_taken(self, queryset, name, value):
         timing = name.removeprefix("time_to_")
         return selectors.taken_within(queryset, timing=timing, span=value)
+
+    def filter_repeat_subject(self, queryset, name, value):
+        return queryset.filter(subject_person__in=repeat_subjects(queryset).values("subject_person"))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*selectors.sort_fields(sort=value))

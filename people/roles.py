@@ -77,6 +77,8 @@ ROLE_PERMISSIONS = {
         # The retention schedule: its periods, in the admin (its kinds are fixed).
         "dataprotection.view_retentionrule",
         "dataprotection.change_retentionrule",
+        # Published industry figures beside the clause analytics, updated for each new edition.
+        *[f"reports.{action}_benchmarkfigure" for action in ("add", "change", "delete", "view")],
         "auth.view_group",
         # Sign-in lockouts (django-axes): see them and lift them by deleting the attempt.
         "axes.view_accessattempt",

@@ -95,3 +95,56 @@ class MonthRefresh(models.Model):
 
     def __str__(self):
         return f"{self.month:%b %Y} at {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class BenchmarkMeasure(models.TextChoices):
+    """What a published benchmark measures, as the clause analytics (reports.selectors.clauses) count it."""
+
+    REPORTS_PER_100 = "reports_per_100", "Reports per 100 employees a year"
+    MEDIAN_DAYS_TO_CLOSE = "median_days_to_close", "Median calendar days to close"
+    SUBSTANTIATION_RATE = "substantiation_rate", "Substantiation rate"
+
+
+class BenchmarkFigureQuerySet(models.QuerySet):
+    def by_measure(self):
+        """{measure: [figures]}, each measure's figures in the order they are shown."""
+        found = {}
+        for figure in self.order_by("measure", "-edition", "region"):
+            found.setdefault(figure.measure, []).append(figure)
+        return found
+
+
+class BenchmarkFigure(models.Model):
+    """One figure of a published industry benchmark, shown beside the clause analytics. Rows, not code:
+    administrators change them in the admin when a new edition is published."""
+
+    source = models.CharField(max_length=100, help_text="Who published it, e.g. NAVEX.")
+    edition = models.CharField(
+        max_length=200,
+        help_text="The report and its edition, as cited, e.g. "
+        "2024 Whistleblowing & Incident Management Benchmark Report.",
+    )
+    address = models.URLField(max_length=500, blank=True, help_text="Where the report can be found.")
+    region = models.CharField(max_length=60, default="All regions")
+    measure = models.CharField(max_length=30, choices=BenchmarkMeasure.choices)
+    value = models.DecimalField(max_digits=8, decimal_places=2)
+    unit = models.CharField(max_length=60, help_text="e.g. reports per 100 employees, calendar days, %.")
+    note = models.CharField(max_length=500, blank=True, help_text="How the publisher measured it.")
+
+    objects = BenchmarkFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure", "-edition", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "edition", "region", "measure"], name="unique_benchmark_figure"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.edition}, {self.region}: {self.get_measure_display()} {self.value}"
+
+    @property
+    def shown(self):
+        """The value as the page shows it: 1.57, 21, 46."""
+        return f"{self.value.normalize():f}"

@@ -48,7 +48,7 @@ def _chart(rows, *, columns=False, percent=False):
     return charts.bar_chart(labels, values)
 
 
-def _list_link(list_name, *, may_open, base=None):
+def list_link(list_name, *, may_open, base=None):
     """link(filters): the address of the list `list_name` with `base` and these filters, or None where the
     reader may not open it or no filter lists what is counted (filters None)."""
     address = reverse(list_name)
@@ -64,7 +64,7 @@ def _list_link(list_name, *, may_open, base=None):
 def _drill_down(user, period):
     """link(row): the address of All cases listing the cases behind a row of `period`, or None where the
     reader may not open All cases or no filter lists the row's cases."""
-    link = _list_link("cases:all", may_open=user.has_perm("cases.manage_all_cases"), base=period.as_filters())
+    link = list_link("cases:all", may_open=user.has_perm("cases.manage_all_cases"), base=period.as_filters())
     return lambda row: link(row.filters)
 
 
@@ -155,8 +155,8 @@ def _pack_or_404(user, slug):
 def _pack_context(request, pack, *, links=True):
     """The pack, and on the page (`links`) the lists behind its counts that the reader may open."""
     user = request.user
-    cases = _list_link("cases:all", may_open=links and user.has_perm("cases.manage_all_cases"))
-    records = _list_link(
+    cases = list_link("cases:all", may_open=links and user.has_perm("cases.manage_all_cases"))
+    records = list_link(
         "discipline:list", may_open=links and user.has_perm("discipline.view_disciplinary_records")
     )
     return {

@@ -95,6 +95,8 @@ ROUTE_VALUES = {
     ("", "slug"): lambda d: d["policy"].slug,
     ("", "number"): lambda d: d["version"].number,
     ("", "clause_number"): lambda d: "5.2",
+    ("reports:clause", "clause_number"): lambda d: "5.2",  # the clause analytics, across versions
+    ("reports:clause", "slug"): lambda d: d["policy"].slug,
     ("", "format"): lambda d: "json",
     ("", "uidb64"): lambda d: "MQ",
     ("", "token"): lambda d: "not-a-real-token",

@@ -178,7 +178,7 @@ def _date(day):
     return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
 
 
-def _median(histogram):
+def median_of(histogram):
     """The median of the values counted in {value: how many}, as statistics.median gives it."""
     total = sum(histogram.values())
     if not total:
@@ -225,7 +225,7 @@ def timings_of(measure, *, kind, limits):
         )
         rows.append(Row(label, n, {TAKEN_FILTERS[kind]: span}))
     limit = triage_limit(limits) if kind == "triage" else decision_limit(limits)
-    return Timings(kind, title, rows, limit, _median(histogram), measure.waiting, measure.over, reminder)
+    return Timings(kind, title, rows, limit, median_of(histogram), measure.waiting, measure.over, reminder)
 
 
 def measure_triage(cases, *, now, first_day, limits):

@@ -196,3 +196,29 @@ def pack_world(reviewed, world, raise_at, close_at, clause, staff, other_staff, 
         by=hr,
     )
     return {**world, "E": e, "F": f, "G": g}
+
+
+# --- The clause analytics -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clause_world(world, raise_at, close_at, clause, staff, other_staff):
+    """The known cases (conftest.py's `world`) and three more citing clause 5.2, for the clause analytics.
+
+        E  Tue  3 Mar 2026 10:00, staff (Community Support) about staff2, 5.2. Closed "no breach found"
+           Tue 10 Mar 15:00: 7 calendar days.
+        F  Wed  4 Mar 2026 10:00, staff about staff2, 5.2. Closed "disciplinary referral" Wed 25 Mar 15:00:
+           21 calendar days. staff2 is the subject of E and F: a repeat subject.
+        G  Thu 16 Apr 2026 10:00, staff2 (Supported Living) about staff, 5.2. Still open.
+
+    With the known A (5 Jan, staff, closed "content removed" 19 Jan: 14 days) and B (9 Jan, staff2, 5.2 and
+    5.3, closed at triage 12 Jan: 3 days); X is about the governance head (in none of their figures), C cites
+    6.4, D no clause, O was raised in December, before the period.
+    """
+    about = {"subject_kind": SubjectKind.COLLEAGUE, "subject_description": ""}
+    e = raise_at(at(2026, 3, 3, 10), staff, subject_person=other_staff, clauses=[clause("5.2")], **about)
+    close_at(e, at(2026, 3, 10), Outcome.NO_BREACH)
+    f = raise_at(at(2026, 3, 4, 10), staff, subject_person=other_staff, clauses=[clause("5.2")], **about)
+    close_at(f, at(2026, 3, 25), Outcome.DISCIPLINARY_REFERRAL)
+    g = raise_at(at(2026, 4, 16, 10), other_staff, subject_person=staff, clauses=[clause("5.2")], **about)
+    return {**world, "E": e, "F": f, "G": g}
