@@ -52,6 +52,25 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+# Repeat subjects are grouped over the list the other filters make: bounded to one clause and at most a year
+# (as the clause analytics link them), never all cases (a million rows grouped for one page).
+REPEAT_LONGEST_PERIOD = datetime.timedelta(days=366)
+
+
+class _CaseFilterForm(date_range_form("raised_from", "raised_to")):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("repeat_subject"):
+            start, end = cleaned.get("raised_from"), cleaned.get("raised_to")
+            if not (cleaned.get("clause") and start and end and end - start <= REPEAT_LONGEST_PERIOD):
+                self.add_error(
+                    "repeat_subject",
+                    "Repeat subjects are found within one clause and a period of at most a year: choose a "
+                    "clause, and raised from and to dates.",
+                )
+        return cleaned
+
+
 class CaseFilter(django_filters.FilterSet):
     """Filters for a list of cases; each narrows the queryset it is given (a list from cases.selectors).
 
@@ -237,7 +256,7 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = []
-        form = date_range_form("raised_from", "raised_to")
+        form = _CaseFilterForm
 
     # What the search found, for the page to say why each case matched (cases.search).
     findings = None

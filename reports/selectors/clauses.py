@@ -28,7 +28,7 @@ from django.db.models import Case, Count, DurationField, Exists, OuterRef, Sum, 
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from cases.filters import BREACH, CLOSED, NOT_CLOSED, REPEAT, repeat_subjects
+from cases.filters import BREACH, CLOSED, NOT_CLOSED, REPEAT, REPEAT_LONGEST_PERIOD, repeat_subjects
 from cases.models import BREACH_OUTCOMES, CLOSED_STAGES, CaseClause, Outcome
 from core.filters import NONE
 from people.models import Team
@@ -243,7 +243,10 @@ def clause_analytics(*, user, policy, number, period):
         outcomes=outcomes,
         repeat_subjects=repeat["subjects"] or 0,
         repeat_cases=repeat["cases"] or 0,
-        repeat_filters={**base, "repeat_subject": REPEAT},
+        # All cases finds repeat subjects only within a year (its REPEAT_LONGEST_PERIOD): longer, no link.
+        repeat_filters={**base, "repeat_subject": REPEAT}
+        if period.end - period.start <= REPEAT_LONGEST_PERIOD
+        else None,
         teams=teams,
         months=months,
         benchmarks=benchmarks(),

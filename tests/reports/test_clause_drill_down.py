@@ -96,3 +96,35 @@ def test_a_reader_who_may_not_open_all_cases_sees_the_figures_without_links(
         response = client.get(address, PERIOD)
     assert response.status_code == 200
     assert f'href="{ALL_CASES}?' not in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"repeat_subject": "yes"},
+        {"repeat_subject": "yes", "clause": "5.2"},
+        {"repeat_subject": "yes", "clause": "5.2", "raised_from": "2025-01-01", "raised_to": "2026-04-30"},
+    ],
+)
+def test_repeat_subjects_are_found_only_within_a_clause_and_a_year(client, governance, clause_world, params):
+    # Grouping every case by subject would read a million rows for one page: the filter is refused (and
+    # left out) unless the list is one clause's cases over at most a year, as the clause page links it.
+    client.force_login(governance)
+    response = client.get(reverse("cases:all"), params)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["repeat_subject"]
+    assert "within one clause and a period of at most a year" in errors[0]
+    without = {key: value for key, value in params.items() if key != "repeat_subject"}
+    expected = [case.reference for case in client.get(reverse("cases:all"), without).context["page"]]
+    assert [case.reference for case in response.context["page"]] == expected
+
+
+def test_a_clause_page_over_more_than_a_year_counts_repeat_subjects_without_a_link(
+    client, governance, clause_world
+):
+    client.force_login(governance)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(CLAUSE, {"raised_from": "2025-01-01", "raised_to": "2026-04-30"}).text
+    headline = {label: href for label, _, href in drill_downs(page, "Clause 5.2, cases raised")}
+    assert headline["Cases about repeat subjects"] is None
+    assert headline["Cases raised"] is not None
