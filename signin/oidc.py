@@ -107,12 +107,35 @@ def person_from_provider_create(*, claims, username):
     return person
 
 
+@transaction.atomic
+def provider_link_forget(*, user, by):
+    """Unlink a person's account from their identity at the provider, so that their next sign-in finds them
+    by their e-mail address again (the provider's account was remade, or was linked by mistake). Audited."""
+    subject, user.oidc_subject = user.oidc_subject, None
+    user.save(update_fields=["oidc_subject"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CHANGE,
+        what=f"Link to {settings.OIDC_PROVIDER_NAME} removed for {user.username}",
+        details={"event": "identity provider link removed", "username": user.username, "subject": subject},
+    )
+
+
 class ProviderBackend(OIDCAuthenticationBackend):
     """Authenticates the code flow's callback only. Its permissions are none: roles' permissions are read
     by people.backends.RoleBackend, once, as for everyone."""
 
     def verify_claims(self, claims):
         return bool(claims.get("sub"))
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        # A token the provider made for another of its clients is not for us (mozilla-django-oidc leaves
+        # the audience unchecked).
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in ([audience] if isinstance(audience, str) else audience or []):
+            raise SuspiciousOperation("The ID token is for another client.")
+        return payload
 
     def get_userinfo(self, access_token, id_token, payload):
         claims = super().get_userinfo(access_token, id_token, payload)

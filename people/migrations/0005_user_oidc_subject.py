@@ -13,6 +13,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='oidc_subject',
-            field=models.CharField(blank=True, editable=False, max_length=255, null=True, unique=True),
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=255,
+                null=True,
+                unique=True,
+                verbose_name='identity provider subject',
+            ),
         ),
     ]

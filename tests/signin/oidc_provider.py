@@ -33,6 +33,7 @@ class StubProvider:
         # What the next tokens get wrong on purpose (a test sets these to play a forged answer).
         self.sign_with = None  # another private key
         self.nonce_override = None
+        self.audience_override = None
         self.userinfo_sub_override = None
         self._codes = {}
         self._access = {}
@@ -79,7 +80,7 @@ class StubProvider:
         now = int(time.time())
         payload = {
             "iss": self.issuer,
-            "aud": CLIENT_ID,
+            "aud": self.audience_override or CLIENT_ID,
             "sub": claims["sub"],
             "iat": now,
             "exp": now + 300,

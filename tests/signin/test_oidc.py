@@ -296,6 +296,14 @@ def test_a_token_for_another_sign_in_nonce_is_refused(client, provider, staff):
     refused(client, response, f"Sign-in with {PROVIDER_NAME} did not succeed")
 
 
+def test_a_token_made_for_another_client_is_refused(client, provider, staff):
+    provider.audience_override = "another-app"
+
+    response = sign_in_with_provider(client, provider, claims_of(staff))
+
+    refused(client, response, f"Sign-in with {PROVIDER_NAME} did not succeed")
+
+
 def test_userinfo_about_someone_else_is_refused(client, provider, staff):
     provider.userinfo_sub_override = "kc-someone-else"
 
@@ -362,3 +370,38 @@ def test_a_user_made_elsewhere_with_the_same_address_twice_is_refused(client, pr
     response = sign_in_with_provider(client, provider, claims_of(staff))
 
     refused(client, response, "More than one focuspolicy account has the address")
+
+
+def test_an_administrator_unlinks_an_account_so_that_the_next_sign_in_links_it_again(
+    client, provider, staff, administrator
+):
+    staff.oidc_subject = "kc-old-account"
+    staff.save()
+    assert signed_in_as(client) is None
+    admin_client = client.__class__()
+    admin_client.force_login(administrator)
+
+    response = admin_client.post(
+        reverse("admin:people_user_changelist"),
+        {"action": "forget_provider_link", "_selected_action": [staff.pk]},
+    )
+    sign_in_with_provider(client, provider, claims_of(staff))
+
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.oidc_subject == "kc-staff"
+    assert signed_in_as(client) == str(staff.pk)
+    entry = AuditEntry.objects.get(details__event="identity provider link removed")
+    assert entry.actor == administrator
+    assert entry.details["subject"] == "kc-old-account"
+
+
+def test_the_admin_shows_the_link_but_nobody_edits_it(admin_client, staff):
+    staff.oidc_subject = "kc-staff"
+    staff.save()
+    url = reverse("admin:people_user_change", args=[staff.pk])
+
+    page = admin_client.get(url)
+
+    assert "kc-staff" in page.text
+    assert 'name="oidc_subject"' not in page.text
