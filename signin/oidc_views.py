@@ -41,6 +41,11 @@ class ProviderCallback(_OnlyWhenConfigured, OIDCAuthenticationCallbackView):
         except SuspiciousOperation as error:
             # An unknown or replayed state, a wrong nonce or signature: someone else's or a forged answer.
             logger.warning("Sign-in with the identity provider refused: %s", error)
+        except requests.HTTPError as error:
+            # The provider answered, and said no (a code already used, or not issued to this browser).
+            logger.warning(
+                "The identity provider refused the code: %s", getattr(error.response, "status_code", None)
+            )
         except requests.RequestException as error:
             logger.warning("The identity provider could not be reached: %s", type(error).__name__)
             setattr(request, REFUSAL, UNREACHABLE.format(provider=provider))

@@ -200,6 +200,9 @@ OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
 # Production may turn password sign-in off, leaving only the provider (people.backends.RoleBackend).
 OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+# PKCE (S256): a code caught on its way back is no use without this browser's session. Every current
+# provider supports it; OIDC_USE_PKCE=false for one that does not.
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
 OIDC_ROLE_MAP = oidc_role_map(OIDC_ROLE_MAP)
 OIDC_ENABLED = oidc_enabled(globals(), OIDC_RP_SIGN_ALGO)
 if OIDC_ONLY and not OIDC_ENABLED:

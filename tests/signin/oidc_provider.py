@@ -6,6 +6,8 @@ browser to, it returns the callback address with a fresh code, as the provider w
 signed in there.
 """
 
+import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -19,6 +21,14 @@ from jwt.algorithms import RSAAlgorithm
 
 CLIENT_ID = "focuspolicy"
 CLIENT_SECRET = "stub-client-secret"  # noqa: S105 - the stub's own
+
+
+def pkce_matches(challenge, verifier):
+    """RFC 7636, S256: the challenge is the verifier's SHA-256, base64url without padding."""
+    if challenge is None:
+        return True
+    digest = hashlib.sha256((verifier or "").encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
 
 
 def new_key():
@@ -72,6 +82,7 @@ class StubProvider:
             "claims": dict(claims),
             "nonce": query.get("nonce"),
             "redirect": query["redirect_uri"],
+            "challenge": query.get("code_challenge"),
         }
         path = urlsplit(query["redirect_uri"]).path
         return f"{path}?{urlencode({'code': code, 'state': query['state']})}"
@@ -101,6 +112,7 @@ class StubProvider:
             or form.get("client_secret") != CLIENT_SECRET
             or form.get("redirect_uri") != grant["redirect"]
             or form.get("grant_type") != "authorization_code"
+            or not pkce_matches(grant["challenge"], form.get("code_verifier"))
         ):
             return 400, {"error": "invalid_grant"}
         access = secrets.token_urlsafe(16)

@@ -119,6 +119,7 @@ def test_authenticate_sends_the_browser_to_the_provider_with_a_state_and_a_nonce
     assert "openid" in query["scope"].split()
     assert len(query["state"]) >= 32 and len(query["nonce"]) >= 32
     assert query["nonce"] == client.session["oidc_states"][query["state"]]["nonce"]
+    assert query["code_challenge_method"] == "S256" and query["code_challenge"]
 
 
 # Signing in.
@@ -294,6 +295,18 @@ def test_a_token_for_another_sign_in_nonce_is_refused(client, provider, staff):
     response = sign_in_with_provider(client, provider, claims_of(staff))
 
     refused(client, response, f"Sign-in with {PROVIDER_NAME} did not succeed")
+
+
+def test_a_code_redeemed_without_this_browsers_pkce_verifier_is_refused(client, provider, staff):
+    """A code caught on its way back and taken to another browser's sign-in: the provider refuses it."""
+    thief = client.__class__()
+    stolen = provider.authorize(start(client), claims_of(staff))
+    own_state = parse_qs(urlsplit(start(thief)).query)["state"][0]
+
+    response = thief.get(stolen.split("&state=")[0] + f"&state={own_state}", follow=True)
+
+    refused(thief, response, f"Sign-in with {PROVIDER_NAME} did not succeed")
+    assert provider.token_requests[-1]["code_verifier"]
 
 
 def test_a_token_made_for_another_client_is_refused(client, provider, staff):
