@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import TokenProxy
 from audit.models import AuditEntry
 from audit.services import audit_record
 from people.models import User
-from signin.admin import reset_two_factor
+from signin.admin import forget_provider_link, reset_two_factor
 
 # Nobody makes or reads a token for someone else: a person's API tokens are theirs alone.
 if admin.site.is_registered(TokenProxy):
@@ -78,7 +78,7 @@ def _in_words(changes):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    actions = [reset_two_factor]
+    actions = [reset_two_factor, forget_provider_link]
     list_display = [
         "username",
         "get_full_name",
@@ -107,6 +107,8 @@ class UserAdmin(DjangoUserAdmin):
                 ]
             },
         ),
+        # Set at the first sign-in with the organisation's account; only the action above removes it.
+        ("Organisation account", {"fields": ["oidc_subject"]}),
     ]
     # No rights on the add form, for anyone: a new person starts as staff, and a superuser gives roles after.
     add_fieldsets = [
@@ -128,7 +130,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "oidc_subject"]
         if not request.user.is_superuser:
             readonly += PRIVILEGES
             if obj is not None:

@@ -16,6 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/two-factor/", include("signin.urls")),
+    # Sign-in with the organisation's accounts (OpenID Connect): 404 unless the OIDC_* settings are given.
+    path("oidc/", include("signin.oidc_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),
     path("policies/", include("policies.urls")),

@@ -6,11 +6,18 @@ request loads the user afresh, so a role given or taken away counts from the per
 before.
 """
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 
 class RoleBackend(ModelBackend):
     """ModelBackend whose permissions come from `User.roles_and_permissions()`: one query, not three."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # OIDC_ONLY: no password opens focuspolicy, at any door; people sign in with the provider.
+        if settings.OIDC_ONLY:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

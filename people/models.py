@@ -69,6 +69,12 @@ class User(AbstractUser):
     registration_number = models.CharField(max_length=40, blank=True)
     # Set when the person signs out: every session they signed in to before then has ended.
     sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The identity provider's unchanging id for the person (the ID token's `sub`), kept at their first
+    # sign-in with the organisation's account (signin.oidc): later sign-ins find them by it, whatever their
+    # e-mail address has become.
+    oidc_subject = models.CharField(
+        "identity provider subject", max_length=255, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

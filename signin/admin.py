@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEntry
 from audit.services import audit_record
 
+from .oidc import provider_link_forget
 from .twofactor import two_factor_reset
 
 
@@ -56,3 +57,16 @@ def reset_two_factor(modeladmin, request, queryset):
     for person in queryset:
         two_factor_reset(user=person, by=request.user, reason="Reset in the admin")
     modeladmin.message_user(request, f"Two-factor sign-in reset for {len(queryset)} person(s).")
+
+
+@admin.action(
+    description="Unlink from the organisation account (found by e-mail address at their next sign-in)",
+    permissions=["change"],
+)
+def forget_provider_link(modeladmin, request, queryset):
+    """An action of the User admin (focuspolicy/admin.py), for the refusal "linked to another account":
+    the person's account at the provider was remade, so its subject changed."""
+    linked = queryset.exclude(oidc_subject=None)
+    for person in linked:
+        provider_link_forget(user=person, by=request.user)
+    modeladmin.message_user(request, f"Unlinked {len(linked)} person(s) from the organisation account.")

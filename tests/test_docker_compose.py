@@ -71,6 +71,7 @@ def test_it_runs_two_web_containers_behind_a_proxy_two_workers_one_beat_and_the_
         "minio",
         "minio-init",
         "clamav",
+        "keycloak",
     }
     for worker in ("worker-a", "worker-b"):
         assert "celery -A focuspolicy worker" in compose["services"][worker]["command"]
@@ -99,7 +100,9 @@ def test_web_containers_use_threaded_gunicorn_workers_and_publish_no_port(compos
 def test_the_proxy_is_the_only_way_in_and_sends_to_both_web_containers(compose):
     proxy = compose["services"]["proxy"]
     published = [services for name, services in compose["services"].items() if "ports" in services]
-    assert published == [proxy]
+    # The demo identity provider (--profile oidc) is published too, on the host's loopback alone.
+    assert published == [proxy, compose["services"]["keycloak"]]
+    assert all(port.startswith("127.0.0.1:") for port in compose["services"]["keycloak"]["ports"])
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "reverse_proxy web-a:8000 web-b:8000" in caddyfile
@@ -210,3 +213,37 @@ def test_no_log_keeps_a_client_address_or_user_agent(compose, service):
         assert field in caddyfile
     site = caddyfile[caddyfile.index("{$SITE_ADDRESS") :]
     assert "\tlog" not in site  # no access log
+
+
+def test_keycloak_runs_only_with_its_profile_and_the_app_signs_in_with_it_only_when_told(compose):
+    keycloak = compose["services"]["keycloak"]
+    assert keycloak["profiles"] == ["oidc"]
+    assert keycloak["image"].startswith("quay.io/keycloak/keycloak:")
+    assert keycloak["command"][:2] == ["start-dev", "--import-realm"]
+    assert "./deploy/keycloak:/opt/keycloak/data/import:ro" in keycloak["volumes"]
+    assert keycloak["healthcheck"]["test"]
+    environment = compose["x-app-environment"]
+    for name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_ROLE_MAP"):
+        assert environment[name] == f"${{{name}:-}}"  # empty unless set: OIDC is off
+    assert environment["OIDC_CREATE_USERS"] == "${OIDC_CREATE_USERS:-false}"
+
+
+def test_the_demo_realm_has_the_client_the_groups_of_the_role_map_and_two_people():
+    from signin.oidc_config import oidc_role_map
+
+    realm = json.loads((ROOT / "deploy" / "keycloak" / "focus-realm.json").read_text())
+    compose_text = (ROOT / "docker-compose.yml").read_text()
+    documented = compose_text.split("OIDC_ROLE_MAP=", 1)[1].splitlines()[0]
+    (client,) = realm["clients"]
+    assert client["clientId"] == "focuspolicy" and not client["publicClient"]
+    assert f"OIDC_RP_CLIENT_SECRET={client['secret']}" in compose_text
+    assert "https://localhost/oidc/callback/" in client["redirectUris"]
+    (mapper,) = client["protocolMappers"]
+    assert mapper["protocolMapper"] == "oidc-group-membership-mapper"
+    assert mapper["config"]["claim.name"] == "groups" and mapper["config"]["userinfo.token.claim"] == "true"
+    groups = {group["name"] for group in realm["groups"]}
+    assert set(oidc_role_map(documented)) == groups
+    people = {person["username"]: person for person in realm["users"]}
+    assert len(people) == 2
+    for person in people.values():
+        assert person["emailVerified"] and {g.lstrip("/") for g in person["groups"]} <= groups

@@ -132,6 +132,8 @@ PUBLIC = {
     "healthz": "the load balancer's health check, says only 'ok'",
     "readyz": "the readiness check: names what failed (database, broker, storage), never how",
     "login": "signing in",
+    "oidc_authentication_init": "signing in with the organisation's account (404 unless OIDC is configured)",
+    "oidc_authentication_callback": "back from the provider's sign-in page (404 unless OIDC is configured)",
     "password_reset": "asking for a reset link",
     "password_reset_done": "says a link was sent",
     "password_reset_confirm": "the reset link's page (refuses a bad token)",

@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from signin.oidc_config import oidc_enabled, oidc_role_map
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "focuspolicy.context_processors.navigation",
+                "signin.context_processors.sign_in_options",
             ],
         },
     },
@@ -176,6 +179,38 @@ AXES_CLIENT_STR_CALLABLE = "signin.lockout.log_client"
 # authenticator app (or a backup code) after their password. Off in local development and tests.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "focuspolicy"
+# Sign-in with the organisation's accounts (OpenID Connect, mozilla-django-oidc: signin/oidc.py), on only
+# when the client and the provider's endpoints are all given (README.md, "Sign-in with the organisation's
+# accounts"). Off, the login page has no such button and /oidc/ answers 404.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation account")
+# The claim that lists the person's groups, and which groups give which roles ("group=Role,…"): the roles
+# named there follow the provider at every sign-in; the others stay as set in focuspolicy.
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_ROLE_MAP = env("OIDC_ROLE_MAP", default="")
+# Someone the provider knows and focuspolicy does not: made a member of staff, or refused with a message.
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+# Production may turn password sign-in off, leaving only the provider (people.backends.RoleBackend).
+OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+# PKCE (S256): a code caught on its way back is no use without this browser's session. Every current
+# provider supports it; OIDC_USE_PKCE=false for one that does not.
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_ROLE_MAP = oidc_role_map(OIDC_ROLE_MAP)
+OIDC_ENABLED = oidc_enabled(globals(), OIDC_RP_SIGN_ALGO)
+if OIDC_ONLY and not OIDC_ENABLED:
+    raise ImproperlyConfigured("OIDC_ONLY is set but OIDC is not configured: set the OIDC_* settings.")
+# mozilla-django-oidc's own names: users are made only as OIDC_CREATE_USERS says (signin.oidc decides).
+OIDC_CREATE_USER = OIDC_CREATE_USERS
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("signin.oidc.ProviderBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
