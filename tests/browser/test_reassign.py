@@ -1,4 +1,4 @@
-"""Reassigning a case by finding the person by name: as it is typed (static/js/reassign.js), and with
+"""Reassigning a case by finding the person by name: as it is typed (static/js/people-search.js), and with
 JavaScript off through the Find button. axe-core checks the panel with its matches."""
 
 import pytest
