@@ -30,6 +30,7 @@ WITNESS = "is named as a witness"
 SUPERVISOR = "is the supervisor of the colleague the concern is about"
 LINE = "is in the line management of the colleague the concern is about"
 HEAD_OF_SERVICE = "is the Head of Service of the colleague the concern is about"
+APPROVER = "approved the business post concerned"
 
 # A reporting line longer than this is a loop in the records (or nothing real): the walk stops there.
 _MOST_LEVELS = 12
@@ -80,8 +81,9 @@ def _business_use_approvers(case):
     """Whoever approved the business post the concern is about, as Conflict(person, reason) pairs.
 
     Empty for now: the link from a case to the business-use request it concerns is being built apart
-    (business_use). Once it is there, this returns the request's approvers with the reason
-    "approved the business post concerned"; nothing else here changes."""
+    (business_use). Once it is there, this returns Conflict(approver, APPROVER) for each person who
+    approved that request; routing, reassignment and the case page then exclude them with nothing else
+    changed. `case` may be unsaved (routing a concern being raised)."""
     return []
 
 
