@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from . import actions, services
+from . import actions, services, witnesses
 from .models import Case, Outcome, Platform, RemovalRequest, Route, SubjectKind
 
 
@@ -32,6 +32,7 @@ def _backdate(case, days):
         seen_at=F("seen_at") - delta,
     )
     case.events.update(at=F("at") - delta)
+    case.witnesses.update(added_at=F("added_at") - delta)
 
 
 def create_demo_cases(*, people, version):
@@ -83,6 +84,8 @@ def create_demo_cases(*, people, version):
     move(case, "start_triage")
     services.case_add_note(case=case, by=case.handler, text="Checked: the tweet is public. Screenshot kept.")
     services.case_message_reporter(case=case, by=case.handler, text="Thank you — I am looking into this now.")
+    # The communications officer saw the tweet too: named as a witness, so she may never handle the case.
+    witnesses.witness_add(case=case, by=case.handler, person=people["comms"])
     _backdate(case, 3)
 
     # 3. Closed at triage: nothing to act on.

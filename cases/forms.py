@@ -309,6 +309,23 @@ class ReassignForm(forms.Form):
         self.fields["to"].widget.choices = [(person.pk, person.display_name) for person in shown]
 
 
+class WitnessForm(forms.Form):
+    """Name one of the people found by the search above it as a witness, as ReassignForm does: only the
+    matches are offered, the choice is checked against every candidate."""
+
+    person = forms.ModelChoiceField(
+        label="Name as a witness", queryset=User.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, candidates, shown=(), **kwargs):
+        super().__init__(*args, auto_id="id_witness_%s", **kwargs)
+        self.fields["person"].queryset = candidates
+        if self.is_bound and not shown:
+            self.is_valid()
+            shown = [self.cleaned_data["person"]] if self.cleaned_data.get("person") else []
+        self.fields["person"].widget.choices = [(person.pk, person.display_name) for person in shown]
+
+
 class NoteForm(forms.Form):
     # Its own ids: the note and message forms share a page, and each label must point at its own box.
     def __init__(self, *args, **kwargs):

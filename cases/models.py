@@ -462,6 +462,8 @@ class CaseEvent(models.Model):
         ESCALATED = "escalated", "Escalated"
         # The handler recorded that the concern is about a business use request (business_use.case_links).
         BUSINESS_USE = "business_use", "Business use request cited"
+        WITNESS_NAMED = "witness_named", "Witness named"
+        WITNESS_REMOVED = "witness_removed", "Witness removed"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -479,6 +481,25 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseWitness(models.Model):
+    """A person named as a witness of what the concern is about, recorded by its handler or the governance
+    head. Being named gives them nothing of the case: they may not see it, and never handle it
+    (cases.conflicts)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="witnesses")
+    # No reverse accessor: as for the subject, nothing should lead from a person to the cases naming them.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="unique_case_witness")]
+
+    def __str__(self):
+        return f"{self.person} on {self.case}"
 
 
 class AnonymousReceipt(models.Model):

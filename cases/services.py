@@ -12,6 +12,7 @@ from people.roles import Role
 from people.selectors import people_matching, role_holders
 
 from . import access, draft_services, notify, timers
+from .conflicts import conflict_of, conflicts
 from .models import (
     CLOSED_STAGES,
     MOVES,
@@ -43,13 +44,16 @@ def reference_allocate(*, policy, year):
     return f"{prefix}-{year}-{counter.last_number:04d}"
 
 
-def routing_target(*, reporter, route, subject=None):
+def routing_target(*, reporter, route, conflicted=()):
     """Who a new concern goes to, and why (clause 9.1).
 
     The reporter's supervisor, or their team's Head of Service if they chose that. If that person is
-    missing, has left, or is the subject or the reporter, the concern goes one level up the line, and
-    finally to the Head of Business and Governance.
+    missing, has left, is the reporter or may not handle the concern (`conflicted`: cases.conflicts'
+    Conflicts), the concern goes one level up the line; when the line runs out, to the reporter's Head of
+    Service, and finally to the Head of Business and Governance. The note is for those who handle the
+    case: the reporter never reads it.
     """
+    barred = {conflict.person.pk: conflict.reason for conflict in conflicted}
     if route == Route.HEAD_OF_SERVICE:
         first = reporter.team.head_of_service if reporter.team else None
         wanted = "their Head of Service"
@@ -57,53 +61,65 @@ def routing_target(*, reporter, route, subject=None):
         first = reporter.line_manager
         wanted = "their supervisor"
 
-    skipped = []
-    candidate = first
-    seen = set()
-    while candidate is not None and candidate.pk not in seen:
+    skipped, seen = [], set()
+
+    def may_handle(candidate):
         seen.add(candidate.pk)
         if not candidate.is_active:
             skipped.append(f"{candidate} has left")
         elif candidate.pk == reporter.pk:
             skipped.append(f"{candidate} is the reporter")
-        elif subject is not None and candidate.pk == subject.pk:
-            skipped.append(f"{candidate} is the subject of the concern")
+        elif candidate.pk in barred:
+            skipped.append(f"{candidate} {barred[candidate.pk]}")
         else:
+            return True
+        return False
+
+    candidate = first
+    while candidate is not None and candidate.pk not in seen:
+        if may_handle(candidate):
             note = f"Routed to {wanted}, {candidate}."
             if skipped:
                 note = f"Routed to {candidate}, the next level up, because " + "; ".join(skipped) + "."
             return candidate, note
         candidate = candidate.line_manager
 
-    head = role_holders(Role.GOVERNANCE).first()
-    if head is None or (subject is not None and head.pk == subject.pk) or head.pk == reporter.pk:
-        raise DomainError(
-            "There is nobody to route this concern to. Please tell the Head of Business and Governance."
-        )
-    reason = (
-        "; ".join(skipped) if skipped else f"the reporter has no {wanted.removeprefix('their ')} recorded"
+    def because():
+        return "; ".join(skipped) or f"the reporter has no {wanted.removeprefix('their ')} recorded"
+
+    head_of_service = reporter.team.head_of_service if reporter.team else None
+    if head_of_service is not None and head_of_service.pk not in seen and may_handle(head_of_service):
+        return head_of_service, f"Routed to their Head of Service, {head_of_service}, because {because()}."
+
+    reason = because()
+    for head in role_holders(Role.GOVERNANCE):
+        if head.pk != reporter.pk and head.pk not in barred:
+            return head, f"Routed to the Head of Business and Governance, {head}, because {reason}."
+    raise DomainError(
+        "There is nobody to route this concern to. Please tell the Head of Business and Governance."
     )
-    return head, f"Routed to the Head of Business and Governance, {head}, because {reason}."
 
 
-def anonymous_routing_target(*, named=""):
+def anonymous_routing_target(*, named="", conflicted=()):
     """Who a concern raised anonymously goes to, and why: there is no supervisor to route it through, so
     the Head of Service with the fewest open cases (the pool), skipping any whose name the reporter gave
-    in `named`; the Head of Business and Governance if there is none."""
+    in `named` and any who may not handle it (`conflicted`); the Head of Business and Governance if there
+    is none."""
     named = named.casefold()
+    barred = {conflict.person.pk for conflict in conflicted}
     pool = (
         role_holders(Role.HEAD_OF_SERVICE)
         .annotate(open_cases=Count("cases_handled", filter=~Q(cases_handled__stage__in=CLOSED_STAGES)))
         .order_by("open_cases", "pk")
     )
     for head in pool:
-        if head.get_full_name() and head.get_full_name().casefold() in named:
+        if head.pk in barred or (head.get_full_name() and head.get_full_name().casefold() in named):
             continue
         return (
             head,
             f"Raised anonymously: routed to a Head of Service, {head}, the one with fewest open cases.",
         )
-    head = role_holders(Role.GOVERNANCE).first()
+    head = role_holders(Role.GOVERNANCE).exclude(pk__in=barred).first()
     if head is None:
         raise DomainError("There is nobody to route this concern to. Please try again later.")
     return head, f"Raised anonymously: routed to the Head of Business and Governance, {head}."
@@ -166,11 +182,8 @@ def case_raise(
 
     if anonymous:
         route = Route.HEAD_OF_SERVICE
-        handler, routing_note = anonymous_routing_target(named=subject_description)
-    else:
-        handler, routing_note = routing_target(reporter=reporter, route=route, subject=subject_person)
     now = timezone.now()
-    case = Case.objects.create(
+    case = Case(
         reference=reference_allocate(policy=policy_version.policy, year=timezone.localdate(now).year),
         policy_version=policy_version,
         reporter=reporter,
@@ -187,11 +200,20 @@ def case_raise(
         identifies_service_user_or_carer=identifies_service_user_or_carer,
         discloses_confidential_information=discloses_confidential_information,
         route=route,
-        handler=handler,
-        routing_note=routing_note,
         created_at=now,
         stage_changed_at=now,
     )
+    # Routed as the case stands, so that whoever may not handle it (cases.conflicts) is skipped.
+    if anonymous:
+        handler, case.routing_note = anonymous_routing_target(
+            named=subject_description, conflicted=conflicts(case)
+        )
+    else:
+        handler, case.routing_note = routing_target(
+            reporter=reporter, route=route, conflicted=conflicts(case)
+        )
+    case.handler = handler
+    case.save(force_insert=True)
     CaseClause.objects.bulk_create(
         CaseClause(case=case, clause=clause, number=clause.number, text=clause_text(clause))
         for clause in clauses
@@ -213,7 +235,9 @@ def case_raise(
         case=case,
         what=f"raised concern {case.reference}" + (" anonymously" if anonymous else ""),
     )
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=routing_note)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.ROUTED, actor=None, at=now, text=case.routing_note
+    )
     timers.case_timers_on_raise(case=case)
     notify.case_routed_notify(case=case)
     if evidence_files:
@@ -336,16 +360,21 @@ def case_start_action(*, case, by):
 
 
 def reassign_candidates(*, case):
-    """Supervisors, Heads of Service and the governance head, except the subject and the reporter."""
+    """Supervisors, Heads of Service and the governance head, except the reporter. Those among them with a
+    conflict of interest (cases.conflicts) are refused by case_reassign, with the reason."""
     return role_holders([Role.SUPERVISOR, Role.HEAD_OF_SERVICE, Role.GOVERNANCE]).exclude(
-        pk__in=[case.reporter_id, case.subject_person_id or 0]
+        pk=case.reporter_id or 0
     )
 
 
 def reassign_matches(*, case, text):
-    """The people who may take the case (`reassign_candidates`) whose name matches what was typed: at
-    most REASSIGN_MATCHES, and whether there were more."""
-    return people_matching(reassign_candidates(case=case), text, limit=REASSIGN_MATCHES)
+    """The people who may take the case (`reassign_candidates`, less those with a conflict of interest)
+    whose name matches what was typed: at most REASSIGN_MATCHES, and whether there were more."""
+    if not text.split():
+        return [], False  # Nobody is listed until a name is typed: no need to read the conflicts.
+    barred = [conflict.person.pk for conflict in conflicts(case)]
+    candidates = reassign_candidates(case=case).exclude(pk__in=barred)
+    return people_matching(candidates, text, limit=REASSIGN_MATCHES)
 
 
 @transaction.atomic
@@ -359,6 +388,9 @@ def case_reassign(*, case, by, to, reason):
         raise DomainError("A closed case cannot be reassigned; reopen it first.")
     if not reassign_candidates(case=case).filter(pk=to.pk).exists():
         raise DomainError(f"{to} cannot handle this case.")
+    conflict = conflict_of(case, to)
+    if conflict is not None:
+        raise DomainError(conflict.refusal())
     if to.pk == case.handler_id:
         raise DomainError(f"{to} already handles this case.")
     previous = case.handler

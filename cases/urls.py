@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, breach, case, evidence, exports, queues, reporter
+from .views import actions, breach, case, evidence, exports, queues, reporter, witnesses
 
 app_name = "cases"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("<str:reference>/move/", case.move, name="move"),
     path("<str:reference>/reassign/", case.reassign, name="reassign"),
     path("<str:reference>/reassign/people/", case.reassign_people, name="reassign_people"),
+    path("<str:reference>/witnesses/", witnesses.add, name="witness_add"),
+    path("<str:reference>/witnesses/people/", witnesses.people, name="witness_people"),
+    path("<str:reference>/witnesses/<int:pk>/remove/", witnesses.remove, name="witness_remove"),
     path("<str:reference>/notes/", case.add_note, name="add_note"),
     path("<str:reference>/messages/", case.message_reporter, name="message_reporter"),
     path("<str:reference>/reporter/messages/", reporter.send_message, name="reporter_message"),

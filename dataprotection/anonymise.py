@@ -18,6 +18,7 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseUserObjectPermission,
+    CaseWitness,
     DisciplinaryReferral,
     Evidence,
     LegalAdvice,
@@ -82,6 +83,8 @@ def cases_anonymise(case_ids, *, now=None):
     CaseEvent.objects.filter(case_id__in=case_ids).update(text="", actor=None)
     # The reporter's and handler's rights on the case: nobody follows or handles an anonymised case.
     CaseUserObjectPermission.objects.filter(content_object_id__in=case_ids).delete()
+    # The people named as witnesses: an anonymised case names nobody.
+    CaseWitness.objects.filter(case_id__in=case_ids).delete()
     # An anonymous reporter's receipt key opens nothing any more.
     AnonymousReceipt.objects.filter(case_id__in=case_ids).delete()
     LegalAdvice.objects.filter(case_id__in=case_ids).update(adviser="", summary="", recorded_by=nobody)

@@ -22,6 +22,7 @@ from business_use.models import Account, Kind, Topic
 from cases import services
 from cases.models import (
     CaseEvent,
+    CaseWitness,
     ConcernDraft,
     DisciplinaryReferral,
     Evidence,
@@ -34,6 +35,7 @@ from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
 from discipline.models import Outcome as RecordOutcome
 from notifications.models import Kind as NotificationKind
 from notifications.models import Notification
+from people.models import User
 from policies.models import Clause, ClauseItem, Policy, PolicyVersion
 from tests.factories import case_moved_to, case_raised, concern_about_colleague
 
@@ -69,6 +71,17 @@ def case_events(world, n):
     CaseEvent.objects.bulk_create(
         CaseEvent(case=world.case, kind=CaseEvent.Kind.NOTE, actor=world.supervisor, text="Checked.")
         for _ in range(n)
+    )
+
+
+def case_witnesses(world, n):
+    """People named as witnesses: the case page lists them, and the governance head's page lists them again
+    among who may not handle the case (cases.conflicts)."""
+    people = User.objects.bulk_create(
+        User(username=f"witness-{world.counter()}", first_name="Wendy", last_name="Witness") for _ in range(n)
+    )
+    CaseWitness.objects.bulk_create(
+        CaseWitness(case=world.case, person=person, added_by=world.supervisor) for person in people
     )
 
 
@@ -328,6 +341,8 @@ PAGES = {
     "case page, events": ("supervisor", CASE, case_events),
     "case page, evidence": ("supervisor", CASE, case_evidence),
     "case page, actions": ("governance", CASE, case_actions),
+    "case page, witnesses": ("supervisor", CASE, case_witnesses),
+    "case page, witnesses and conflicts": ("governance", CASE, case_witnesses),
     "case page of the reporter, messages": ("staff", CASE, case_messages),
     "referrals to HR, HR": ("hr", lambda w: reverse("cases:referrals"), referrals_to_hr),
     "referrals to HR, governance head": ("governance", lambda w: reverse("cases:referrals"), referrals_to_hr),

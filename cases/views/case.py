@@ -18,8 +18,9 @@ from policies.models import Policy
 from policies.selectors import cited_clauses
 from reminders.models import Limits
 
-from .. import access, draft_services, reporter, selectors, services
+from .. import access, draft_services, reporter, selectors, services, witnesses
 from ..actions import action_refusal
+from ..conflicts import case_witnesses, conflicts
 from ..drafts import DRAFT_DAYS
 from ..forms import (
     MessageForm,
@@ -30,6 +31,7 @@ from ..forms import (
     ReporterEvidenceForm,
     ReporterMessageForm,
     WithdrawForm,
+    WitnessForm,
 )
 from ..models import (
     MOVES,
@@ -50,6 +52,7 @@ SOCIAL_MEDIA_POLICY = "social-media-policy"
 # with a long history opens as fast as a new one.
 TIMELINE_EVENTS = 50
 REASSIGN_SEARCH = "reassign_q"
+WITNESS_SEARCH = "witness_q"
 
 
 def social_media_policy_version():
@@ -209,6 +212,22 @@ def _case_lists(case):
     }
 
 
+def witness_context(request, case, form):
+    """The witnesses panel: the case's witnesses and the field to name another (found by name as the
+    reassign field finds people)."""
+    text = request.GET.get(WITNESS_SEARCH, "")[:100]
+    more = False
+    if form is None:
+        shown, more = witnesses.witness_matches(case=case, text=text)
+        form = WitnessForm(candidates=witnesses.witness_candidates(case=case), shown=shown)
+    return {
+        "witnesses": case_witnesses(case),
+        "witness_form": form,
+        "witness_search": text,
+        "witness_more": more,
+    }
+
+
 def _reassign_form(request, case, form):
     """The reassign field: a search for the person (by name, without JavaScript a GET of the page), and
     the people it found to choose from."""
@@ -259,6 +278,11 @@ def _handler_context(request, case, relation, **forms):
         if not case.is_closed:
             form, text, more = _reassign_form(request, case, forms.get("reassign"))
             context.update(reassign_form=form, reassign_search=text, reassign_more=more)
+        if case.anonymised_at is None:
+            context.update(witness_context(request, case, forms.get("witness")))
+        # Who may not handle the case and why: for the Head of Business and Governance alone.
+        if relation == access.GOVERNANCE:
+            context.update(show_conflicts=True, conflicts=conflicts(case, witnesses=context.get("witnesses")))
         context.update(
             note_form=forms.get("note") or NoteForm(),
             message_form=forms.get("message") or MessageForm(),

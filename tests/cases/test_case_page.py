@@ -87,14 +87,18 @@ def test_the_reporter_sees_their_timeline_in_pages_too(client, case, staff, supe
     assert "Earlier events" in response.text
 
 
-def test_the_reassign_field_lists_nobody_until_a_name_is_searched(client, case, governance, head_of_service):
+def test_the_reassign_field_lists_nobody_until_a_name_is_searched(client, case, governance):
+    # Another service's Head of Service: staff2's own manages them (cases.conflicts).
+    head_of_service = UserFactory(
+        username="headofservice2", last_name="Elsewhere", roles=[Role.HEAD_OF_SERVICE]
+    )
     client.force_login(governance)
     page = client.get(case.get_absolute_url())
     assert 'name="to"' not in page.text and "Find the person first." in page.text
 
     found = client.get(case.get_absolute_url(), {"reassign_q": head_of_service.last_name})
     assert f'value="{head_of_service.pk}"' in found.text and 'type="radio" name="to"' in found.text
-    assert 'src="/static/js/reassign.js"' in found.text
+    assert 'src="/static/js/people-search.js"' in found.text
 
 
 def test_the_search_offers_only_people_who_may_take_the_case(client, case, governance, staff, other_staff):

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from cases.models import Case, CaseEvent
+from people.roles import Role
 from tests.confirm import confirmed
-from tests.factories import base_people, concern_about_colleague, make_policy
+from tests.factories import UserFactory, base_people, concern_about_colleague, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,11 @@ def pages(case):
             "reassign",
             "post",
             reverse("cases:reassign", args=[ref]),
-            {"to": "HEAD", "reason": "Conflict of interest."},
+            # Not the Head of Service: they manage the subject (cases.conflicts).
+            {"to": "@governance", "reason": "Conflict of interest."},
             handlers,
         ),
+        ("witness", "post", reverse("cases:witness_add", args=[ref]), {"person": "@outsider"}, handlers),
         # The reporter's own steps (cases.reporter): only theirs, never the handlers' nor the subject's.
         (
             "reporter_message",
@@ -75,7 +78,17 @@ def pages(case):
     ]
 
 
-PAGES = ["view", "move", "note", "message", "reassign", "reporter_message", "reporter_evidence", "withdraw"]
+PAGES = [
+    "view",
+    "move",
+    "note",
+    "message",
+    "reassign",
+    "witness",
+    "reporter_message",
+    "reporter_evidence",
+    "withdraw",
+]
 
 
 # The relations of RELATIONS, by the name of each person in base_people().
@@ -117,10 +130,12 @@ class TestEveryRelationAndPage:
     def test_case_pages_by_relation(self, client, matrix_world, relation, page):
         people, case_pk = matrix_world
         case = Case.objects.get(pk=case_pk)
-        head_of_service = people["head_of_service"]
         name, method, url, data, allowed = next(p for p in pages(case) if p[0] == page)
-        if data and data.get("to") == "HEAD":
-            data = {**data, "to": head_of_service.pk}
+        # "@name": that person of the relations, by their id.
+        data = data and {
+            key: people[value[1:]].pk if isinstance(value, str) and value.startswith("@") else value
+            for key, value in data.items()
+        }
         person = people[relation]
         client.force_login(person)
         events = case.events.count()
@@ -153,7 +168,9 @@ def test_a_subject_who_is_also_governance_never_sees_the_concern(client, raise_c
     assert client.get(case.get_absolute_url()).status_code == 404
 
 
-def test_a_handler_who_passes_the_case_on_loses_it(client, case_about_colleague, supervisor, head_of_service):
+def test_a_handler_who_passes_the_case_on_loses_it(client, case_about_colleague, supervisor):
+    # Another service's Head of Service: the subject's own manages them (cases.conflicts).
+    head_of_service = UserFactory(username="headofservice2", roles=[Role.HEAD_OF_SERVICE])
     client.force_login(supervisor)
     response = client.post(
         reverse("cases:reassign", args=[case_about_colleague.reference]),

@@ -23,14 +23,18 @@ def test_the_reporter_may_choose_a_head_of_service(raise_case, staff, head_of_se
     assert "Head of Service" in case.routing_note
 
 
-def test_a_concern_about_the_supervisor_goes_one_level_up(
+def test_a_concern_about_the_supervisor_passes_their_head_of_service_by(
     raise_case, staff, supervisor, head_of_service, governance
 ):
+    # The Head of Service manages the supervisor: a conflict of interest (cases.conflicts).
     case = raise_case(
         staff, subject_kind=SubjectKind.COLLEAGUE, subject_person=supervisor, subject_description=""
     )
-    assert case.handler == head_of_service
+    assert case.handler == governance
     assert f"{supervisor} is the subject of the concern" in case.routing_note
+    assert (
+        f"{head_of_service} is the Head of Service of the colleague the concern is about" in case.routing_note
+    )
 
 
 def test_a_concern_about_the_head_of_service_chosen_goes_up_their_line(

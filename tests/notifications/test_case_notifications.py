@@ -56,9 +56,11 @@ def test_the_handler_is_told_a_case_was_routed_to_them(
 
 
 def test_the_new_handler_is_told_of_a_reassignment_and_the_one_who_did_it_is_not(
-    case_about_colleague, head_of_service, governance, other_staff, django_capture_on_commit_callbacks
+    case_about_colleague, governance, other_staff, django_capture_on_commit_callbacks
 ):
     case = case_about_colleague
+    # Another service's Head of Service: staff2's own manages them (cases.conflicts).
+    head_of_service = UserFactory(username="headofservice2", roles=[Role.HEAD_OF_SERVICE])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reassign(case=case, by=governance, to=head_of_service, reason="Needs a senior eye.")
