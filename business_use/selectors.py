@@ -2,8 +2,10 @@
 
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.urls import reverse
 
+from cases.conflicts import APPROVER
 from people.roles import Role
 from people.selectors import role_holders
 from policies.models import Policy
@@ -96,15 +98,28 @@ class Approvers(NamedTuple):
         return {person for person in self if person is not None}
 
 
+# The moves that approve a request: the supervisor approving an official post's content, or authorising 6.4.
+_APPROVING = Q(from_state=State.WITH_SUPERVISOR, to_state__in=(State.WITH_COMMUNICATIONS, State.AUTHORISED))
+
+
 def request_approvers(request):
     """Who approved or authorised `request`, and who published it, from its timeline: the actors of those
     moves. A person who did either has a conflict of interest in a concern about it."""
     approved_by = published_by = None
     moves = BusinessUseEvent.objects.filter(request=request, actor__isnull=False).select_related("actor")
-    for event in moves.filter(
-        from_state=State.WITH_SUPERVISOR, to_state__in=(State.WITH_COMMUNICATIONS, State.AUTHORISED)
-    ).order_by("at", "pk"):
+    for event in moves.filter(_APPROVING).order_by("at", "pk"):
         approved_by = event.actor
     for event in moves.filter(to_state__in=(State.PUBLISHED, State.MADE)).order_by("at", "pk"):
         published_by = event.actor
     return Approvers(approved_by, published_by)
+
+
+def approvers_of_cited(case):
+    """Everyone who approved or authorised a business use request the case cites, as (person, reason):
+    none of them may handle the case (cases.conflicts, which business_use's app registers this with)."""
+    if case.pk is None:
+        return []
+    events = BusinessUseEvent.objects.filter(
+        _APPROVING, actor__isnull=False, request__case_citations__case=case.pk
+    ).select_related("actor")
+    return [(event.actor, APPROVER) for event in events.order_by("at", "pk")]

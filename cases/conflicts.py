@@ -77,14 +77,20 @@ def case_witnesses(case):
     return list(CaseWitness.objects.filter(case=case).select_related("person", "added_by"))
 
 
-def _business_use_approvers(case):
-    """Whoever approved the business post the concern is about, as Conflict(person, reason) pairs.
+# Other apps add who else may not handle a case, as provider(case) -> [(person, reason)]: business_use
+# adds whoever approved the business post the case cites. cases does not import them (the apps' layering).
+_ALSO_EXCLUDED = []
 
-    Empty for now: the link from a case to the business-use request it concerns is being built apart
-    (business_use). Once it is there, this returns Conflict(approver, APPROVER) for each person who
-    approved that request; routing, reassignment and the case page then exclude them with nothing else
-    changed. `case` may be unsaved (routing a concern being raised)."""
-    return []
+
+def also_excluded(provider):
+    """Register `provider(case)`, which gives more (person, reason) pairs; `case` may be unsaved."""
+    _ALSO_EXCLUDED.append(provider)
+    return provider
+
+
+def _business_use_approvers(case):
+    """Whoever approved the business post the concern is about (registered by business_use)."""
+    return [Conflict(person, reason) for provider in _ALSO_EXCLUDED for person, reason in provider(case)]
 
 
 def _ranked(people):

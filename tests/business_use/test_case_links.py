@@ -8,16 +8,22 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEntry
 from business_use import services
 from business_use.case_links import case_cite_business_use
-from business_use.models import Account, CaseCitation, Kind, State
+from business_use.models import Account, BusinessUseEvent, BusinessUseRequest, CaseCitation, Kind, State
 from business_use.selectors import request_approvers
 from cases import breach
 from cases import services as case_services
+from cases.conflicts import APPROVER, conflicts
 from cases.models import CaseEvent, Platform, SubjectKind
+from people.roles import Role
 from tests.business_use.conftest import FIELDS
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,14 +298,14 @@ def test_the_request_page_lists_citing_cases_only_to_those_who_handle_them(
 
 
 def test_a_handler_who_may_open_the_request_sees_the_case_citing_it(
-    client, cited, governance, other_supervisor, other_staff
+    client, cited, governance, comms, other_staff
 ):
     approved, case = cited
-    # The case passed to the supervisor who approved the post (a conflict a later change will bar).
-    case_services.case_reassign(
-        case=case, by=governance, to=other_supervisor, reason="Recorded for the test."
-    )
-    client.force_login(other_supervisor)
+    # The case passed to the communications officer who published the post (and may open the request),
+    # made able to handle cases for the test: publishing is not approving, so no conflict bars them.
+    comms.groups.add(Group.objects.get(name=Role.SUPERVISOR))
+    case_services.case_reassign(case=case, by=governance, to=comms, reason="Recorded for the test.")
+    client.force_login(comms)
     assert case.reference in client.get(approved.get_absolute_url()).content.decode()
     client.force_login(other_staff)
     assert case.reference not in client.get(approved.get_absolute_url()).content.decode()
@@ -348,3 +354,26 @@ def test_the_panel_costs_the_same_queries_however_many_requests_it_shows(
     with django_assert_max_num_queries(with_one) as without:
         client.get(public.get_absolute_url())
     assert with_one - len(without) == 1
+
+
+def test_whoever_approved_a_cited_post_may_not_handle_the_case(client, post, concern, supervisor, other_team):
+    # A supervisor standing in for staff2's own (not in their line) approved the post: once the case cites
+    # it, they are excluded with that reason, and reassigning the case to them is refused.
+    stand_in = UserFactory(username="standin", roles=[Role.SUPERVISOR], team=other_team)
+    approved = post(published_at=at(2026, 10, 6))
+    BusinessUseRequest.objects.filter(pk=approved.pk).update(approver=stand_in)
+    BusinessUseEvent.objects.filter(request=approved, from_state=State.WITH_SUPERVISOR).update(actor=stand_in)
+    case = concern()
+    reassign = reverse("cases:reassign", args=[case.reference])
+    client.force_login(supervisor)
+    # Before the citation nothing keeps the stand-in from the case.
+    assert all(conflict.person != stand_in for conflict in conflicts(case))
+
+    case_cite_business_use(case=case, request_id=approved.pk, by=supervisor)
+
+    assert [(c.person, c.reason) for c in conflicts(case) if c.person == stand_in] == [(stand_in, APPROVER)]
+    response = client.post(reassign, {"to": stand_in.pk, "reason": "Knows the post."})
+    assert response.status_code == 400
+    assert escape(f"{stand_in} {APPROVER}, so cannot handle this case") in response.text
+    case.refresh_from_db()
+    assert case.handler == supervisor
