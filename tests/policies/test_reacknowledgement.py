@@ -5,12 +5,16 @@ every list and reminder of who has not. Staff who never acknowledged it read the
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
+from policies.changes import changes_since_previous
 from policies.models import Acknowledgement, ClauseReacknowledgement
 from policies.reminders import acknowledgement_reminders_send, acknowledgement_summaries_send
+from policies.services import material_changes_mark, policy_import, version_approve
 from tests.policies.history import NEW_5_3, second_version
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +111,6 @@ def test_without_material_changes_everyone_reads_the_whole_policy(
 
 def test_skipping_a_version_means_reading_the_whole_policy(client, policy, governance, staff):
     """Acknowledging version 1 does not let one read only version 3's changes when version 2 came between."""
-    from policies.services import material_changes_mark, policy_import, version_approve
-
     client.force_login(staff)
     acknowledge(client, policy)
     second_version(policy, governance)
@@ -185,3 +187,27 @@ def test_re_acknowledging_satisfies_the_reminders_and_the_supervisors_lists(
     )
     assert "supervisor" not in summaries  # staff was their only one outstanding
     assert summaries["supervisor2"].startswith("1 of your team has not yet acknowledged")
+
+
+def test_the_policy_page_reads_the_changes_in_the_same_queries_however_many(
+    client, policy, governance, staff, django_assert_max_num_queries
+):
+    """Version 2 changes one clause materially; version 3 rewords every clause that says "staff"."""
+    client.force_login(staff)
+    acknowledge(client, policy)
+    second_version(policy, governance)
+    with CaptureQueriesContext(connection) as one_change:
+        page = client.get(policy.get_absolute_url())
+    queries = len(one_change.captured_queries)  # read now: the next request clears the log
+    assert len(page.context["changes_to_read"]) == 1
+    acknowledge_changes(client, policy)
+
+    text = policy.current_version().source_text.replace(" staff ", " colleagues ")
+    third = policy_import(text=text, title=policy.title).version
+    changed = [change.number for change in changes_since_previous(third)]
+    material_changes_mark(version=third, by=governance, numbers=changed)
+    version_approve(version=third, by=governance)
+    assert len(changed) > 10
+    with django_assert_max_num_queries(queries):
+        page = client.get(policy.get_absolute_url())
+    assert len(page.context["changes_to_read"]) == len(changed)
