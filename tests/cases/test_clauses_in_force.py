@@ -271,3 +271,14 @@ def test_no_table_for_a_concern_about_someone_not_on_the_staff(client, policy, s
     response = page(client, supervisor, case)
     assert acknowledgements_shown(response) is None
     assert "As they read in version 1" in response.text
+
+
+def test_a_case_with_no_day_reads_the_clauses_as_cited(client, policy, staff, other_staff, supervisor):
+    """Rows written outside the app (the benchmarks' generated cases) may have none."""
+    from cases.models import Case
+
+    case = raised(policy, staff, other_staff, timezone.localdate(), numbers=["5.3"])
+    Case.objects.filter(pk=case.pk).update(incident_on=None)
+    response = page(client, supervisor, case)
+    assert "As they read when the concern was raised." in response.text
+    assert OLD_5_3 in response.text
