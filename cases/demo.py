@@ -7,7 +7,8 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
+from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -30,6 +31,8 @@ def _backdate(case, days):
         created_at=F("created_at") - delta,
         stage_changed_at=F("stage_changed_at") - delta,
         seen_at=F("seen_at") - delta,
+        # The day it was seen, as it was raised (old values on the right of an UPDATE: shifted here too).
+        incident_on=TruncDate(ExpressionWrapper(F("seen_at") - delta, output_field=DateTimeField())),
     )
     case.events.update(at=F("at") - delta)
     case.witnesses.update(added_at=F("added_at") - delta)

@@ -106,6 +106,13 @@ class RaiseConcernForm(forms.Form):
         label="When did you see it?",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    incident_on = forms.DateField(
+        label="When was it posted, or when did it happen?",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="If you know it; otherwise the day you saw it is taken. The policy is read as it stood "
+        "on that day.",
+    )
     description = forms.CharField(
         label="What did you see?", widget=forms.Textarea(attrs={"rows": 6}), max_length=LONG_TEXT
     )
@@ -215,6 +222,9 @@ class RaiseConcernForm(forms.Form):
                 "subject_description",
                 "Say who posted it: a name, an account's name or a description (they need no account here).",
             )
+        incident_on, seen_at = cleaned.get("incident_on"), cleaned.get("seen_at")
+        if incident_on and seen_at and incident_on > timezone.localdate(seen_at):
+            self.add_error("incident_on", "That is after the day you saw it.")
         if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other", "").strip():
             self.add_error("platform_other", "Name the platform.")
         if "evidence" in cleaned and "kept_files" in cleaned:

@@ -124,6 +124,10 @@ class Case(models.Model):
     platform_other = models.CharField("other platform", max_length=100, blank=True)
     links = models.TextField(max_length=LONG_TEXT, blank=True, help_text="One address per line.")
     seen_at = models.DateTimeField("when it was seen")
+    # The clauses are read as they stood on this day (policies.selectors.version_in_force): the day it was
+    # seen when the reporter does not say. Nullable so that adding it to a million cases is instant; its
+    # migration fills it from seen_at.
+    incident_on = models.DateField("when it was posted or happened", null=True, blank=True)
     description = models.TextField("what was seen", max_length=LONG_TEXT)
     identifies_service_user_or_carer = models.BooleanField(default=False)
     discloses_confidential_information = models.BooleanField(default=False)

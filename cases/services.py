@@ -134,6 +134,7 @@ def case_raise(
     platform,
     seen_at,
     description,
+    incident_on=None,
     clauses=(),
     subject_person=None,
     subject_description="",
@@ -196,6 +197,8 @@ def case_raise(
         platform_other=platform_other.strip(),
         links=links.strip(),
         seen_at=seen_at,
+        # When the reporter does not say when it was posted or happened: the day they saw it.
+        incident_on=incident_on or timezone.localdate(seen_at),
         description=description.strip(),
         identifies_service_user_or_carer=identifies_service_user_or_carer,
         discloses_confidential_information=discloses_confidential_information,

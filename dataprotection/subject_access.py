@@ -26,7 +26,7 @@ from cases.models import Case, CaseEvent, ConcernDraft, DisciplinaryReferral, Ev
 from discipline.models import DisciplinaryRecord, RecordEvent
 from notifications.models import Notification
 from people.models import User
-from policies.models import Acknowledgement, Comment
+from policies.models import Acknowledgement, ClauseReacknowledgement, Comment
 
 REDACTED = "[redacted]"
 CHUNK = 2000
@@ -135,6 +135,7 @@ def _tables(person, redact):
                 "outcome": case.get_outcome_display(),
                 "platform": case.platform_name(),
                 "seen": _when(case.seen_at),
+                "posted_or_happened": _when(case.incident_on),
                 "about": case.get_subject_kind_display(),
                 # In a case they raised, who it is about is someone else's detail; in a case about them, who
                 # raised it is.
@@ -229,6 +230,19 @@ def _tables(person, redact):
                 "acknowledged_at": _when(acknowledgement.acknowledged_at),
             }
 
+    def reacknowledgements():
+        queryset = ClauseReacknowledgement.objects.filter(user=person).select_related(
+            "clause__section__version__policy"
+        )
+        for reacknowledgement in _each(queryset):
+            version = reacknowledgement.clause.section.version
+            yield {
+                "policy": version.policy.title,
+                "version": version.number,
+                "clause": reacknowledgement.clause.number,
+                "acknowledged_at": _when(reacknowledgement.acknowledged_at),
+            }
+
     def comments():
         queryset = Comment.objects.filter(author=person).select_related("version__policy", "clause")
         for comment in _each(queryset):
@@ -320,6 +334,11 @@ def _tables(person, redact):
         Table("hr_referrals", "Referrals of you to HR from a case (clauses 2.4, 2.5, 5.2).", referrals()),
         Table("hr_record_steps", "Each step of those records, with its notes.", record_events()),
         Table("acknowledgements", "Policy versions you acknowledged reading, and when.", acknowledgements()),
+        Table(
+            "clause_reacknowledgements",
+            "Changed clauses you confirmed reading, to acknowledge a new version, and when.",
+            reacknowledgements(),
+        ),
         Table("clause_comments", "Comments you wrote on clauses of the policies.", comments()),
         Table(
             "business_use_requests",

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from cases import selectors as case_selectors
 from cases.models import CLOSED_STAGES
 from core.counts import at_most, capped
+from policies.changes import with_changes_only
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
 from .tables import WORK_QUEUE
@@ -33,7 +34,8 @@ def home(request):
             # Each of the person's work queues, soonest deadline first (focuspolicy.work), with its rows.
             "queues": [(queue, WORK_QUEUE.body(queue.items)) for queue in queues],
             "queue_headers": WORK_QUEUE.headers(),
-            "to_acknowledge": policies_awaiting_acknowledgement(user=user),
+            # Each with `changes_only`: whether reading its material changes acknowledges it.
+            "to_acknowledge": with_changes_only(policies_awaiting_acknowledgement(user=user), user),
             "team_acknowledgements": acknowledgement_summary(viewer=user),
             "open_reports": open_reports,
             # Up to 99, then "99+": the queues themselves list the cases. The triage queue's own count (the

@@ -4,8 +4,10 @@ from .models import (
     Acknowledgement,
     Clause,
     ClauseItem,
+    ClauseReacknowledgement,
     Comment,
     CommentReply,
+    MaterialChange,
     Policy,
     PolicyVersion,
     ReviewDateChange,
@@ -106,6 +108,21 @@ class AcknowledgementAdmin(admin.ModelAdmin):
     list_filter = ["version__policy", "version__number"]
     search_fields = ["user__username", "user__last_name"]
     readonly_fields = ["user", "version", "acknowledged_at"]
+
+
+@admin.register(ClauseReacknowledgement)
+class ClauseReacknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["user", "clause", "acknowledged_at"]
+    list_filter = ["clause__section__version__policy", "clause__section__version__number"]
+    search_fields = ["user__username", "user__last_name"]
+    readonly_fields = ["user", "clause", "acknowledged_at"]
+
+
+@admin.register(MaterialChange)
+class MaterialChangeAdmin(admin.ModelAdmin):
+    list_display = ["clause", "marked_by", "marked_at"]
+    list_filter = ["clause__section__version__policy", "clause__section__version__number"]
+    readonly_fields = ["clause", "marked_by", "marked_at"]
 
 
 class CommentReplyInline(admin.TabularInline):

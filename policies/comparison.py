@@ -4,6 +4,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -22,13 +23,23 @@ class ClauseChange:
         return word_diff(self.old_text, self.new_text)
 
 
+def full_text(text, items):
+    """A clause's text with its items, as a case stores it and as versions are compared."""
+    return "\n".join([text, *(f"• {item}" for item in items)])
+
+
 def clause_texts(version):
     """{clause number: full text with its items}, in policy order."""
     texts = {}
     for section in version_sections(version):
         for clause in section.clauses:
-            texts[clause.number] = "\n".join([clause.text, *(f"• {item}" for item in clause.items)])
+            texts[clause.number] = full_text(clause.text, clause.items)
     return texts
+
+
+def compare_url(policy, old_number, new_number):
+    """The comparison page of two versions of the policy."""
+    return f"{reverse('policies:compare', args=[policy.slug])}?old={old_number}&new={new_number}"
 
 
 def compare_versions(old, new):

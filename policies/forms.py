@@ -76,3 +76,15 @@ class CompareForm(forms.Form):
         if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
             raise forms.ValidationError("Choose two different versions.")
         return cleaned
+
+
+class MaterialChangesForm(forms.Form):
+    """On a draft: which of the clauses it changed are material changes, to be re-acknowledged."""
+
+    clauses = forms.MultipleChoiceField(
+        label="Material changes", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, changed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clauses"].choices = [(c.number, f"Clause {c.number} ({c.kind})") for c in changed]

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,6 +124,13 @@ class PolicyVersion(models.Model):
         )
 
 
+def in_force_from_sql(version="") -> Coalesce:
+    """The day a version took effect, in SQL: its effective date, or the day it was approved when it has
+    none. `version` is the path to the version from the model queried, e.g. "section__version__" from
+    Clause. Only versions ever approved (approved_at set) were ever in force."""
+    return Coalesce(f"{version}effective_date", TruncDate(f"{version}approved_at"))
+
+
 class ReviewDateChange(models.Model):
     """A review brought forward (clause 10.1: earlier should new legislation be made)."""
 
@@ -210,8 +218,23 @@ class ClauseItem(models.Model):
         return self.text[:60]
 
 
+class MaterialChange(models.Model):
+    """A clause of a draft that its author marked as changed materially from the version before it. Once
+    the draft is approved, staff who acknowledged that version re-acknowledge only these clauses
+    (ClauseReacknowledgement) instead of the whole policy. Marked only before approval."""
+
+    clause = models.OneToOneField(Clause, on_delete=models.CASCADE, related_name="material_change")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Material change to {self.clause.number}"
+
+
 class Acknowledgement(models.Model):
-    """A member of staff confirms they have read a version of a policy."""
+    """A member of staff confirms they have read a version of a policy: by reading it all, or, having
+    acknowledged the version before, by reading its material changes (ClauseReacknowledgement, recorded
+    with it). Either way this row is what every list and reminder of who has acknowledged counts."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
@@ -227,6 +250,26 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} acknowledged {self.version}"
+
+
+class ClauseReacknowledgement(models.Model):
+    """A member of staff confirms they have read a material change to a clause (MaterialChange): the
+    clause-level record behind an Acknowledgement made by reading a version's changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clause_reacknowledgements"
+    )
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="reacknowledgements")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clause"], name="one_reacknowledgement_per_clause")
+        ]
+
+    def __str__(self):
+        return f"{self.user} re-acknowledged clause {self.clause.number}"
 
 
 class Comment(models.Model):

@@ -23,6 +23,7 @@ from .models import (
     PolicyVersion,
     ReviewDateChange,
     Section,
+    in_force_from_sql,
 )
 
 # Markers that cannot occur in policy text; replaced by <mark> only after the text is escaped.
@@ -38,6 +39,25 @@ def policies_awaiting_acknowledgement(*, user):
         .select_related("policy")
         .defer("source_text")  # The whole document, which lists of versions never show.
     )
+
+
+def versions_ever_in_force(policy):
+    """The versions of the policy that were ever approved, each with `in_force_from` (the day it took
+    effect: models.in_force_from_sql), by when they took effect."""
+    return (
+        PolicyVersion.objects.filter(policy=policy, approved_at__isnull=False)
+        .annotate(in_force_from=in_force_from_sql())
+        .select_related("policy")
+        .defer("source_text")
+        .order_by("in_force_from", "number")
+    )
+
+
+def version_in_force(policy, on):
+    """The version of the policy in force on the day `on`: of the approved versions, the one that took
+    effect last on or before that day (a version is in force from the day it takes effect); None before
+    the first. `policy` is a Policy, its id, or an expression for it."""
+    return versions_ever_in_force(policy).filter(in_force_from__lte=on).last()
 
 
 def version_for_user(*, policy, number, user):

@@ -11,13 +11,16 @@ from notifications.models import Kind
 from notifications.services import notify, notify_many
 from people.models import User
 
+from . import changes
 from .importer import PolicyFormatError, parse_policy
 from .models import (
     Acknowledgement,
     Clause,
     ClauseItem,
+    ClauseReacknowledgement,
     Comment,
     CommentReply,
+    MaterialChange,
     Policy,
     PolicyVersion,
     ReviewDateChange,
@@ -170,6 +173,61 @@ def acknowledgement_record(*, version, user):
     if not user.has_perm("policies.add_acknowledgement"):
         raise DomainError("Your account cannot acknowledge policies.")
     acknowledgement, _ = Acknowledgement.objects.get_or_create(user=user, version=version)
+    return acknowledgement
+
+
+@transaction.atomic
+def material_changes_mark(*, version, by, numbers):
+    """The draft's author marks which of its changed clauses are material changes (replacing what was
+    marked before): staff who acknowledged the version before it will re-acknowledge only these. Locks
+    the version as approval does, so that nothing is marked on a version being approved."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    if not version.policy.is_managed_by(by):
+        raise DomainError("Only the policy owner or an administrator can mark material changes.")
+    if version.status != PolicyVersion.Status.DRAFT:
+        raise DomainError("Material changes are marked on a draft, before it is approved.")
+    changed = changes.changes_since_previous(version)
+    if changed is None:
+        raise DomainError("This is the first version: everyone reads it whole.")
+    numbers = set(numbers)
+    unchanged = numbers - {change.number for change in changed}
+    if unchanged:
+        raise DomainError(f"Not changed in this version: {', '.join(sorted(unchanged))}.")
+    MaterialChange.objects.filter(clause__section__version=version).exclude(
+        clause__number__in=numbers
+    ).delete()
+    clauses = version.clauses().filter(number__in=numbers).exclude(material_change__isnull=False)
+    MaterialChange.objects.bulk_create(MaterialChange(clause=clause, marked_by=by) for clause in clauses)
+    return changes.marked_numbers(version)
+
+
+@transaction.atomic
+def changes_acknowledge(*, version, user):
+    """Having acknowledged the version before, the person confirms they have read the material changes of
+    the current one: a re-acknowledgement of each changed clause, and the acknowledgement of the version
+    (the one row every list and reminder of who has acknowledged counts). Confirming twice keeps the
+    first time."""
+    if not version.is_current:
+        raise DomainError("Only the current version of a policy can be acknowledged.")
+    if not user.has_perm("policies.add_acknowledgement"):
+        raise DomainError("Your account cannot acknowledge policies.")
+    acknowledged = Acknowledgement.objects.filter(user=user, version=version).first()
+    if acknowledged is not None:
+        return acknowledged
+    if changes.changes_to_acknowledge(version=version, user=user) is None:
+        raise DomainError(
+            "Please read the whole policy and acknowledge it: only those who acknowledged the version "
+            "before it may acknowledge just its changes."
+        )
+    now = timezone.now()
+    material = version.clauses().filter(material_change__isnull=False)
+    ClauseReacknowledgement.objects.bulk_create(
+        (ClauseReacknowledgement(user=user, clause=clause, acknowledged_at=now) for clause in material),
+        ignore_conflicts=True,
+    )
+    acknowledgement, _ = Acknowledgement.objects.get_or_create(
+        user=user, version=version, defaults={"acknowledged_at": now}
+    )
     return acknowledgement
 
 

@@ -9,9 +9,17 @@ from django.views.decorators.http import require_POST
 from core.pagination import page_from_request
 from core.views import form_submit, message_submit
 
-from . import selectors, services
+from . import changes, selectors, services
 from .comparison import compare_versions
-from .forms import AcknowledgementFilterForm, CommentForm, CompareForm, ReplyForm, ReviewForm, SearchForm
+from .forms import (
+    AcknowledgementFilterForm,
+    CommentForm,
+    CompareForm,
+    MaterialChangesForm,
+    ReplyForm,
+    ReviewForm,
+    SearchForm,
+)
 from .models import Policy, PolicyVersion
 
 # Staff at a time on the acknowledgements page: 10,000 of them made a page of several seconds.
@@ -74,16 +82,30 @@ def _current(versions):
 
 
 def _render_version(request, policy, version, versions):
+    can_manage = policy.is_managed_by(request.user)
     context = {
         "policy": policy,
         "version": version,
         "current": _current(versions),
         "sections": selectors.version_sections(version),
         "versions": versions,
-        "can_manage": policy.is_managed_by(request.user),
+        "can_manage": can_manage,
         "review_changes": version.review_changes.select_related("changed_by") if version.review_moved else [],
     }
+    if version.is_current and version.acknowledged_at is None:
+        context["changes_to_read"] = changes.changes_to_acknowledge(version=version, user=request.user)
+    if can_manage and version.status == PolicyVersion.Status.DRAFT:
+        context.update(_material_changes(version))
     return render(request, "policies/version_detail.html", context)
+
+
+def _material_changes(version):
+    """The draft's changed clauses, each with its checkbox, for its author to mark the material ones."""
+    changed = changes.changes_since_previous(version)
+    if changed is None:
+        return {}
+    form = MaterialChangesForm(changed=changed, initial={"clauses": sorted(changes.marked_numbers(version))})
+    return {"material_form": form, "material_choices": list(zip(form["clauses"], changed, strict=True))}
 
 
 @login_required
@@ -157,6 +179,28 @@ def approve(request, slug, number):
 
 
 @login_required
+@require_POST
+def material_changes(request, slug, number):
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _version_or_404(policy, number, request.user)
+    form = MaterialChangesForm(request.POST, changed=changes.changes_since_previous(version) or [])
+    if not form.is_valid():
+        messages.error(request, "Choose among the clauses this version changed.")
+    elif (
+        message_submit(
+            request,
+            services.material_changes_mark,
+            version=version,
+            by=request.user,
+            numbers=form.cleaned_data["clauses"],
+        )
+        is not None
+    ):
+        messages.success(request, f"The material changes of version {version.number} are saved.")
+    return redirect(version)
+
+
+@login_required
 def review(request, slug):
     policy = get_object_or_404(Policy, slug=slug)
     if not policy.is_managed_by(request.user):
@@ -181,6 +225,19 @@ def acknowledge(request, slug):
     if message_submit(request, services.acknowledgement_record, version=version, user=request.user):
         messages.success(
             request, f"Thank you: you have acknowledged {policy.title}, version {version.number}."
+        )
+    return redirect(policy)
+
+
+@login_required
+@require_POST
+def acknowledge_changes(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    version = _current_or_404(policy)
+    if message_submit(request, services.changes_acknowledge, version=version, user=request.user):
+        messages.success(
+            request,
+            f"Thank you: you have acknowledged the changes in {policy.title}, version {version.number}.",
         )
     return redirect(policy)
 

@@ -21,6 +21,7 @@ from business_use import services as business_use_services
 from business_use.models import Account, Kind, Topic
 from cases import services
 from cases.models import (
+    CaseClause,
     CaseEvent,
     CaseWitness,
     ConcernDraft,
@@ -248,6 +249,33 @@ def policy_versions(world, n):
         )
 
 
+def cited_clauses(world, n):
+    """More clauses of the current version, each with two items, cited by the case."""
+    before = set(Clause.objects.values_list("pk", flat=True))
+    policy_clauses(world, n)
+    CaseClause.objects.bulk_create(
+        CaseClause(case=world.case, clause=clause, number=clause.number, text=clause.text)
+        for clause in Clause.objects.exclude(pk__in=before)
+    )
+
+
+def later_versions(world, n):
+    """Versions approved after the day of the case's posting, each rewording its clause 5.2: a note each."""
+    for _ in range(n):
+        number = 100 + world.counter()
+        version = PolicyVersion.objects.create(
+            policy=world.policy,
+            number=number,
+            status=PolicyVersion.Status.SUPERSEDED,
+            source_text="5. Personal use",
+            content_hash=f"{number:064}",
+            approved_at=timezone.now(),
+            effective_date=timezone.localdate() + datetime.timedelta(days=number),
+        )
+        section = version.sections.create(number=5, title="Personal use")
+        Clause.objects.create(section=section, position=2, number="5.2", text=f"Text {number}.")
+
+
 def business_use_requests(world, n):
     for _ in range(n):
         business_use_services.business_use_submit(
@@ -343,6 +371,8 @@ PAGES = {
     "case page, actions": ("governance", CASE, case_actions),
     "case page, witnesses": ("supervisor", CASE, case_witnesses),
     "case page, witnesses and conflicts": ("governance", CASE, case_witnesses),
+    "case page, cited clauses": ("supervisor", CASE, cited_clauses),
+    "case page, later versions": ("governance", CASE, later_versions),
     "case page of the reporter, messages": ("staff", CASE, case_messages),
     "referrals to HR, HR": ("hr", lambda w: reverse("cases:referrals"), referrals_to_hr),
     "referrals to HR, governance head": ("governance", lambda w: reverse("cases:referrals"), referrals_to_hr),

@@ -61,6 +61,8 @@ def test_it_fills_the_database_with_a_realistic_spread():
     for case in Case.objects.exclude(stage__in=triage):
         assert case.triage_working_days == working_days_taken(case.created_at, case.stage_changed_at)
     assert not Case.objects.filter(decision_working_days__isnull=False).exists()
+    # The day it was posted or happened: the local day it was seen, as the raise form defaults it.
+    assert not Case.objects.exclude(incident_on=F("seen_at__date")).exists()
     clauses = Case.objects.annotate(n=Count("clauses")).aggregate(low=Max("n"))
     assert clauses["low"] <= 3
     assert not Case.objects.annotate(n=Count("clauses")).filter(n=0).exists()

@@ -14,6 +14,7 @@ from core.compiled import CompiledQuery
 from core.confirm import confirmation_page
 from core.pagination import page_from_request
 from core.views import form_submit, message_submit
+from policies.in_force import cited_in_force
 from policies.models import Policy
 from policies.selectors import cited_clauses
 from reminders.models import Limits
@@ -196,8 +197,20 @@ _PRESENT = CompiledQuery(
 _cited = cited_clauses(CaseClause, "case")
 
 
-def _clauses(case):
-    return _cited(case.pk)
+# Who sees whether the colleague a concern is about had acknowledged the clauses: those who triage and
+# decide it, not the Head of Information & Security, who reads a flagged case for the breach alone.
+SEE_ACKNOWLEDGEMENTS = (access.HANDLER, access.GOVERNANCE)
+
+
+def _clauses(case, relation):
+    """The cited clauses as they stood when it was posted or happened (policies.in_force), and for those
+    who triage and decide it whether the colleague it is about had acknowledged them."""
+    return cited_in_force(
+        policy_version_id=case.policy_version_id,
+        on=case.incident_on,
+        cited=_cited(case.pk),
+        subject_id=case.subject_person_id if relation in SEE_ACKNOWLEDGEMENTS else None,
+    )
 
 
 def _case_lists(case):
@@ -259,7 +272,8 @@ def _handler_context(request, case, relation, **forms):
         "case": case,
         "case_lists": _case_lists(case),
         "relation": relation,
-        "clauses": _clauses(case),
+        "in_force": _clauses(case, relation),
+        "subject_acknowledgements": relation in SEE_ACKNOWLEDGEMENTS and case.subject_person_id,
         "events": events,
         "timeline": handler_timeline(events, case),
         "moves": [

@@ -165,6 +165,7 @@ def test_the_command_writes_the_archive_with_others_redacted(
         "hr_referrals",
         "hr_record_steps",
         "acknowledgements",
+        "clause_reacknowledgements",
         "clause_comments",
         "business_use_requests",
         "notifications",
@@ -298,3 +299,22 @@ def test_a_draft_concern_is_in_the_archive_with_others_redacted(staff, other_sta
     [draft] = table(read_archive(out), "draft_concerns")
     assert (draft["platform"], draft["what_was_seen"]) == ("tiktok", "[redacted] filmed the day centre.")
     assert other_staff.get_full_name() not in str(draft) and str(other_staff.pk) not in draft.values()
+
+
+def test_the_changed_clauses_they_re_acknowledged_are_in_the_archive(
+    client, policy, governance, staff, tmp_path
+):
+    from tests.policies.history import second_version
+
+    client.force_login(staff)
+    client.post(reverse("policies:acknowledge", args=[policy.slug]))
+    second_version(policy, governance)
+    client.post(reverse("policies:acknowledge_changes", args=[policy.slug]))
+    out = tmp_path / "staff.zip"
+
+    call_command("export_subject_data", staff.username, "--out", str(out), stdout=io.StringIO())
+
+    files = read_archive(out)
+    [row] = table(files, "clause_reacknowledgements")
+    assert (row["policy"], row["version"], row["clause"]) == ("Social Media Policy", 2, "5.3")
+    assert [r["version"] for r in table(files, "acknowledgements")] == [1, 2]

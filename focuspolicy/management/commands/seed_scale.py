@@ -334,6 +334,7 @@ class Command(DisciplineSeed, BaseCommand):
                 "subject_description", "platform", "platform_other", "links", "seen_at", "description",
                 "identifies_service_user_or_carer", "discloses_confidential_information", "route", "handler",
                 "routing_note", "stage", "stage_changed_at", "outcome", "created_at", "updated_at", "due_on",
+                "incident_on",
             )
         )  # fmt: skip
         sql = f"""
@@ -372,7 +373,9 @@ class Command(DisciplineSeed, BaseCommand):
                 CASE WHEN stage IN ('submitted', 'in_triage')
                      THEN (created + %(triage_days)s * interval '1 day')::date
                      WHEN stage IN ('referred', 'under_review')
-                     THEN (created + interval '3 days' + %(decision_days)s * interval '1 day')::date END
+                     THEN (created + interval '3 days' + %(decision_days)s * interval '1 day')::date END,
+                -- The local day it was seen, as the raise form defaults it.
+                ((created - interval '1 day') AT TIME ZONE %(time_zone)s)::date
             FROM shaped
             JOIN seed_reporter rep ON rep.k = rk
             JOIN seed_plain subj ON subj.k = (g * 31 + rk) %% %(plain)s
@@ -395,6 +398,7 @@ class Command(DisciplineSeed, BaseCommand):
             "plain": plain,
             "prefix": prefix,
             "version": version.pk,
+            "time_zone": settings.TIME_ZONE,
         }
         arrays = {"stages": stages, "outcomes": outcomes, "platforms": platforms}
         for name, values in arrays.items():

@@ -1,0 +1,68 @@
+"""Material changes (MaterialChange) and re-acknowledgement: reads. When a new version changes clauses
+materially, its author marks them on the draft; once it is approved, staff who acknowledged the version
+before it read only those clauses' changes and confirm (services.changes_acknowledge), which acknowledges
+the new version. Staff who never acknowledged the version before read the whole policy."""
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+
+from .comparison import compare_versions
+from .models import Acknowledgement, MaterialChange, PolicyVersion
+
+
+def previous_version(version):
+    """The version in force before this one: the latest approved before it, or None for the first."""
+    earlier = version.policy.versions.filter(number__lt=version.number, approved_at__isnull=False)
+    return earlier.defer("source_text").order_by("-number").first()
+
+
+def changes_since_previous(version):
+    """The clauses this version changed or added since the version before it (comparison.ClauseChange,
+    in policy order): what its author may mark as material. None for a first version."""
+    previous = previous_version(version)
+    if previous is None:
+        return None
+    return [change for change in compare_versions(previous, version) if change.kind in ("changed", "added")]
+
+
+def marked_numbers(version):
+    """The numbers of the clauses of this version marked as material changes."""
+    return set(
+        MaterialChange.objects.filter(clause__section__version=version).values_list(
+            "clause__number", flat=True
+        )
+    )
+
+
+def reads_changes_only(user):
+    """The condition, on PolicyVersion, that this person may acknowledge the version by reading its
+    material changes alone: its author marked some, and they acknowledged the version in force before it."""
+    before = PolicyVersion.objects.filter(
+        policy=OuterRef(OuterRef("policy")),
+        number__lt=OuterRef(OuterRef("number")),
+        approved_at__isnull=False,
+    ).order_by("-number")
+    acknowledged_before = Acknowledgement.objects.filter(
+        user=user.pk, version=Subquery(before.values("pk")[:1])
+    )
+    marked = MaterialChange.objects.filter(clause__section__version=OuterRef("pk"))
+    return Q(Exists(marked)) & Q(Exists(acknowledged_before))
+
+
+def with_changes_only(versions, user):
+    """`versions`, each with `changes_only`: whether `user` may acknowledge it by reading its changes."""
+    return versions.annotate(
+        changes_only=ExpressionWrapper(reads_changes_only(user), output_field=BooleanField())
+    )
+
+
+def changes_to_acknowledge(*, version, user):
+    """The material changes (comparison.ClauseChange: old and new text) this person may read to
+    acknowledge the current version, or None when they acknowledge it whole, or already have."""
+    if not version.is_current or not user.has_perm("policies.add_acknowledgement"):
+        return None
+    if Acknowledgement.objects.filter(user=user, version=version).exists():
+        return None
+    if not PolicyVersion.objects.filter(pk=version.pk).filter(reads_changes_only(user)).exists():
+        return None
+    numbers = marked_numbers(version)
+    return [change for change in changes_since_previous(version) or [] if change.number in numbers]
