@@ -9,7 +9,8 @@ from core.views import form_submit
 
 from . import access, selectors, services
 from .forms import KIND_FORMS, MoveForm
-from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, Kind, State
+from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, ApprovedSite, Kind, State
+from .registers.selectors import site_for_request
 
 
 @login_required
@@ -93,8 +94,18 @@ def detail(request, pk):
             "move_forms": forms,
             "can_resubmit": any(move.name == "resubmit" for move in moves),
             "read_only": not moves,
+            **_register_entry(business_request, request.user),
         },
     )
+
+
+def _register_entry(business_request, user):
+    """For an answered 6.6 question: its entry in the register of approved sites, or whether this person
+    (its keeper) may add it in one step."""
+    if not (business_request.asks_which_sites_are_acceptable and business_request.state == State.ANSWERED):
+        return {}
+    site = site_for_request(business_request)
+    return {"approved_site": site, "may_add_to_register": site is None and ApprovedSite.is_keeper(user)}
 
 
 @login_required
