@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from . import services
 from .models import Account, BusinessUseRequest, Kind, Purpose, Topic
+from .registers.demo import ensure_the_accounts_of_6_1
 
 
 def create_demo_requests(*, people):
+    ensure_the_accounts_of_6_1()
     if BusinessUseRequest.objects.exists():
         return
     staff, staff2, supervisor = people["staff"], people["staff2"], people["supervisor"]

@@ -73,6 +73,17 @@ SITES = [
 ]
 
 
+def ensure_the_accounts_of_6_1():
+    """The five accounts migration 0003 starts the register with, as it makes them: a database emptied since
+    (manage.py flush, a transactional test) has lost them, and the demo requests need them."""
+    for account in Account:
+        service, platform = account.label.split(" ", 1)
+        OfficialAccount.objects.get_or_create(
+            code=account.value,
+            defaults={"name": account.label, "platform": platform.capitalize(), "service": service},
+        )
+
+
 def _demo_accounts(comms):
     for code, (name, platform, handle, link) in ACCOUNTS.items():
         account = OfficialAccount.objects.filter(code=code).first()
