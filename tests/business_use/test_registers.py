@@ -278,3 +278,14 @@ def test_an_answer_about_using_social_media_is_not_for_the_register(
     add = reverse("business_use:site_add_from_request", args=[question.pk])
     assert client.post(add, SITE)["Location"] == question.get_absolute_url()
     assert not ApprovedSite.objects.exists()
+
+
+def test_an_approval_due_for_review_says_so(client, infosec, staff):
+    client.force_login(infosec)
+    client.post(
+        reverse("business_use:site_add"), {**SITE, "approved_on": "2025-01-01", "review_on": "2026-01-01"}
+    )
+    client.post(reverse("business_use:site_add"), {**SITE, "name": "Later", "review_on": "2099-01-01"})
+    client.force_login(staff)
+    page = client.get(reverse("business_use:registers")).content.decode()
+    assert page.count("<strong>due</strong>") == 1
