@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from . import services
 from .models import Account, BusinessUseRequest, Kind, Purpose, Topic
+from .registers.demo import ensure_the_accounts_of_6_1
 
 
 def create_demo_requests(*, people):
+    ensure_the_accounts_of_6_1()
     if BusinessUseRequest.objects.exists():
         return
     staff, staff2, supervisor = people["staff"], people["staff2"], people["supervisor"]
@@ -87,4 +89,38 @@ def create_demo_requests(*, people):
         move="answer",
         text="Please use the rota system and Teams for cover: they are focus's formal routes (6.2). We "
         "would not approve a WhatsApp group for work.",
+    )
+
+    # Two questions about which sites are acceptable (6.6), answered by the Head of Information & Security
+    # and a Head of Service; the first goes into the register of approved sites (registers.demo).
+    future_nhs = services.business_use_submit(
+        requester=people["supervisor2"],
+        kind=Kind.ADVICE,
+        topic=Topic.ACCEPTABLE_SITES,
+        site="FutureNHS (the NHS's collaboration platform)",
+        content="The local integrated care board has invited our supported living managers to its "
+        "discharge planning workspace on FutureNHS. Can we join and take part?",
+    )
+    services.business_use_move(
+        request=future_nhs,
+        by=people["infosec"],
+        move="answer",
+        text="Yes: join with your focus e-mail address, and only the workspaces you are invited to for "
+        "your role. Discuss processes and share focus's published documents; never post personal "
+        "information about the people we support (use NHSmail or the care record for that). Tell your "
+        "supervisor which workspaces you have joined.",
+    )
+    scie = services.business_use_submit(
+        requester=staff2,
+        kind=Kind.ADVICE,
+        topic=Topic.ACCEPTABLE_SITES,
+        site="SCIE dementia practice forum",
+        content="May I share the activities our house runs for residents living with dementia?",
+    )
+    services.business_use_move(
+        request=scie,
+        by=people["headofservice"],
+        move="answer",
+        text="Yes, in the time your supervisor agrees (6.4): describe the activities, without names, "
+        "photographs or anything that identifies the house or the residents.",
     )

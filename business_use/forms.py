@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.limits import LONG_TEXT
 
-from .models import BusinessUseRequest, Kind
+from .models import BusinessUseRequest, Kind, OfficialAccount
 
 
 class _RequestForm(forms.ModelForm):
@@ -25,6 +25,14 @@ class _RequestForm(forms.ModelForm):
 class OfficialPostForm(_RequestForm):
     required = ("account", "content")
     labels_for_kind = {"content": "The proposed content"}
+    # The accounts in use in the register of official accounts (6.1).
+    account = forms.ChoiceField(label="Which account", widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [
+            (account.code, account.name) for account in OfficialAccount.objects.in_use()
+        ]
 
     class Meta:
         model = BusinessUseRequest
@@ -73,11 +81,12 @@ class RecommendationForm(_RequestForm):
 
 class AdviceForm(_RequestForm):
     required = ("topic", "content")
-    labels_for_kind = {"content": "What you are considering"}
+    labels_for_kind = {"content": "What you are considering", "site": "Which site, forum or tool"}
 
     class Meta:
         model = BusinessUseRequest
-        fields = ["topic", "content"]
+        fields = ["topic", "site", "content"]
+        help_texts = {"site": "If you are asking whether one is acceptable (6.6)."}
         widgets = {"topic": forms.RadioSelect, "content": forms.Textarea(attrs={"rows": 6})}
 
 
@@ -123,7 +132,7 @@ class MoveForm(forms.Form):
             self.fields["published_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
             self.fields["published_at"].required = True
             if request.account:
-                self.fields["published_where"].initial = request.get_account_display()
+                self.fields["published_where"].initial = request.account_name()
             elif request.site:
                 self.fields["published_where"].initial = request.site
         else:

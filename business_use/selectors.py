@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from cases.conflicts import APPROVER
@@ -12,14 +12,21 @@ from policies.models import Policy
 from reminders.due import Queue, WorkItem
 
 from . import access
-from .models import KINDS, BusinessUseEvent, Kind, State, Topic
+from .models import KINDS, BusinessUseEvent, Kind, OfficialAccount, State, Topic
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 OTHERS_SHOWN = 50
 
 
+def with_account_names(requests):
+    """Requests with their account's name from the register (BusinessUseRequest.account_name), in the
+    same query."""
+    names = OfficialAccount.objects.filter(code=OuterRef("account")).values("name")[:1]
+    return requests.annotate(registered_account_name=Subquery(names))
+
+
 def _listed(requests):
-    return requests.select_related("requester", "approver").order_by("-created_at", "-pk")
+    return with_account_names(requests.select_related("requester", "approver")).order_by("-created_at", "-pk")
 
 
 def request_lists(user):

@@ -12,7 +12,7 @@ from notifications.models import Kind as NotificationKind
 from notifications.services import notifications_clear, notify, notify_many
 
 from . import access
-from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, State
+from .models import KINDS, MOVES, BusinessUseEvent, BusinessUseRequest, Kind, OfficialAccount, State
 from .selectors import who_must_act
 from .timers import business_use_timers_on_step
 
@@ -51,6 +51,14 @@ def _route(request, *, by):
     return target
 
 
+def _check_account(request):
+    """A post goes on an account in use in the register of official accounts (6.1)."""
+    if request.kind == Kind.OFFICIAL_POST and not (
+        request.account and OfficialAccount.objects.in_use().filter(code=request.account).exists()
+    ):
+        raise DomainError("Choose one of the official accounts in the register.")
+
+
 def _clean(fields):
     return {
         name: value.strip() if isinstance(value, str) else value
@@ -68,6 +76,7 @@ def business_use_submit(*, requester, kind, **fields):
         raise DomainError("Choose what kind of request this is.")
     now = timezone.now()
     request = BusinessUseRequest(kind=kind, requester=requester, created_at=now, **_clean(fields))
+    _check_account(request)
     request.state = _route(request, by=requester)
     request.state_changed_at = now
     if request.state == State.WITH_COMMUNICATIONS:
@@ -86,6 +95,7 @@ def business_use_resubmit(*, request, by, **fields):
     _check_move(request, by, MOVES["resubmit"])
     for name, value in _clean(fields).items():
         setattr(request, name, value)
+    _check_account(request)
     # Route again: the supervisor may have left since.
     _route(request, by=request.requester)
     request.save()

@@ -10,7 +10,8 @@ from core.views import form_submit, message_submit
 
 from . import access, case_links, selectors, services
 from .forms import KIND_FORMS, MoveForm
-from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, Kind, State
+from .models import KIND_BY_SLUG, KINDS, MOVES, REQUESTER, ApprovedSite, Kind, State
+from .registers.selectors import site_for_request
 
 
 @login_required
@@ -96,8 +97,18 @@ def detail(request, pk):
             "read_only": not moves,
             # Concerns that cite it, only to those who may handle them: never the requester, their subject.
             "citing_cases": case_links.cases_citing(request=business_request, user=request.user),
+            **_register_entry(business_request, request.user),
         },
     )
+
+
+def _register_entry(business_request, user):
+    """For an answered 6.6 question: its entry in the register of approved sites, or whether this person
+    (its keeper) may add it in one step."""
+    if not (business_request.asks_which_sites_are_acceptable and business_request.state == State.ANSWERED):
+        return {}
+    site = site_for_request(business_request)
+    return {"approved_site": site, "may_add_to_register": site is None and ApprovedSite.is_keeper(user)}
 
 
 @login_required

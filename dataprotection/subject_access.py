@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from business_use.models import BusinessUseEvent, BusinessUseRequest
+from business_use.selectors import with_account_names
 from cases.models import Case, CaseEvent, ConcernDraft, DisciplinaryReferral, Evidence
 from discipline.models import DisciplinaryRecord, RecordEvent
 from notifications.models import Notification
@@ -256,13 +257,13 @@ def _tables(person, redact):
             }
 
     def business_use():
-        for request in _each(BusinessUseRequest.objects.filter(requester=person)):
+        for request in _each(with_account_names(BusinessUseRequest.objects.filter(requester=person))):
             yield {
                 "reference": request.reference,
                 "kind": request.get_kind_display(),
                 "state": request.get_state_display(),
                 "made": _when(request.created_at),
-                "account": request.get_account_display(),
+                "account": request.account_name(),
                 "site": request.site,
                 "purpose": request.get_purpose_display(),
                 "from": _when(request.from_date),

@@ -12,6 +12,7 @@ _LINKS = {
     "raise": "cases:raise",
     "policies": "policies:list",
     "business_use": "business_use:list",
+    "registers": "business_use:registers",
     "my_reports": "cases:my_reports",
     "triage": "cases:triage_queue",
     "governance": "cases:governance_queue",

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from business_use.models import KINDS
+from business_use.models import KINDS, Account, OfficialAccount
 from cases.models import Case, Stage
 from discipline.models import LetterTemplate, Step
 from notifications.models import Notification
@@ -80,6 +80,7 @@ ROUTE_VALUES = {
     ("business_use:new", "kind"): lambda d: next(iter(KINDS.values())).slug,
     ("business_use:move", "move"): lambda d: "approve-content",
     ("business_use:cite", "reference"): lambda d: d["case"].reference,
+    ("business_use:account", "pk"): lambda d: d["official_account"].pk,
     ("api:disciplinary-record-", "reference"): missing_reference,
     ("dataprotection:hold_case", "reference"): lambda d: d["case"].reference,
     ("dataprotection:", "pk"): missing,
@@ -122,6 +123,10 @@ MISSING_OBJECTS = {
     "business_use:detail": "a business-use request",
     "business_use:edit": "a business-use request",
     "business_use:move": "a business-use request",
+    "business_use:site": "an approved site (tests/business_use/test_register_permissions.py)",
+    "business_use:site_edit": "an approved site (as business_use:site)",
+    "business_use:site_withdraw": "an approved site (as business_use:site)",
+    "business_use:site_add_from_request": "an answered 6.6 question (tests/business_use/test_registers.py)",
     "api:disciplinary-record-detail": "a disciplinary record",
     "api_tokens:revoke": "an API token (a person's own; tests/api/test_api_tokens.py)",
     "dataprotection:hold_lift": "a legal hold (tests/dataprotection/test_legal_holds.py)",
@@ -179,7 +184,12 @@ def data(raise_case, move_to, staff, governance):
     case = move_to(case, Stage.UNDER_REVIEW)
     notification = Notification.objects.filter(recipient=governance).first()
     assert notification is not None
+    # One of the accounts the register of official accounts starts with (business_use migration 0003).
+    official_account, _ = OfficialAccount.objects.get_or_create(
+        code=Account.FOCUS_FACEBOOK, defaults={"name": "focus Facebook", "platform": "Facebook"}
+    )
     return {
+        "official_account": official_account,
         "case": case,
         "policy": case.policy_version.policy,
         "version": case.policy_version,

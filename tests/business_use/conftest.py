@@ -9,7 +9,8 @@ import datetime
 import pytest
 
 from business_use import services
-from business_use.models import Account, Kind, Purpose, State, Topic
+from business_use.models import Account, Kind, OfficialAccount, Purpose, State, Topic
+from business_use.registers import services as registers
 
 FIELDS = {
     Kind.OFFICIAL_POST: {
@@ -96,3 +97,21 @@ def make_request(actors):
         return request_made(actors, kind, state, **fields)
 
     return _make
+
+
+@pytest.fixture
+def register(comms, infosec):
+    """Both registers with an entry in use and one no longer, each made by its keeper."""
+    account = OfficialAccount.objects.get(code=Account.FOCUS_FACEBOOK)
+    retired = registers.official_account_add(
+        by=comms, name="focus Instagram", service="focus", platform="Instagram"
+    )
+    registers.official_account_retire(account=retired, by=comms)
+    site = registers.approved_site_add(
+        by=infosec, name="LinkedIn", purpose="Professional networking.", conditions="Own profile only."
+    )
+    withdrawn = registers.approved_site_add(
+        by=infosec, name="A public group", purpose="Peer support.", conditions="Read only."
+    )
+    registers.approved_site_withdraw(site=withdrawn, by=infosec)
+    return {"account": account, "retired_account": retired, "site": site, "withdrawn_site": withdrawn}

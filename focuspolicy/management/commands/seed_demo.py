@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from business_use.demo import create_demo_requests
+from business_use.registers.demo import create_demo_registers
 from cases.demo import create_demo_cases
 from dataprotection.demo import create_demo_data_protection
 from discipline.demo import create_demo_records
@@ -107,6 +108,7 @@ class Command(BaseCommand):
             create_demo_cases(people=people, version=policy.current_version())
             create_demo_records(people=people)
             create_demo_requests(people=people)
+            create_demo_registers(people=people)
             create_demo_data_protection(people=people)
         self.stdout.write(
             self.style.SUCCESS(
