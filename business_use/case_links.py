@@ -20,6 +20,7 @@ from cases.models import CaseEvent, Platform
 from core.errors import DomainError
 
 from .models import BusinessUseRequest, CaseCitation, Kind, State
+from .selectors import with_account_names
 
 # The platform each official account (6.1) is on, by the request's `account` value. An account not listed
 # here (one added later) may be on any platform: it is shown rather than missed.
@@ -83,7 +84,7 @@ def business_use_for_case(case):
         return []
     cited = CaseCitation.objects.filter(case=case.pk, request=OuterRef("pk"))
     return list(
-        BusinessUseRequest.objects.filter(_matching(case) | Q(Exists(cited)))
+        with_account_names(BusinessUseRequest.objects.filter(_matching(case) | Q(Exists(cited))))
         .annotate(cited=Exists(cited))
         .select_related("approver")
         .order_by("-created_at", "-pk")

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -332,28 +333,31 @@ def test_request_approvers_names_the_supervisor_and_the_publisher(
 def test_the_panel_costs_the_same_queries_however_many_requests_it_shows(
     client, supervisor, post, authorisation, concern, raise_case, staff, django_assert_max_num_queries
 ):
+    def queries(case):
+        # The navigation's counts are kept a minute in the process: counted afresh for every page compared.
+        caches["process"].clear()
+        with django_assert_max_num_queries(100) as counted:
+            response = client.get(case.get_absolute_url())
+        return len(counted), response
+
     case = concern()
     first = post(published_at=at(2026, 10, 6))
     client.force_login(supervisor)
     client.get(case.get_absolute_url())
-    with django_assert_max_num_queries(100) as one:
-        client.get(case.get_absolute_url())
-    # Counted at once: the next request resets the connection's log that the count reads.
-    with_one = len(one)
+    with_one, _ = queries(case)
     for account in (Account.FOCUS_FACEBOOK, Account.SERVICES4ME_FACEBOOK):
         post(account, published_at=at(2026, 10, 7))
     authorisation(datetime.date(2026, 10, 1), None)
     case_cite_business_use(case=case, request_id=first.pk, by=supervisor)
-    with django_assert_max_num_queries(with_one):
-        response = client.get(case.get_absolute_url())
+    with_four, response = queries(case)
     assert response.content.decode().count("Cite BU-") == 3
+    assert with_four == with_one
 
-    # Against a concern with no panel (about the public): one query more.
-    public = raise_case(staff)
+    # Against a concern with no panel (about the public, seen the same day): one query more.
+    public = raise_case(staff, seen_at=SEEN)
     client.get(public.get_absolute_url())
-    with django_assert_max_num_queries(with_one) as without:
-        client.get(public.get_absolute_url())
-    assert with_one - len(without) == 1
+    without, _ = queries(public)
+    assert with_one - without == 1
 
 
 def test_whoever_approved_a_cited_post_may_not_handle_the_case(client, post, concern, supervisor, other_team):
