@@ -18,7 +18,7 @@ from policies.models import Policy
 from policies.selectors import cited_clauses
 from reminders.models import Limits
 
-from .. import access, draft_services, reporter, selectors, services
+from .. import access, draft_services, playbooks, reporter, selectors, services
 from ..actions import action_refusal
 from ..drafts import DRAFT_DAYS
 from ..forms import (
@@ -43,6 +43,7 @@ from ..models import (
     PoliceReferral,
     RemovalRequest,
 )
+from ..playbook_forms import ConsiderForm
 from ..timeline import handler_timeline
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
@@ -209,6 +210,26 @@ def _case_lists(case):
     }
 
 
+def _checklist(case, relation, clauses, case_lists, forms):
+    """The playbook checklist of the clauses the case cites: (item, the form that marks it considered, for
+    a step to consider that its handler may still mark)."""
+    items = playbooks.case_checklist(
+        case=case,
+        numbers=[clause.number for clause in clauses],
+        actions_done=playbooks.case_actions_done(case_lists),
+    )
+    may_consider = relation in (access.HANDLER, access.GOVERNANCE) and not case.is_closed
+    return [
+        (
+            item,
+            (forms.get(f"consider_{item.step.pk}") or ConsiderForm(prefix=f"step{item.step.pk}"))
+            if may_consider and item.can_be_considered
+            else None,
+        )
+        for item in items
+    ]
+
+
 def _reassign_form(request, case, form):
     """The reassign field: a search for the person (by name, without JavaScript a GET of the page), and
     the people it found to choose from."""
@@ -236,11 +257,13 @@ def _handler_context(request, case, relation, **forms):
         ),
     )
     moves = services.allowed_moves(case=case, user=request.user, relation=relation)
+    case_lists, clauses = _case_lists(case), _clauses(case)
     context = {
         "case": case,
-        "case_lists": _case_lists(case),
+        "case_lists": case_lists,
         "relation": relation,
-        "clauses": _clauses(case),
+        "clauses": clauses,
+        "checklist": _checklist(case, relation, clauses, case_lists, forms),
         "events": events,
         "timeline": handler_timeline(events, case),
         "moves": [
