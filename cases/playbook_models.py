@@ -21,6 +21,9 @@ class ActionKind(models.TextChoices):
     LEGAL_ADVICE = "legal_advice", "Legal advice"
 
 
+REQUIRED_NEEDS_ACTION = "A required step names the action that does it; otherwise make it a step to consider."
+
+
 class PlaybookStep(models.Model):
     """One expected step for cases citing a clause. Keyed by the policy and the clause's number, not a
     Clause row: a clause is a row of one version, and the playbook follows its number across versions."""
@@ -54,7 +57,9 @@ class PlaybookStep(models.Model):
         constraints = [
             # A required step is done by its action; only a step to consider may be done by a note.
             models.CheckConstraint(
-                condition=Q(requirement="consider") | ~Q(action=""), name="required_step_names_an_action"
+                condition=Q(requirement="consider") | ~Q(action=""),
+                name="required_step_names_an_action",
+                violation_error_message=REQUIRED_NEEDS_ACTION,
             ),
             models.CheckConstraint(condition=Q(working_days__lte=60), name="playbook_step_days_in_range"),
         ]
