@@ -32,6 +32,7 @@ from .models import (
     PlatformNotice,
     PoliceReferral,
     RemovalRequest,
+    Stage,
 )
 from .notify import case_messages
 from .playbook_models import ActionKind, PlaybookStep, StepConsidered
@@ -103,28 +104,30 @@ def _steps_for(cases, start):
 def playbook_timers_start(*, case, start, started_at):
     """Start the timers of the case's steps that start now (`start`, at `started_at`). A step that already
     had its timers on this case (a case referred again after reopening) keeps them: a step is done once."""
-    steps = _steps_for([case], start).get(case.pk, [])
-    _create(case, steps, started_at)
+    _create([(case, _steps_for([case], start).get(case.pk, []), started_at)])
 
 
-def _create(case, steps, started_at):
-    existing = set(timers_of(case).filter(kind__in=PLAYBOOK_TIMERS).values_list("note", flat=True))
+def _create(starts):
+    """The timers of each (case, its steps, when their clock started), in a fixed number of queries."""
+    cases = [case for case, steps, _ in starts if steps]
+    if not cases:
+        return
+    existing = set(
+        timers_of(*cases).filter(kind__in=PLAYBOOK_TIMERS).values_list("subject_id", "note").distinct()
+    )
     timers = []
-    for step in steps:
-        note = step_note(step.pk)
-        if note in existing:
-            continue
-        due_on = step_due_on(step, started_at)
-        timers += [
-            Timer(kind=PlaybookTimer.STEP_DUE, subject=case, note=note, due_at=day_start(due_on)),
-            Timer(
-                kind=PlaybookTimer.STEP_MISSED,
-                subject=case,
-                note=note,
-                due_at=day_start(due_on + datetime.timedelta(days=1)),
-            ),
-        ]
-    Timer.objects.bulk_create(timers)
+    for case, steps, started_at in starts:
+        for step in steps:
+            note = step_note(step.pk)
+            if (case.pk, note) in existing:
+                continue
+            due_on = step_due_on(step, started_at)
+            missed_from = due_on + datetime.timedelta(days=1)
+            timers += [
+                Timer(kind=PlaybookTimer.STEP_DUE, subject=case, note=note, due_at=day_start(due_on)),
+                Timer(kind=PlaybookTimer.STEP_MISSED, subject=case, note=note, due_at=day_start(missed_from)),
+            ]
+    Timer.objects.bulk_create(timers, batch_size=1000)
 
 
 def playbook_timers_on_new_step(*, step):
@@ -134,13 +137,14 @@ def playbook_timers_on_new_step(*, step):
         policy_version__policy=step.policy_id, clauses__number=step.clause_number
     ).exclude(stage__in=CLOSED_STAGES)
     if step.starts_from == PlaybookStep.Start.REFERRED:
-        cases = cases.filter(events__kind=CaseEvent.Kind.STAGE, events__to_stage="referred").annotate(
+        cases = cases.filter(events__kind=CaseEvent.Kind.STAGE, events__to_stage=Stage.REFERRED).annotate(
             started_at=Min("events__at")
         )
     else:
         cases = cases.annotate(started_at=models.F("created_at"))
-    for case in cases.distinct():
-        _create(case, [step], case.started_at)
+    cases = list(cases.only("id").distinct())
+    for start in range(0, len(cases), 1000):
+        _create([(case, [step], case.started_at) for case in cases[start : start + 1000]])
 
 
 def playbook_timers_on_action(*, case, kind):
