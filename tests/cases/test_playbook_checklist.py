@@ -7,6 +7,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -82,6 +84,26 @@ def test_a_step_is_done_when_its_action_is_recorded_and_shows_the_day(
     assert "7 April 2026" in page
     # The other step of the clause waits for its own action, and is missed by now.
     assert state(client, governance, case, police, at(2026, 4, 10, 9))[0] == "missed"
+
+
+def test_the_checklist_costs_the_case_page_the_same_queries_however_many_steps(
+    client, django_assert_max_num_queries, supervisor, raise_citing, step
+):
+    case = raise_citing(MAUNDY_THURSDAY, "2.5", "2.3")
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as without_steps:
+        client.get(case.get_absolute_url())
+    for number in range(10):
+        made = step(
+            "2.3" if number % 2 else "2.5",
+            requirement=PlaybookStep.Requirement.CONSIDER,
+            starts_from=PlaybookStep.Start.REFERRED if number % 3 else PlaybookStep.Start.CITED,
+        )
+        if number % 4 == 0:
+            StepConsidered.objects.create(case=case, step=made, by=supervisor, note="Considered.")
+    with django_assert_max_num_queries(len(without_steps)):
+        response = client.get(case.get_absolute_url())
+    assert response.text.count('id="playbook-step-') == 10
 
 
 def test_a_case_without_a_playbook_clause_shows_no_checklist(client, supervisor, raise_citing, step):
