@@ -24,6 +24,8 @@ from .models import (
     RemovalRequest,
     Stage,
 )
+from .playbook_models import ActionKind
+from .playbook_timers import playbook_timers_on_action
 from .services import _lock, case_start_action
 
 ACTION_STAGES = (Stage.UNDER_REVIEW, Stage.ACTION_IN_PROGRESS)
@@ -57,7 +59,11 @@ def _not_in_future(value, what):
         raise DomainError(f"The {what} cannot be in the future.")
 
 
-def _record(*, case, by, text, what):
+def _record(*, case, by, text, what, kind=None):
+    """The timeline and audit entries of a step; a new action of `kind` is done for the playbook steps
+    that expected it."""
+    if kind:
+        playbook_timers_on_action(case=case, kind=kind)
     step_record(
         CaseEvent(case=case, kind=CaseEvent.Kind.ACTION, actor=by, text=text),
         actor=by,
@@ -83,6 +89,7 @@ def legal_advice_record(*, case, by, advised_on, summary, adviser=""):
         by=by,
         text=f"Legal advice of {day(advised_on)}{source}: {one_line(summary)}",
         what="recorded legal advice",
+        kind=ActionKind.LEGAL_ADVICE,
     )
     return advice
 
@@ -113,6 +120,7 @@ def removal_request_record(*, case, by, requested_from, sent_on, deadline, staff
         by=by,
         text=f"Removal request sent to {requested_from} on {day(sent_on)}, to be removed by {day(deadline)}.",
         what=f"recorded a removal request to {requested_from}",
+        kind=ActionKind.REMOVAL_REQUEST,
     )
     case_start_action(case=case, by=by)
     return request
@@ -166,6 +174,7 @@ def platform_notice_record(*, case, by, platform, sent_on, reference="", summary
         by=by,
         text=f"Notice sent to {name} on {day(sent_on)}{their_reference}.",
         what=f"recorded a notice to {name}",
+        kind=ActionKind.PLATFORM_NOTICE,
     )
     case_start_action(case=case, by=by)
     return notice
@@ -193,6 +202,7 @@ def police_referral_record(*, case, by, reference, referred_on, force="", summar
         by=by,
         text=f"Referred to {police} on {day(referred_on)}; police reference {reference}.",
         what="recorded a police referral",
+        kind=ActionKind.POLICE_REFERRAL,
     )
     case_start_action(case=case, by=by)
     return referral
@@ -255,6 +265,7 @@ def disciplinary_referral_record(
             f"({'clauses' if len(numbers) > 1 else 'clause'} {', '.join(numbers)}): {one_line(allegation)}"
         ),
         what=f"recorded a disciplinary referral of {person}",
+        kind=ActionKind.DISCIPLINARY_REFERRAL,
     )
     case_start_action(case=case, by=by)
     return referral

@@ -12,8 +12,40 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from . import actions, services, witnesses
-from .models import Case, Outcome, Platform, RemovalRequest, Route, SubjectKind
+from . import actions, playbooks, services, witnesses
+from .models import ActionKind, Case, Outcome, Platform, PlaybookStep, RemovalRequest, Route, SubjectKind
+
+# The demo playbooks (3.1): what the governance head expects of a case citing each clause, and by when.
+DEMO_PLAYBOOKS = [
+    ("2.5", ActionKind.REMOVAL_REQUEST, PlaybookStep.Requirement.REQUIRED, "Send a removal request", 2),
+    ("2.3", ActionKind.POLICE_REFERRAL, PlaybookStep.Requirement.CONSIDER, "Consider a police referral", 1),
+    (
+        "2.4",
+        ActionKind.DISCIPLINARY_REFERRAL,
+        PlaybookStep.Requirement.CONSIDER,
+        "Consider a disciplinary referral to HR",
+        5,
+    ),
+]
+
+
+def create_demo_playbooks(*, people, version):
+    """The playbooks of clauses 2.3, 2.4 and 2.5, counted from the referral. Before the demo cases, whose
+    referrals start their clocks."""
+    if PlaybookStep.objects.exists():
+        return 0
+    for number, action, requirement, label, days in DEMO_PLAYBOOKS:
+        playbooks.playbook_step_add(
+            policy=version.policy,
+            clause_number=number,
+            by=people["governance"],
+            action=action,
+            requirement=requirement,
+            label=label,
+            working_days=days,
+            starts_from=PlaybookStep.Start.REFERRED,
+        )
+    return len(DEMO_PLAYBOOKS)
 
 
 def _screenshot(text):
@@ -224,4 +256,40 @@ def create_demo_cases(*, people, version):
     )
     move(case, "close", by=governance, reason="The review was taken down.", outcome=Outcome.CONTENT_REMOVED)
     _backdate(case, 45)
+
+    # 9. Under review, citing 2.3 and 2.4: the playbook's police referral considered, the HR one still due.
+    case = raise_(
+        staff,
+        subject_kind=SubjectKind.COLLEAGUE,
+        subject_person=staff2,
+        platform=Platform.TIKTOK,
+        clauses=[clause["2.3"], clause["2.4"]],
+        description="A TikTok video filmed in the office, posted from a business account, mocking a visitor.",
+    )
+    move(case, "start_triage", "refer", reason="Business account used to mock a visitor (2.3, 2.4).")
+    move(case, "start_review", by=governance)
+    step = PlaybookStep.objects.get(policy=version.policy, clause_number="2.3")
+    playbooks.playbook_step_consider(
+        case=case, step=step, by=governance, note="No threat or harassment: not a police matter."
+    )
+
+    # 10. Closed because the policy was unclear: clause 2.3 is flagged for the next review (10.1).
+    case = raise_(
+        staff2,
+        subject_kind=SubjectKind.COLLEAGUE,
+        subject_person=staff,
+        platform=Platform.WHATSAPP,
+        clauses=[clause["2.3"]],
+        description="Work rota shared in a private WhatsApp group of friends.",
+    )
+    move(case, "start_triage", "refer", reason="Is a private group 'business use' under 2.3?")
+    move(case, "start_review", by=governance)
+    move(
+        case,
+        "close",
+        by=governance,
+        reason="2.3 does not say whether private groups count; raised for the review.",
+        outcome=Outcome.POLICY_UNCLEAR,
+    )
+    _backdate(case, 8)
     return Case.objects.count()

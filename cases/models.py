@@ -551,3 +551,4 @@ from .action_models import (  # noqa: E402, F401
     RemovalRequest,
 )
 from .drafts import ConcernDraft, KeptFile  # noqa: E402, F401 - the drafting models, in their own module
+from .playbook_models import ActionKind, PlaybookStep, StepConsidered  # noqa: E402, F401 - playbooks (3.1)

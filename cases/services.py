@@ -11,7 +11,7 @@ from core.errors import DomainError
 from people.roles import Role
 from people.selectors import people_matching, role_holders
 
-from . import access, draft_services, notify, timers
+from . import access, draft_services, notify, review_flags, timers
 from .conflicts import conflict_of, conflicts
 from .models import (
     CLOSED_STAGES,
@@ -348,6 +348,8 @@ def _change_stage(*, case, by, target, outcome="", text=""):
     )
     timers.case_timers_on_stage_change(case=case, by=by, previous=previous)
     notify.case_work_done_clear(case=case, previous=previous)
+    if target == Stage.CLOSED:
+        review_flags.case_closed_flag_clauses(case=case)
     if case.withdrawn_at is not None and previous in CLOSED_STAGES and not case.is_closed:
         notify.withdrawal_overruled_notify(case=case, by=by)
     return case

@@ -58,6 +58,8 @@ from .models import (
     Stage,
 )
 from .notify import case_messages, case_referred_notify
+from .playbook_models import PlaybookStep
+from .playbook_timers import playbook_timers_on_close, playbook_timers_start
 
 
 class CaseTimer(models.TextChoices):
@@ -169,6 +171,7 @@ def case_timers_on_raise(*, case):
     limits = Limits.current()
     _start_triage_timers(case, case.created_at, limits)
     _start_reporter_timers(case, case.created_at, limits)
+    playbook_timers_start(case=case, start=PlaybookStep.Start.CITED, started_at=case.created_at)
     case_due_refresh(case=case)
 
 
@@ -218,6 +221,7 @@ def case_timers_on_triaged(*, case):
 def case_timers_on_refer(*, case):
     """Referred: the governance head has `governance_reminder_working_days` to decide."""
     _start_governance_timer(case, case.stage_changed_at, Limits.current())
+    playbook_timers_start(case=case, start=PlaybookStep.Start.REFERRED, started_at=case.stage_changed_at)
 
 
 def case_timers_on_decision(*, case):
@@ -227,6 +231,7 @@ def case_timers_on_decision(*, case):
 def case_timers_on_close(*, case):
     """Closed: the reporter sees the outcome stage on their case, which is the feedback owed to them."""
     timers_cancel(case, kind__in=REPORTER_TIMERS)
+    playbook_timers_on_close(case=case)
 
 
 def case_timers_on_reopen(*, case):

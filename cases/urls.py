@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import actions, breach, case, evidence, exports, queues, reporter, witnesses
+from .views import actions, breach, case, evidence, exports, playbooks, queues, reporter, witnesses
 
 app_name = "cases"
+
+PLAYBOOK = r"^playbooks/(?P<slug>[-\w]+)/(?P<clause_number>\d+\.\d+)/"
 
 urlpatterns = [
     path("raise/", case.raise_concern, name="raise"),
@@ -17,6 +19,12 @@ urlpatterns = [
     path("all/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("referrals/", queues.referrals_to_hr, name="referrals"),
     path("referrals/<int:pk>/", queues.referral_detail, name="referral"),
+    path("playbooks/", playbooks.playbook_list, name="playbooks"),
+    re_path(rf"{PLAYBOOK}$", playbooks.playbook, name="playbook"),
+    re_path(rf"{PLAYBOOK}steps/(?P<pk>\d+)/$", playbooks.playbook_step, name="playbook_step"),
+    re_path(
+        rf"{PLAYBOOK}steps/(?P<pk>\d+)/delete/$", playbooks.playbook_step_delete, name="playbook_step_delete"
+    ),
     path("<str:reference>/", case.detail, name="detail"),
     path("<str:reference>/move/", case.move, name="move"),
     path("<str:reference>/reassign/", case.reassign, name="reassign"),
@@ -31,6 +39,7 @@ urlpatterns = [
     path("<str:reference>/reporter/withdraw/", reporter.withdraw, name="withdraw"),
     path("<str:reference>/breach/flag/", breach.flag, name="breach_flag"),
     path("<str:reference>/breach/decision/", breach.decision, name="breach_decision"),
+    path("<str:reference>/playbook/<int:pk>/considered/", playbooks.considered, name="playbook_considered"),
     path("<str:reference>/evidence/", evidence.add, name="add_evidence"),
     path("<str:reference>/evidence/<int:pk>/", evidence.download, name="evidence"),
     path("<str:reference>/evidence/<int:pk>/preview/", evidence.preview, name="evidence_preview"),

@@ -61,6 +61,8 @@ class Outcome(models.TextChoices):
     DISCIPLINARY_REFERRAL = "disciplinary_referral", "Disciplinary referral made"
     POLICE_REFERRAL = "police_referral", "Referred to the police"
     WITHDRAWN = "withdrawn", "Withdrawn by the reporter"
+    # Clause 10.1: a case the policy did not answer flags its clauses for the next review.
+    POLICY_UNCLEAR = "policy_unclear", "Closed: the policy was unclear"
 
 
 # The outcomes that mean a breach was found: those with no breach (no breach found, no further action at

@@ -231,6 +231,37 @@ class MaterialChange(models.Model):
         return f"Material change to {self.clause.number}"
 
 
+class ClauseFlag(models.Model):
+    """Clause 10.1: a clause the evidence of cases says to look at in the policy's next review: cited in
+    more cases closed as a breach in 12 months than POLICY_REVIEW_SUBSTANTIATED_CITATIONS, or in a case
+    closed because the policy was unclear. Keyed by the clause's number, which outlives its versions. Open
+    until the review ends (the next version is approved: policies.services.version_approve)."""
+
+    class Reason(models.TextChoices):
+        SUBSTANTIATED = "substantiated", "Cited in many substantiated cases in 12 months"
+        POLICY_UNCLEAR = "policy_unclear", "A case was closed because the policy was unclear"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="clause_flags")
+    clause_number = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    cases_counted = models.PositiveIntegerField(help_text="The cases behind the flag, in the last 12 months.")
+    flagged_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "clause_number", "reason"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "clause_number", "reason"],
+                condition=Q(cleared_at__isnull=True),
+                name="one_open_flag_per_clause_and_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.policy} clause {self.clause_number}: {self.get_reason_display()}"
+
+
 class Acknowledgement(models.Model):
     """A member of staff confirms they have read a version of a policy: by reading it all, or, having
     acknowledged the version before, by reading its material changes (ClauseReacknowledgement, recorded

@@ -128,6 +128,8 @@ def version_approve(*, version, by):
     version.effective_date = today
     version.next_review_date = version.review_due_after(today)
     version.save(update_fields=["status", "approved_at", "approved_by", "effective_date", "next_review_date"])
+    # The review ends with the approval: the clauses flagged for it are cleared (clause 10.1).
+    version.policy.clause_flags.filter(cleared_at__isnull=True).update(cleared_at=now)
     notify_many(
         recipients=staff_to_acknowledge(),
         kind=Kind.POLICY_TO_ACKNOWLEDGE,

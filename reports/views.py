@@ -164,6 +164,7 @@ def _pack_context(request, pack, *, links=True):
         "raised_link": cases(pack.raised_filters),
         "closed_as_breach_link": cases(pack.closed_as_breach_filters),
         "breach_rows": [(row, cases(row.case_filters), records(row.record_filters)) for row in pack.breaches],
+        "flag_rows": [(flagged.flag, cases(flagged.case_filters)) for flagged in pack.flagged_clauses],
         "breach_chart": charts.bar_chart(
             [row.label for row in pack.breaches], [row.cases for row in pack.breaches]
         ),

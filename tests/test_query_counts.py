@@ -21,6 +21,7 @@ from business_use import services as business_use_services
 from business_use.models import Account, Kind, Topic
 from cases import services
 from cases.models import (
+    ActionKind,
     CaseClause,
     CaseEvent,
     CaseWitness,
@@ -28,8 +29,10 @@ from cases.models import (
     DisciplinaryReferral,
     Evidence,
     LegalAdvice,
+    PlaybookStep,
     RemovalRequest,
     Stage,
+    StepConsidered,
 )
 from discipline import services as discipline_services
 from discipline.models import DisciplinaryRecord, RecordEvent, Severity, Step
@@ -327,6 +330,25 @@ def concern_drafts(world, n):
     )
 
 
+def playbook_steps(world, n):
+    """Steps of the playbook of clause 5.2, which the case cites, half of them considered on it."""
+    steps = PlaybookStep.objects.bulk_create(
+        PlaybookStep(
+            policy=world.policy,
+            clause_number="5.2",
+            action=ActionKind.REMOVAL_REQUEST if number % 2 else "",
+            requirement=PlaybookStep.Requirement.CONSIDER,
+            label=f"Step {world.counter()}",
+            working_days=number % 5,
+        )
+        for number in range(n)
+    )
+    StepConsidered.objects.bulk_create(
+        StepConsidered(case=world.case, step=step, by=world.supervisor, note="Considered.")
+        for step in steps[::2]
+    )
+
+
 CASE = lambda world: world.case.get_absolute_url()  # noqa: E731
 CLAUSE = lambda world: reverse("policies:clause", args=[world.policy.slug, "5.2"])  # noqa: E731
 RECORD = lambda world: reverse("discipline:detail", args=[world.record.reference])  # noqa: E731
@@ -373,6 +395,8 @@ PAGES = {
     "case page, witnesses and conflicts": ("governance", CASE, case_witnesses),
     "case page, cited clauses": ("supervisor", CASE, cited_clauses),
     "case page, later versions": ("governance", CASE, later_versions),
+    "case page, playbook steps": ("supervisor", CASE, playbook_steps),
+    "case page, playbook steps, governance head": ("governance", CASE, playbook_steps),
     "case page of the reporter, messages": ("staff", CASE, case_messages),
     "referrals to HR, HR": ("hr", lambda w: reverse("cases:referrals"), referrals_to_hr),
     "referrals to HR, governance head": ("governance", lambda w: reverse("cases:referrals"), referrals_to_hr),

@@ -19,7 +19,7 @@ from policies.models import Policy
 from policies.selectors import cited_clauses
 from reminders.models import Limits
 
-from .. import access, draft_services, reporter, selectors, services, witnesses
+from .. import access, draft_services, playbooks, reporter, selectors, services, witnesses
 from ..actions import action_refusal
 from ..conflicts import case_witnesses, conflicts
 from ..drafts import DRAFT_DAYS
@@ -46,6 +46,7 @@ from ..models import (
     PoliceReferral,
     RemovalRequest,
 )
+from ..playbook_forms import ConsiderForm
 from ..timeline import handler_timeline
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
@@ -241,6 +242,26 @@ def witness_context(request, case, form):
     }
 
 
+def _checklist(case, relation, clauses, case_lists, forms):
+    """The playbook checklist of the clauses the case cites: (item, the form that marks it considered, for
+    a step to consider that its handler may still mark)."""
+    items = playbooks.case_checklist(
+        case=case,
+        numbers=[clause.number for clause in clauses],
+        actions_done=playbooks.case_actions_done(case_lists),
+    )
+    may_consider = relation in (access.HANDLER, access.GOVERNANCE) and not case.is_closed
+    return [
+        (
+            item,
+            (forms.get(f"consider_{item.step.pk}") or ConsiderForm(prefix=f"step{item.step.pk}"))
+            if may_consider and item.can_be_considered
+            else None,
+        )
+        for item in items
+    ]
+
+
 def _reassign_form(request, case, form):
     """The reassign field: a search for the person (by name, without JavaScript a GET of the page), and
     the people it found to choose from."""
@@ -268,12 +289,14 @@ def _handler_context(request, case, relation, **forms):
         ),
     )
     moves = services.allowed_moves(case=case, user=request.user, relation=relation)
+    case_lists, in_force = _case_lists(case), _clauses(case, relation)
     context = {
         "case": case,
-        "case_lists": _case_lists(case),
+        "case_lists": case_lists,
         "relation": relation,
-        "in_force": _clauses(case, relation),
+        "in_force": in_force,
         "subject_acknowledgements": relation in SEE_ACKNOWLEDGEMENTS and case.subject_person_id,
+        "checklist": _checklist(case, relation, in_force.clauses, case_lists, forms),
         "events": events,
         "timeline": handler_timeline(events, case),
         "moves": [

@@ -327,6 +327,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="focuspolicy <no-reply@fo
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Daily digests go out at this hour, local time.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+# Clause 10.1: a clause cited in more cases closed as a breach than this in 12 months is flagged for the
+# policy's next review, and its owner told (cases.review_flags).
+POLICY_REVIEW_SUBSTANTIATED_CITATIONS = env.int("POLICY_REVIEW_SUBSTANTIATED_CITATIONS", default=3)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # Celery. With no broker configured, tasks run in-process (eager) so the app needs no Redis.

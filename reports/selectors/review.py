@@ -7,11 +7,12 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from cases.filters import BREACH, day_start
-from cases.models import BREACH_OUTCOMES, CaseClause
+from cases.models import BREACH_OUTCOMES, CaseClause, Outcome
+from cases.review_flags import WINDOW
 from discipline.models import FINDINGS as DISCIPLINARY_FINDINGS
 from discipline.models import RecordClause
 from discipline.selectors import FINDING, records_visible_to
-from policies.models import Comment, CommentReply, PolicyVersion, clause_number_order
+from policies.models import ClauseFlag, Comment, CommentReply, PolicyVersion, clause_number_order
 
 from .counts import _clause_counts
 from .coverage import Coverage, acknowledgement_coverage
@@ -42,6 +43,15 @@ class ClauseComments:
 
 
 @dataclass(frozen=True)
+class FlaggedClause:
+    """A clause flagged for this review by the evidence of cases (cases.review_flags), with the filters of
+    All cases that list the cases behind it."""
+
+    flag: ClauseFlag
+    case_filters: dict = field(compare=False)
+
+
+@dataclass(frozen=True)
 class ReviewPack:
     policy: object
     version: PolicyVersion
@@ -55,6 +65,7 @@ class ReviewPack:
     closed_as_breach_filters: dict
     comments: list
     coverage: Coverage
+    flagged_clauses: list = field(default_factory=list)
 
     @property
     def comment_count(self):
@@ -144,6 +155,31 @@ def comments_since(*, policy, since):
     return ([ClauseComments(None, general)] if general else []) + [ClauseComments(n, c) for n, c in ordered]
 
 
+def flagged_clauses(*, policy):
+    """The clauses flagged for the next review (open flags), in the policy's order, each with the filters
+    that list the cases behind it: closed as a breach, or as the policy unclear, in the 12 months counted."""
+    outcomes = {
+        ClauseFlag.Reason.SUBSTANTIATED: BREACH,
+        ClauseFlag.Reason.POLICY_UNCLEAR: Outcome.POLICY_UNCLEAR,
+    }
+    flags = sorted(
+        policy.clause_flags.filter(cleared_at__isnull=True),
+        key=lambda flag: (clause_number_order(flag.clause_number), flag.reason),
+    )
+    return [
+        FlaggedClause(
+            flag,
+            {
+                "policy": policy.slug,
+                "clause": flag.clause_number,
+                "outcome": str(outcomes[flag.reason]),
+                "closed_from": timezone.localdate(flag.flagged_at - WINDOW).isoformat(),
+            },
+        )
+        for flag in flags
+    ]
+
+
 def review_pack(*, user, policy):
     """Everything the review of `policy` starts from, or None if the person may not see it or the policy
     has no current version."""
@@ -174,4 +210,5 @@ def review_pack(*, user, policy):
         coverage=acknowledgement_coverage(viewer=user, versions=PolicyVersion.objects.filter(pk=version.pk))[
             0
         ],
+        flagged_clauses=flagged_clauses(policy=policy),
     )

@@ -107,3 +107,15 @@ class TestTheDemo:
         client.login(username="staff2", password="focus-demo-2026")
         for case in about_staff2:
             assert client.get(case.get_absolute_url()).status_code == 404
+
+    def test_the_demo_has_playbooks_a_checklist_and_a_clause_flagged_for_review(self, client, demo):
+        from cases.models import Case, PlaybookStep
+        from policies.models import ClauseFlag
+
+        assert sorted(PlaybookStep.objects.values_list("clause_number", flat=True)) == ["2.3", "2.4", "2.5"]
+        flag = ClauseFlag.objects.get()
+        assert (flag.clause_number, flag.reason) == ("2.3", ClauseFlag.Reason.POLICY_UNCLEAR)
+        client.login(username="governance", password="focus-demo-2026")
+        case = Case.objects.filter(clauses__number="2.4").get()
+        page = client.get(case.get_absolute_url()).text
+        assert "Playbook checklist" in page and "Consider a disciplinary referral to HR" in page

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from business_use.demo import create_demo_requests
 from business_use.registers.demo import create_demo_registers
-from cases.demo import create_demo_cases
+from cases.demo import create_demo_cases, create_demo_playbooks
 from dataprotection.demo import create_demo_data_protection
 from discipline.demo import create_demo_records
 from people.models import Team, User
@@ -105,6 +105,7 @@ class Command(BaseCommand):
             people = self.create_people()
             policy = self.create_policy(people)
             self.create_policy_activity(policy, people)
+            create_demo_playbooks(people=people, version=policy.current_version())
             create_demo_cases(people=people, version=policy.current_version())
             create_demo_records(people=people)
             create_demo_requests(people=people)
