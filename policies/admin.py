@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Acknowledgement,
     Clause,
+    ClauseFlag,
     ClauseItem,
     ClauseReacknowledgement,
     Comment,
@@ -123,6 +124,14 @@ class MaterialChangeAdmin(admin.ModelAdmin):
     list_display = ["clause", "marked_by", "marked_at"]
     list_filter = ["clause__section__version__policy", "clause__section__version__number"]
     readonly_fields = ["clause", "marked_by", "marked_at"]
+
+
+@admin.register(ClauseFlag)
+class ClauseFlagAdmin(admin.ModelAdmin):
+    # Raised by the evidence of cases (cases.review_flags), cleared by the next approved version: read here.
+    list_display = ["policy", "clause_number", "reason", "cases_counted", "flagged_at", "cleared_at"]
+    list_filter = ["policy", "reason"]
+    readonly_fields = ["policy", "clause_number", "reason", "cases_counted", "flagged_at", "cleared_at"]
 
 
 class CommentReplyInline(admin.TabularInline):

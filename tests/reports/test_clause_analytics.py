@@ -103,6 +103,7 @@ def test_outcomes_teams_and_months(read, clause_world):
         "Disciplinary referral made": "1",
         "Referred to the police": "0",
         "Withdrawn by the reporter": "0",
+        "Closed: the policy was unclear": "0",
         "Not closed": "1",
     }
     # Team, cases, staff in post, per 100 a year, closed, median days, substantiated, rate.
