@@ -95,6 +95,15 @@ def varied_cases_made(policy, staff, other_staff, governance, cases):
         case_raised(policy, staff, platform=Platform.BLOG, subject_kind=SubjectKind.SERVICE_USER, clauses=[]),
         # Under another policy, citing its own 5.2.
         case_raised(another_policy(governance), staff),
+        # staff2's second case citing 5.2 (the first is the API world's breach): a repeat subject.
+        case_raised(
+            policy,
+            staff,
+            subject_kind=SubjectKind.COLLEAGUE,
+            subject_person=other_staff,
+            subject_description="",
+            clauses=[clause(number="5.2")],
+        ),
     ]
     now = timezone.now()
     for age, case in enumerate([*cases.values(), *more]):
@@ -138,6 +147,16 @@ def case_filters(other_staff, varied_cases):
         # Only the case moved to closed as the world was built was closed today.
         "closed_from": ({"closed_from": TODAY.isoformat()}, {"closed_from": "since Easter"}),
         "policy": ({"policy": "another-policy"}, {"policy": "no-such-policy"}),
+        # Found only within one clause and at most a year (cases.filters.REPEAT_LONGEST_PERIOD).
+        "repeat_subject": (
+            {
+                "repeat_subject": "yes",
+                "clause": "5.2",
+                "raised_from": days(-365).isoformat(),
+                "raised_to": TODAY.isoformat(),
+            },
+            {"repeat_subject": "yes"},
+        ),
         "sort": ({"sort": "stage"}, {"sort": "-handler__password"}),
     }
 

@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
 from cases import actions
-from cases.models import Case, Stage
+from cases.models import Case, Platform, Stage
 from people.models import User
 from tests.browser.pages import h1, status
 
@@ -41,7 +41,7 @@ def prefilled(page, label):
 @pytest.fixture
 def referral_to_hr(demo):
     """The governance head refers Alex Morgan to HR on the demo case under review (an Instagram story)."""
-    case = Case.objects.get(stage=Stage.UNDER_REVIEW)
+    case = Case.objects.get(stage=Stage.UNDER_REVIEW, platform=Platform.INSTAGRAM)
     return actions.disciplinary_referral_record(
         case=case,
         by=User.objects.get(username="governance"),
