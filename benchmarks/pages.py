@@ -230,9 +230,10 @@ def targets():
     from urllib.parse import urlencode
 
     from django.db import connection
+    from django.db.models import Count
     from django.urls import reverse
 
-    from cases.models import Case, CaseEvent, DisciplinaryReferral
+    from cases.models import Case, CaseClause, CaseEvent, DisciplinaryReferral
     from discipline.models import DisciplinaryRecord
     from policies.models import Policy
 
@@ -276,12 +277,22 @@ def targets():
         if clause:
             pages.append(("clause page", "detail", "staff", clause.get_absolute_url()))
     pages.append(("business use", "list", "communications", reverse("business_use:list")))
+    pages.append(("registers", "list", "staff", reverse("business_use:registers")))
+    pages.append(("playbooks", "list", "governance", reverse("cases:playbooks")))
     today = datetime.date.today()
     reports = reverse("reports:index")
     pages.append(("reports, 12 months", "report:1000", "governance", reports))
     all_time = urlencode({"raised_from": datetime.date(today.year - 10, today.month, 1).isoformat(),
                           "raised_to": today.isoformat()})  # fmt: skip
     pages.append(("reports, all time", "report:3000", "governance", f"{reports}?{all_time}"))
+    # The clause figures are reports of 12 months (issue: <= 1 s), over the most cited clause.
+    pages.append(("clause figures, 12 months", "report:1000", "governance", reverse("reports:clauses")))
+    cited = CaseClause.objects.values("number").annotate(n=Count("id")).order_by("-n").first()
+    if policy and cited:
+        clause_figures = reverse("reports:clause", args=[policy.slug, cited["number"]])
+        pages.append(
+            (f"clause {cited['number']} figures, 12 months", "report:1000", "governance", clause_figures)
+        )
     pages.append(("export: all cases CSV", "csv", "governance", reverse("cases:export_csv")))
     pages.append(("export: all cases Excel", "xlsx", "governance", reverse("cases:export_xlsx")))
     pages.append(("sign-in flow", "flow", "flow supervisor", reverse("login")))
