@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from cases.models import Evidence
 from core.text import day, size_text
+from policies.in_force import cited_in_force
 from policies.models import Acknowledgement, PolicyVersion
+from policies.selectors import ClauseAsCited
 
 from .models import RecordClause, RecordEvent, Step
 from .redaction import Redactor, Unredacted
@@ -122,17 +124,34 @@ def _allegation(record, people, events):
 
 
 def _clauses(record):
+    """The clauses recorded, as the version of the policy in force on the day the posting was made or the
+    incident happened read them (policies.in_force, as the case page shows them); as recorded, with the
+    version they were recorded from, where there is no case, no such day or no version then."""
     section = Section("clauses", 2, "The clauses of the policy in force")
-    cited = (
+    cited = list(
         RecordClause.objects.filter(record=record)
         .select_related("clause__section__version__policy")
         .order_by("clause__section__number", "clause__position", "pk")
     )
-    for clause in cited:
-        version = clause.clause.section.version
-        in_force = version.effective_date or (version.approved_at and timezone.localdate(version.approved_at))
-        source = f"{version.policy.title}, version {version.number}"
-        section.rows.append((clause.number, clause.text, source, _day(in_force)))
+    case = record.case
+    in_force = None
+    if cited and case is not None and case.incident_on is not None:
+        in_force = cited_in_force(
+            policy_version_id=case.policy_version_id,
+            on=case.incident_on,
+            cited=[ClauseAsCited(clause.number, clause.text) for clause in cited],
+        )
+    for clause, as_in_force in zip(cited, in_force.clauses if in_force else [None] * len(cited), strict=True):
+        if in_force is not None and in_force.version is not None and as_in_force.existed:
+            version, text = in_force.version, as_in_force.text
+            from_day = version.in_force_from
+        else:
+            version, text = clause.clause.section.version, clause.text
+            from_day = version.effective_date or (
+                version.approved_at and timezone.localdate(version.approved_at)
+            )
+        source = f"{clause.clause.section.version.policy.title}, version {version.number}"
+        section.rows.append((clause.number, text, source, _day(from_day)))
     section.note = "" if section.rows else "No clauses were recorded."
     return section
 
