@@ -26,6 +26,8 @@ def witness_candidates(*, case):
 def witness_matches(*, case, text):
     """The people who may be named (`witness_candidates`) whose name matches what was typed: at most
     WITNESS_MATCHES, and whether there were more."""
+    if not text.split():
+        return [], False  # Nobody is listed until a name is typed: no need to build the candidates.
     return people_matching(witness_candidates(case=case), text, limit=WITNESS_MATCHES)
 
 

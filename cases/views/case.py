@@ -14,6 +14,7 @@ from core.compiled import CompiledQuery
 from core.confirm import confirmation_page
 from core.pagination import page_from_request
 from core.views import form_submit, message_submit
+from people.models import User
 from policies.in_force import cited_in_force
 from policies.models import Policy
 from policies.selectors import cited_clauses
@@ -233,7 +234,8 @@ def witness_context(request, case, form):
     more = False
     if form is None:
         shown, more = witnesses.witness_matches(case=case, text=text)
-        form = WitnessForm(candidates=witnesses.witness_candidates(case=case), shown=shown)
+        # Unbound, the form only shows what was found: the candidates check a choice when it is posted.
+        form = WitnessForm(candidates=User.objects.none(), shown=shown)
     return {
         "witnesses": case_witnesses(case),
         "witness_form": form,
