@@ -23,8 +23,7 @@ from notifications.services import Message, notify_each
 from people.roles import Role
 from people.selectors import role_holders
 from reminders.calendar import add_working_days
-from reminders.models import Timer
-from reminders.sweep import handles, timers_cancel, timers_of
+from reminders.sweep import handles, timer_start, timers_cancel
 
 from .models import OPEN_STATES, BusinessUseEvent, BusinessUseRequest, State
 from .selectors import who_must_act
@@ -65,20 +64,6 @@ ESCALATED_WAITING = {
 }
 
 
-def _start(*, kind, request, due_at, started_at):
-    """Start a new round of a timer (each kind is unique per request and note), cancelling the one still
-    waiting, if any; earlier rounds stay as history."""
-    timers_cancel(request, kind=kind)
-    rounds = timers_of(request).filter(kind=kind).count()
-    return Timer.objects.create(
-        kind=kind,
-        subject=request,
-        due_at=due_at,
-        created_at=started_at,
-        note=f"round {rounds + 1}" if rounds else "",
-    )
-
-
 def business_use_timers_on_step(*, request):
     """The request has just reached `request.state`: stop what waited on its last step and start what
     waits on this one."""
@@ -86,15 +71,15 @@ def business_use_timers_on_step(*, request):
     started_at = request.state_changed_at
     if request.state in OPEN_STATES:
         reminder_at = add_working_days(started_at, REMINDER_WORKING_DAYS)
-        _start(
-            kind=BusinessUseTimer.WAITING_REMINDER, request=request, due_at=reminder_at, started_at=started_at
+        timer_start(
+            kind=BusinessUseTimer.WAITING_REMINDER, subject=request, due_at=reminder_at, started_at=started_at
         )
         # Changes asked for wait on the requester alone: they may take their time or withdraw, and no
         # decision is held up but their own, so there is nobody to escalate to.
         if request.state != State.CHANGES_REQUESTED:
-            _start(
+            timer_start(
                 kind=BusinessUseTimer.WAITING_ESCALATION,
-                request=request,
+                subject=request,
                 due_at=add_working_days(reminder_at, ESCALATION_WORKING_DAYS),
                 started_at=started_at,
             )
@@ -115,13 +100,15 @@ def _start_authorisation_timers(request, started_at):
     )
     if ends_at > started_at:
         # Authorised within the week before its end: the notice goes at once.
-        _start(
+        timer_start(
             kind=BusinessUseTimer.ENDING_NOTICE,
-            request=request,
+            subject=request,
             due_at=max(notice_at, started_at),
             started_at=started_at,
         )
-    _start(kind=BusinessUseTimer.AUTHORISATION_END, request=request, due_at=ends_at, started_at=started_at)
+    timer_start(
+        kind=BusinessUseTimer.AUTHORISATION_END, subject=request, due_at=ends_at, started_at=started_at
+    )
 
 
 # --- Handlers: the sweep calls these with a batch of due timers of one kind ------------------------------

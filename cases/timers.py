@@ -44,8 +44,8 @@ from notifications.services import notify_each
 from people.roles import Role
 from people.selectors import role_holders
 from reminders.calendar import add_working_days, working_days_taken
-from reminders.models import Limits, Timer
-from reminders.sweep import handles, timers_cancel, timers_of
+from reminders.models import Limits
+from reminders.sweep import handles, timer_start, timers_cancel, timers_of
 
 from .models import (
     AWAITING_DECISION,
@@ -99,27 +99,14 @@ def timers_of_case(case):
     return timers_of(case) | timers_of(*case.removalrequests.all())
 
 
-def _start(*, kind, subject, due_at, started_at):
-    """Start a new round of a timer, cancelling the one still waiting, if any."""
-    timers_cancel(subject, kind=kind)
-    rounds = timers_of(subject).filter(kind=kind).count()
-    return Timer.objects.create(
-        kind=kind,
-        subject=subject,
-        due_at=due_at,
-        created_at=started_at,
-        note=f"round {rounds + 1}" if rounds else "",
-    )
-
-
 def _start_triage_timers(case, started_at, limits):
-    _start(
+    timer_start(
         kind=CaseTimer.TRIAGE_REMINDER,
         subject=case,
         started_at=started_at,
         due_at=add_working_days(started_at, limits.triage_reminder_working_days),
     )
-    _start(
+    timer_start(
         kind=CaseTimer.TRIAGE_ESCALATION,
         subject=case,
         started_at=started_at,
@@ -128,7 +115,7 @@ def _start_triage_timers(case, started_at, limits):
 
 
 def _start_governance_timer(case, started_at, limits):
-    _start(
+    timer_start(
         kind=CaseTimer.GOVERNANCE_REMINDER,
         subject=case,
         started_at=started_at,
@@ -139,13 +126,13 @@ def _start_governance_timer(case, started_at, limits):
 def _start_reporter_timers(case, started_at, limits, *, acknowledged=False):
     warning = relativedelta(days=limits.reporter_warning_days)
     if not acknowledged:
-        _start(
+        timer_start(
             kind=CaseTimer.REPORTER_ACKNOWLEDGEMENT,
             subject=case,
             started_at=started_at,
             due_at=acknowledgement_due(started_at, limits) - warning,
         )
-    _start(
+    timer_start(
         kind=CaseTimer.REPORTER_FEEDBACK,
         subject=case,
         started_at=started_at,
@@ -257,7 +244,7 @@ def case_timers_on_message_to_reporter(*, case, event):
 
 
 def case_timers_on_removal_request(*, removal_request):
-    _start(
+    timer_start(
         kind=CaseTimer.REMOVAL_OVERDUE,
         subject=removal_request,
         started_at=removal_request.recorded_at,

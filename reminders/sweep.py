@@ -67,6 +67,20 @@ def timers_cancel(*subjects, **filters):
     return waiting.filter(**filters).update(cancelled_at=timezone.now())
 
 
+def timer_start(*, kind, subject, due_at, started_at):
+    """Start a new round of a timer about `subject`, cancelling the one still waiting, if any; earlier rounds
+    stay as history (each kind is unique per subject and note, so a later round is noted as such)."""
+    timers_cancel(subject, kind=kind)
+    rounds = timers_of(subject).filter(kind=kind).count()
+    return Timer.objects.create(
+        kind=kind,
+        subject=subject,
+        due_at=due_at,
+        created_at=started_at,
+        note=f"round {rounds + 1}" if rounds else "",
+    )
+
+
 def sweep_timers(*, now=None, batch=1000):
     now = now or timezone.now()
     fired = 0
