@@ -329,22 +329,33 @@ def _handler_context(request, case, relation, **forms):
     return context
 
 
-@login_required
-@require_GET
-def reassign_people(request, reference):
-    """The search of the reassign field, for its script: the people who may take the case whose name
-    matches `q`, as JSON. Names of staff are shown to the people who may reassign the case, and audited."""
+def people_search(request, reference, *, matches, searched_for):
+    """A people field's search, for its script: those `matches(case=, text=)` finds for `q`, as JSON. Names of
+    staff are shown to the people who may change the case, and each search is audited (`searched_for`, with
+    the case's {reference})."""
     case, _ = access.get_case_for_user(request.user, reference, relations=(access.HANDLER, access.GOVERNANCE))
     text = request.GET.get("q", "")[:100]
-    found, more = services.reassign_matches(case=case, text=text)
+    found, more = matches(case=case, text=text)
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.VIEW,
         case=case,
-        what=f"searched for someone to reassign {case.reference} to",
+        what=searched_for.format(reference=case.reference),
         details={"search": text, "found": len(found)},
     )
     return JsonResponse({"people": [{"id": p.pk, "name": p.display_name} for p in found], "more": more})
+
+
+@login_required
+@require_GET
+def reassign_people(request, reference):
+    """The search of the reassign field: the people who may take the case."""
+    return people_search(
+        request,
+        reference,
+        matches=services.reassign_matches,
+        searched_for="searched for someone to reassign {reference} to",
+    )
 
 
 def still_open_after_refusal(request, case, *, relations, attempted):

@@ -2,18 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
 from core.views import form_submit, message_submit
 
 from .. import access, witnesses
 from ..forms import WitnessForm
 from ..models import CaseWitness
-from .case import _rerender
+from .case import _rerender, people_search
 
 HANDLING = (access.HANDLER, access.GOVERNANCE)
 
@@ -21,19 +18,13 @@ HANDLING = (access.HANDLER, access.GOVERNANCE)
 @login_required
 @require_GET
 def people(request, reference):
-    """The search of the witness field, for its script: the people who may be named whose name matches
-    `q`, as JSON. Audited, as the reassign field's search is."""
-    case, _ = access.get_case_for_user(request.user, reference, relations=HANDLING)
-    text = request.GET.get("q", "")[:100]
-    found, more = witnesses.witness_matches(case=case, text=text)
-    audit_record(
-        actor=request.user,
-        action=AuditEntry.Action.VIEW,
-        case=case,
-        what=f"searched for a witness to name on {case.reference}",
-        details={"search": text, "found": len(found)},
+    """The search of the witness field: the people who may be named."""
+    return people_search(
+        request,
+        reference,
+        matches=witnesses.witness_matches,
+        searched_for="searched for a witness to name on {reference}",
     )
-    return JsonResponse({"people": [{"id": p.pk, "name": p.display_name} for p in found], "more": more})
 
 
 @login_required
