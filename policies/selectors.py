@@ -366,3 +366,14 @@ def cited_clauses(model, owner):
         )
     )
     return lambda owner_id: [ClauseAsCited(*row) for row in query.rows(owner_id)]
+
+
+def latest_clause(policy, number):
+    """The clause of that number as the latest version that has it writes it (a clause's number is the
+    policy's across versions: playbooks and the clause figures are kept by it), or None."""
+    return (
+        Clause.objects.filter(section__version__policy=policy, number=number)
+        .select_related("section__version")
+        .order_by("-section__version__number")
+        .first()
+    )

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from policies.models import Clause, Policy
+from policies.models import Policy
+from policies.selectors import latest_clause
 
 from .selectors.clauses import benchmarks, clause_analytics, clauses_cited
 from .views import _period, _reader_or_404, list_link
@@ -42,12 +43,7 @@ def clause_index(request):
 
 def _clause_or_404(policy, number):
     """The clause as its latest version writes it: the number is the policy's across versions."""
-    clause = (
-        Clause.objects.filter(section__version__policy=policy, number=number)
-        .select_related("section__version")
-        .order_by("-section__version__number")
-        .first()
-    )
+    clause = latest_clause(policy, number)
     if clause is None:
         raise Http404(f"The {policy.title} has no clause {number}.")
     return clause

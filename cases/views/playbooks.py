@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.views import form_submit, message_submit
 from policies.models import Clause, Policy, clause_number_order
+from policies.selectors import latest_clause
 
 from .. import access, playbooks
 from ..playbook_forms import ConsiderForm, PlaybookStepForm
@@ -25,12 +26,7 @@ def _manager_or_404(user):
 def _clause_or_404(slug, clause_number):
     """The policy and the clause of that number as it reads in its latest version that has it."""
     policy = get_object_or_404(Policy, slug=slug)
-    clause = (
-        Clause.objects.filter(section__version__policy=policy, number=clause_number)
-        .select_related("section__version")
-        .order_by("-section__version__number")
-        .first()
-    )
+    clause = latest_clause(policy, clause_number)
     if clause is None:
         raise Http404(f"The {policy.title} has no clause {clause_number}.")
     return policy, clause
