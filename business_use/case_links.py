@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from audit.services import step_record
 from cases import access as case_access
-from cases.models import CaseEvent, Platform
+from cases.models import Case, CaseEvent, Platform
+from core.compiled import CompiledQuery
 from core.errors import DomainError
 
 from .models import BusinessUseRequest, CaseCitation, Kind, State
@@ -78,9 +79,11 @@ def _matching(case):
 
 def business_use_for_case(case):
     """The requests the case page shows its handlers: those on record that fit the concern, and those
-    cited on it (which stay, whatever changed since), each with `cited` set. One query; none for a concern
-    that is not about a colleague."""
-    if case.subject_person_id is None:
+    cited on it (which stay, whatever changed since), each with `cited` set. A compiled query first asks
+    whether there are any; none for a concern that is not about a colleague."""
+    if case.subject_person_id is None or not any(
+        on_record for row in _ANY_ON_RECORD.rows(case.subject_person_id, case.pk) for on_record in row
+    ):
         return []
     cited = CaseCitation.objects.filter(case=case.pk, request=OuterRef("pk"))
     return list(
@@ -89,6 +92,16 @@ def business_use_for_case(case):
         .select_related("approver")
         .order_by("-created_at", "-pk")
     )
+
+
+# Whether the subject ever asked for business use, or the case cites any: most have not, and then the
+# panel needs no more (compiled once, core/compiled.py).
+_ANY_ON_RECORD = CompiledQuery(
+    lambda person_id, case_id: Case.objects.filter(pk=case_id).values_list(
+        Exists(BusinessUseRequest.objects.filter(requester=person_id)),
+        Exists(CaseCitation.objects.filter(case=OuterRef("pk"))),
+    )
+)
 
 
 @transaction.atomic

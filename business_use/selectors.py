@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from cases.conflicts import APPROVER
+from core.compiled import CompiledQuery
 from people.roles import Role
 from people.selectors import role_holders
 from policies.models import Policy
@@ -126,7 +127,16 @@ def approvers_of_cited(case):
     none of them may handle the case (cases.conflicts, which business_use's app registers this with)."""
     if case.pk is None:
         return []
-    events = BusinessUseEvent.objects.filter(
-        _APPROVING, actor__isnull=False, request__case_citations__case=case.pk
-    ).select_related("actor")
-    return [(event.actor, APPROVER) for event in events.order_by("at", "pk")]
+    return [(event.actor, APPROVER) for event in _APPROVALS_CITED.objects(case.pk)]
+
+
+# Asked on every case page a handler opens, mostly of a case citing nothing: compiled once (core/compiled.py).
+_APPROVALS_CITED = CompiledQuery(
+    lambda case_id: (
+        BusinessUseEvent.objects.filter(
+            _APPROVING, actor__isnull=False, request__case_citations__case=case_id
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+)

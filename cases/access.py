@@ -88,11 +88,11 @@ def get_case_for_user(
 
     A refusal is audited, a case that does not exist too (someone tried a reference): `refused` says in
     words what was refused, if more than opening the case."""
-    cases = Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
     if for_update:
-        cases = cases.select_for_update()
-    # The reference is unique: no ordering to compile, which first() would add.
-    case = next(iter(cases.filter(reference=reference).order_by()[:1]), None)
+        found = _case_with_people().select_for_update().filter(reference=reference).order_by()[:1]
+    else:
+        found = _CASE_BY_REFERENCE.objects(reference)
+    case = next(iter(found), None)
     relation = case_relation(user, case) if case else None
     if relation not in relations:
         audit_refused(
@@ -103,6 +103,17 @@ def get_case_for_user(
         )
         raise Http404("No case found.")
     return case, relation
+
+
+def _case_with_people():
+    return Case.objects.select_related("reporter", "handler", "subject_person", "reporter_team")
+
+
+# Every case page opens its case by reference: compiled once (core/compiled.py). The reference is unique:
+# no ordering, which first() would add.
+_CASE_BY_REFERENCE = CompiledQuery(
+    lambda reference: _case_with_people().filter(reference=reference).order_by()[:1]
+)
 
 
 def get_referral_for_user(user, pk):

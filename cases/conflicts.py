@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef
 
+from core.compiled import CompiledQuery
 from people.models import Team, User
 from people.roles import Role
 
@@ -74,7 +75,13 @@ def conflict_of(case, person):
 
 def case_witnesses(case):
     """The case's witnesses, with the people named and who named them, in the order they were named."""
-    return list(CaseWitness.objects.filter(case=case).select_related("person", "added_by"))
+    return _WITNESSES.objects(case.pk)
+
+
+# On the case page of every handler: compiled once (core/compiled.py).
+_WITNESSES = CompiledQuery(
+    lambda case_id: CaseWitness.objects.filter(case=case_id).select_related("person", "added_by")
+)
 
 
 # Other apps add who else may not handle a case, as provider(case) -> [(person, reason)]: business_use
@@ -108,16 +115,23 @@ def _is_head(person):
     return person.heads_team or person.head_of_service_role or person.governs
 
 
+# Compiled once (core/compiled.py): the governance head's case page walks the line on every visit.
+_SUBJECT = CompiledQuery(
+    lambda user_id: _ranked(User.objects.select_related("team__head_of_service")).filter(pk=user_id)
+)
+_MANAGER = CompiledQuery(lambda user_id: _ranked(User.objects.filter(pk=user_id)))
+
+
 def _line_managers(subject):
     """The subject's managers, up their line to and including the Head of Service, then their team's
     Head of Service if the line did not reach them: a query for the subject and one per level."""
-    subject = _ranked(User.objects.select_related("team__head_of_service")).filter(pk=subject.pk).first()
+    subject = next(iter(_SUBJECT.objects(subject.pk)), None)
     if subject is None or _is_head(subject):
         return []
     found, seen = [], {subject.pk}
     manager_id = subject.line_manager_id
     while manager_id is not None and manager_id not in seen and len(found) < _MOST_LEVELS:
-        manager = _ranked(User.objects.filter(pk=manager_id)).first()
+        manager = next(iter(_MANAGER.objects(manager_id)), None)
         if manager is None or manager.governs:
             break
         seen.add(manager.pk)

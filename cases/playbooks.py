@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record, step_record
+from core.compiled import CompiledQuery
 from core.errors import DomainError
 from core.text import one_line
 from policies.models import Clause, clause_number_order
@@ -67,15 +68,24 @@ def case_actions_done(case_lists):
 def _steps_with_their_case(case, numbers):
     """The steps of the clauses the case cites, each with when the case was first referred and whether it
     was considered on the case: one query."""
-    referred = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.STAGE, to_stage=Stage.REFERRED)
-    considered = StepConsidered.objects.filter(case=case, step=OuterRef("pk"))
-    return PlaybookStep.objects.filter(
-        policy__versions=case.policy_version_id, clause_number__in=numbers
-    ).annotate(
+    numbers = set(numbers)
+    steps = _STEPS.objects(case.pk, case.policy_version_id)
+    return [step for step in steps if step.clause_number in numbers]
+
+
+def _steps_of_policy_with_case(case_id, policy_version_id):
+    referred = CaseEvent.objects.filter(case=case_id, kind=CaseEvent.Kind.STAGE, to_stage=Stage.REFERRED)
+    considered = StepConsidered.objects.filter(case=case_id, step=OuterRef("pk"))
+    return PlaybookStep.objects.filter(policy__versions=policy_version_id).annotate(
         referred_at=Subquery(referred.order_by("at").values("at")[:1]),
         considered_at=Subquery(considered.values("at")[:1]),
         considered_note=Subquery(considered.values("note")[:1]),
     )
+
+
+# On every case page: compiled once (core/compiled.py). A policy's playbook is a few steps a clause, so
+# the steps of the clauses cited are picked in Python.
+_STEPS = CompiledQuery(_steps_of_policy_with_case)
 
 
 def case_checklist(*, case, numbers, actions_done, now=None):

@@ -1,48 +1,98 @@
 """Small queries that every page runs, compiled to SQL once per process instead of once per request.
 
-Building a query in the ORM (filters, joins, a union, compiling it to SQL) costs about a millisecond of
-Python; the person's roles and permissions, the unread badge and the navigation's "do they handle cases"
-take PostgreSQL a tenth of that (measured with benchmarks/pages.py). A CompiledQuery builds its queryset
-once per database with placeholder ids, and afterwards runs the SQL with the real ones.
+Building a query in the ORM (filters, joins, select_related, annotations, compiling it to SQL) costs about a
+millisecond of Python; most of the queries a page runs take PostgreSQL a tenth of that (measured with
+benchmarks/pages.py). A CompiledQuery builds its queryset once per database with placeholder arguments,
+and afterwards runs the SQL with the real ones:
 
-Only for queries whose arguments are integer ids and whose results need no conversion from the database's
-types (ids, names, codenames): rows come back as the driver gives them.
+- `rows(*args)`: the rows of a values_list queryset, each value converted as the ORM would (dates on
+  SQLite, say);
+- `objects(*args)`: the model instances of a queryset, with what it select_related and annotated, as
+  iterating it would give them (no prefetch_related: that would be more queries).
+
+Arguments are integer ids or strings, used as given: a lookup that changes them on the way to the SQL
+(`contains` wraps a string in %, `pk=id + 1` shifts an id) is refused when the query is first compiled.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import get_related_populators
 
-# Ids no row can have: each argument's placeholder is found again among the compiled parameters.
-_PLACEHOLDER = -7_340_000_000
+# Arguments no row can have: each one's placeholder is found again among the compiled parameters.
+_INT_PLACEHOLDER = -7_340_000_000
+_STR_PLACEHOLDER = "\x1fcompiled-argument-{}\x1f"
 
 
 class CompiledQuery:
-    """`build(*ids)` returns a values_list queryset; `rows(*ids)` runs its SQL with these ids."""
+    """`build(*args)` returns a queryset; `rows(*args)` or `objects(*args)` run its SQL with these args."""
 
     def __init__(self, build):
         self.build = build
-        self._compiled = {}  # (alias, vendor) -> (sql, params with an argument's index where it goes)
+        # (alias, vendor, argument types) -> _Compiled
+        self._compiled = {}
 
-    def _compile(self, connection, alias, count):
-        placeholders = [_PLACEHOLDER - index for index in range(count)]
-        query = self.build(*placeholders).query
-        sql, params = query.get_compiler(using=alias).as_sql()
-        slots = [_Argument(placeholders.index(param)) if param in placeholders else param for param in params]
-        # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
-        used = {slot.index for slot in slots if isinstance(slot, _Argument)}
-        if used != set(range(count)):
-            raise ValueError(f"{self.build.__qualname__}: not every id reaches the SQL unchanged.")
-        return sql, slots
-
-    def rows(self, *ids, using=DEFAULT_DB_ALIAS):
+    def _get(self, using, args):
         connection = connections[using]
-        key = (using, connection.vendor)
+        key = (using, connection.vendor, tuple(type(arg) for arg in args))
         if key not in self._compiled:
-            self._compiled[key] = self._compile(connection, using, len(ids))
-        sql, slots = self._compiled[key]
-        params = [ids[slot.index] if isinstance(slot, _Argument) else slot for slot in slots]
+            self._compiled[key] = _Compiled(self.build, using, args)
+        return self._compiled[key], connection
+
+    def rows(self, *args, using=DEFAULT_DB_ALIAS):
+        compiled, connection = self._get(using, args)
+        return list(compiled.compiler.results_iter([compiled.fetch(connection, args)], tuple_expected=True))
+
+    def objects(self, *args, using=DEFAULT_DB_ALIAS):
+        compiled, connection = self._get(using, args)
+        return compiled.instances(compiled.fetch(connection, args), using)
+
+
+def _placeholder(index, arg):
+    if isinstance(arg, bool) or not isinstance(arg, int | str):
+        raise TypeError(f"A compiled query takes ids and strings, not {type(arg).__name__}.")
+    return _INT_PLACEHOLDER - index if isinstance(arg, int) else _STR_PLACEHOLDER.format(index)
+
+
+class _Compiled:
+    """The SQL of one queryset, where its arguments go, and what turns its rows into values or models."""
+
+    def __init__(self, build, using, args):
+        placeholders = [_placeholder(index, arg) for index, arg in enumerate(args)]
+        queryset = build(*placeholders)
+        if queryset._prefetch_related_lookups:
+            raise ValueError(f"{build.__qualname__}: prefetch_related would run more queries.")
+        self.compiler = queryset.query.get_compiler(using=using)
+        # as_sql fills the compiler's select, klass_info and annotation_col_map that the rows are read by.
+        sql, params = self.compiler.as_sql()
+        self.sql = sql
+        self.slots = [_Argument(placeholders.index(p)) if p in placeholders else p for p in params]
+        # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
+        used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}
+        if used != set(range(len(args))):
+            raise ValueError(f"{build.__qualname__}: not every argument reaches the SQL unchanged.")
+
+    def fetch(self, connection, args):
+        params = [args[slot.index] if isinstance(slot, _Argument) else slot for slot in self.slots]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(self.sql, params)
             return cursor.fetchall()
+
+    def instances(self, rows, using):
+        """The model instances of `rows`, as django.db.models.query.ModelIterable makes them."""
+        compiler = self.compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        model = klass_info["model"]
+        found = []
+        for row in compiler.results_iter([rows]):
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
 
 class _Argument:

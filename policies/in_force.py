@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Subquery
 
+from core.compiled import CompiledQuery
+
 from .comparison import compare_url, full_text
 from .models import Acknowledgement, Clause, ClauseItem, ClauseReacknowledgement, PolicyVersion
-from .selectors import version_in_force, versions_ever_in_force
+from .selectors import versions_ever_in_force
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,12 @@ def cited_in_force(*, policy_version_id, on, cited, subject_id=None):
     """The clauses `cited` (ClauseAsCited: number and text as cited) of the policy of the version
     `policy_version_id`, as they stood on the day `on` (CitedInForce). With `subject_id`, whether that
     person had acknowledged the version in force, and each clause's re-acknowledgement."""
-    version = None
-    if on is not None and cited:
-        policy = PolicyVersion.objects.filter(pk=policy_version_id).values("policy")[:1]
-        version = version_in_force(Subquery(policy), on)
+    versions = _EVER_IN_FORCE.objects(policy_version_id) if on is not None and cited else []
+    # As selectors.version_in_force decides: the one that took effect last on or before that day.
+    version = next((v for v in reversed(versions) if v.in_force_from <= on), None)
     if version is None:
         return CitedInForce(on, None, [ClauseInForce(c.number, c.text, existed=False) for c in cited])
-    later = list(versions_ever_in_force(version.policy_id).filter(number__gt=version.number))
+    later = [v for v in versions if v.number > version.number]
     texts, reacknowledged = _texts(version, [c.number for c in cited], subject_id)
     clauses = []
     for cited_clause in cited:
@@ -73,9 +74,22 @@ def cited_in_force(*, policy_version_id, on, cited, subject_id=None):
         )
     acknowledged_at = None
     if subject_id is not None:
-        acknowledged = Acknowledgement.objects.filter(user=subject_id, version=version)
-        acknowledged_at = next(iter(acknowledged.values_list("acknowledged_at", flat=True)), None)
+        acknowledged_at = next((at for (at,) in _ACKNOWLEDGED.rows(subject_id, version.pk)), None)
     return CitedInForce(on, version, clauses, acknowledged_at)
+
+
+# On every case page: compiled once (core/compiled.py). The versions ever in force of the policy of the
+# version a case was raised under, in the order they took effect.
+_EVER_IN_FORCE = CompiledQuery(
+    lambda version_id: versions_ever_in_force(
+        Subquery(PolicyVersion.objects.filter(pk=version_id).values("policy")[:1])
+    )
+)
+_ACKNOWLEDGED = CompiledQuery(
+    lambda user_id, version_id: Acknowledgement.objects.filter(user=user_id, version=version_id).values_list(
+        "acknowledged_at"
+    )
+)
 
 
 def _texts(version, numbers, subject_id):

@@ -19,6 +19,7 @@ from .models import (
     Clause,
     ClauseItem,
     Comment,
+    MaterialChange,
     Policy,
     PolicyVersion,
     ReviewDateChange,
@@ -31,14 +32,23 @@ _START, _STOP = "\x02", "\x03"
 
 
 def policies_awaiting_acknowledgement(*, user):
-    """Current versions this person has not yet confirmed they have read."""
-    acknowledged = Acknowledgement.objects.filter(user=user).values("version")
-    return (
+    """Current versions this person has not yet confirmed they have read, each with `has_marked_changes`
+    (whether its author marked material changes: policies.changes). A list: on every home page."""
+    return _AWAITING.objects(user.pk)
+
+
+# Compiled once (core/compiled.py). Lists of versions never show the whole document (source_text).
+_AWAITING = CompiledQuery(
+    lambda user_id: (
         PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
-        .exclude(pk__in=acknowledged)
+        .exclude(pk__in=Acknowledgement.objects.filter(user=user_id).values("version"))
+        .annotate(
+            has_marked_changes=Exists(MaterialChange.objects.filter(clause__section__version=OuterRef("pk")))
+        )
         .select_related("policy")
-        .defer("source_text")  # The whole document, which lists of versions never show.
+        .defer("source_text")
     )
+)
 
 
 def versions_ever_in_force(policy):

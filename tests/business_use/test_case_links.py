@@ -353,11 +353,17 @@ def test_the_panel_costs_the_same_queries_however_many_requests_it_shows(
     assert response.content.decode().count("Cite BU-") == 3
     assert with_four == with_one
 
-    # Against a concern with no panel (about the public, seen the same day): one query more.
+    # Against a concern with no panel (about the public, seen the same day): two queries more, whether
+    # anything is on record and the requests; a colleague with nothing on record costs the first alone.
     public = raise_case(staff, seen_at=SEEN)
     client.get(public.get_absolute_url())
     without, _ = queries(public)
-    assert with_one - without == 1
+    assert with_one - without == 2
+    nothing_on_record = concern(subject_person=UserFactory())
+    client.get(nothing_on_record.get_absolute_url())
+    none_found, response = queries(nothing_on_record)
+    assert "Cite BU-" not in response.content.decode()
+    assert none_found - without == 1
 
 
 def test_whoever_approved_a_cited_post_may_not_handle_the_case(client, post, concern, supervisor, other_team):

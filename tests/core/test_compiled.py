@@ -2,9 +2,10 @@
 id the ORM changes on the way to the SQL (it would run with the wrong one)."""
 
 import pytest
+from django.db.models import F
 
 from core.compiled import CompiledQuery
-from people.models import Team
+from people.models import Team, User
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,5 +27,48 @@ def test_an_id_the_orm_changes_is_refused():
     TeamFactory()
     shifted = CompiledQuery(lambda team_id: Team.objects.filter(pk=team_id + 1).values_list("pk"))
 
-    with pytest.raises(ValueError, match="not every id reaches the SQL unchanged"):
+    with pytest.raises(ValueError, match="not every argument reaches the SQL unchanged"):
         shifted.rows(1)
+
+
+def test_objects_are_the_models_the_orm_gives_with_what_they_select_and_annotate():
+    team = TeamFactory()
+    alice = UserFactory(team=team, first_name="Alice")
+    UserFactory(team=TeamFactory())
+
+    members = CompiledQuery(
+        lambda name: (
+            User.objects.filter(team__name=name)
+            .select_related("team")
+            .annotate(joined_on=F("date_joined"))
+            .order_by("pk")
+        )
+    )
+
+    (found,) = members.objects(team.name)
+    assert found == alice and found.first_name == "Alice"
+    assert found.team.name == team.name  # select_related: no query to read it
+    assert found.joined_on == alice.date_joined  # a datetime, converted as the ORM would on SQLite
+    assert found._state.adding is False and found._state.db == "default"
+    assert members.objects("no such team") == []
+
+
+def test_rows_are_converted_as_the_orm_would():
+    alice = UserFactory()
+    joined = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).values_list("date_joined"))
+
+    assert joined.rows(alice.pk) == [(alice.date_joined,)]
+
+
+def test_a_string_the_orm_changes_is_refused():
+    containing = CompiledQuery(lambda text: User.objects.filter(username__contains=text).values_list("pk"))
+
+    with pytest.raises(ValueError, match="not every argument reaches the SQL unchanged"):
+        containing.rows("ali")
+
+
+def test_prefetch_related_is_refused():
+    prefetching = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).prefetch_related("groups"))
+
+    with pytest.raises(ValueError, match="prefetch_related"):
+        prefetching.objects(1)
