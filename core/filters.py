@@ -4,6 +4,7 @@ A value that does not fit is an error of the filter's form: the page shows it be
 the filter out; the API refuses the request with a 400 that names the filter.
 """
 
+import functools
 import html
 
 import django_filters
@@ -94,26 +95,36 @@ class QuickSelect(forms.Select):
         return self.is_required and super().use_required_attribute(initial)
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = []
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                return super().render(name, value, attrs, renderer)
-            option_value = "" if option_value is None else str(option_value)
-            # Only the first option with the chosen value is selected, as Django's Select does.
-            selected = option_value in chosen
-            if selected:
-                chosen.discard(option_value)
-            selected_attr = " selected" if selected else ""
-            options.append(
-                f'<option value="{_escape(option_value)}"{selected_attr}>{_escape(label)}</option>'
-            )
+        choices = tuple(iter(self.choices))  # iter: tuple() would ask a queryset for its len(), a COUNT
+        chosen = frozenset(self.format_value(value))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        try:
+            options = _options(choices, chosen)
+        except TypeError:  # a value or label that cannot be a cache key: written afresh
+            options = _options.__wrapped__(choices, chosen)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(options)),  # noqa: S308 - every value and label escaped above
+            mark_safe(options),  # noqa: S308 - every value and label escaped in _options
         )
+
+
+# The same options are written on every page of a list (hundreds of teams, the same few chosen): kept.
+@functools.lru_cache(maxsize=128)
+def _options(choices, chosen):
+    chosen = set(chosen)
+    options = []
+    for option_value, label in choices:
+        option_value = "" if option_value is None else str(option_value)
+        # Only the first option with the chosen value is selected, as Django's Select does.
+        selected = option_value in chosen
+        if selected:
+            chosen.discard(option_value)
+        selected_attr = " selected" if selected else ""
+        options.append(f'<option value="{_escape(option_value)}"{selected_attr}>{_escape(label)}</option>')
+    return "".join(options)
 
 
 def date_range_form(start, end):
