@@ -133,11 +133,25 @@ class User(AbstractUser):
 
     def team_members(self):
         """The staff whose acknowledgement status this person oversees as supervisor or Head of Service."""
-        # The teams' ids first (one probe of their index): with a list, PostgreSQL answers the OR from the
-        # line manager and team indexes; joined to the teams, it reads every member of staff.
-        teams = list(Team.objects.filter(head_of_service=self).order_by().values_list("pk", flat=True))
-        members = User.objects.filter(Q(line_manager=self) | Q(team__in=teams), is_active=True)
-        return members.exclude(pk=self.pk)
+        return members_overseen(self.pk, teams_headed(self.pk))
+
+
+def teams_headed(user_id):
+    """The ids of the teams this person is the Head of Service of (one probe of their index)."""
+    return [team_id for (team_id,) in _TEAMS_HEADED.rows(user_id)]
+
+
+def members_overseen(user_id, teams):
+    """User.team_members() of the person `user_id`, heading the teams `teams` (ids): their line reports and
+    the members of those teams. With the teams as a list, PostgreSQL answers the OR from the line manager
+    and team indexes; joined to the teams, it read every member of staff."""
+    members = User.objects.filter(Q(line_manager=user_id) | Q(team__in=teams), is_active=True)
+    return members.exclude(pk=user_id)
+
+
+_TEAMS_HEADED = CompiledQuery(
+    lambda user_id: Team.objects.filter(head_of_service=user_id).order_by().values_list("pk")
+)
 
 
 def _roles_and_permissions(user_id):

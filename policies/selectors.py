@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from core.compiled import CompiledQuery
-from people.models import User
+from people.models import User, members_overseen, teams_headed
 
 from .models import (
     Acknowledgement,
@@ -268,42 +268,58 @@ def _marked(text):
 
 def people_overseen(*, viewer):
     """Active staff whose acknowledgements this person may see: everyone, or those they supervise."""
-    people = User.objects.filter(is_active=True)
     if viewer.has_perm("policies.view_all_acknowledgements"):
-        return people
+        return _everyone()
     if viewer.has_perm("policies.view_team_acknowledgements"):
-        return people.filter(pk__in=viewer.team_members().values("pk"))
-    return people.none()
+        return members_overseen(viewer.pk, teams_headed(viewer.pk))
+    return User.objects.none()
+
+
+def _everyone():
+    return User.objects.filter(is_active=True)
 
 
 def acknowledgement_summary(*, viewer):
     """For each current version: how many of the people overseen have not yet acknowledged it.
 
-    Two queries however many versions: the people counted once (a team as their ids, few, which the
-    versions' query then takes as a list), and each version's acknowledgements by them counted in the
-    versions' own query. None for those who oversee nobody's acknowledgements."""
-    if not _oversees_acknowledgements(viewer):
-        return []
-    people = people_overseen(viewer=viewer)
+    One query however many versions (and one for the teams a supervisor heads), the people overseen and
+    each version's acknowledgements by them counted in it. On the home page of everyone who oversees
+    anyone, so compiled once (core/compiled.py) for everyone's and for a supervisor's (line reports, no
+    team headed). None for those who oversee nobody's acknowledgements."""
     if viewer.has_perm("policies.view_all_acknowledgements"):
-        total, among = people.count(), people.values("pk")
+        versions = _OF_EVERYONE.objects()
+    elif viewer.has_perm("policies.view_team_acknowledgements"):
+        teams = teams_headed(viewer.pk)
+        if teams:
+            versions = list(_summary(members_overseen(viewer.pk, teams)))
+        else:
+            versions = _OF_LINE_REPORTS.objects(viewer.pk)
     else:
-        among = list(people.order_by().values_list("pk", flat=True))
-        total = len(among)
+        return []
+    return [(version, version.overseen - version.acknowledged, version.overseen) for version in versions]
+
+
+def _summary(people):
+    """The current versions, each with how many of `people` there are (`overseen`) and how many of them
+    acknowledged it (`acknowledged`)."""
     acknowledged = (
-        Acknowledgement.objects.filter(version=OuterRef("pk"), user__in=among)
+        Acknowledgement.objects.filter(version=OuterRef("pk"), user__in=people.values("pk"))
         .order_by()
         .values("version")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    versions = (
+    overseen = people.order_by().values("is_active").annotate(n=Count("pk")).values("n")
+    return (
         PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED)
         .select_related("policy")
         .defer("source_text")
-        .annotate(acknowledged=Coalesce(Subquery(acknowledged), 0))
+        .annotate(acknowledged=Coalesce(Subquery(acknowledged), 0), overseen=Coalesce(Subquery(overseen), 0))
     )
-    return [(version, total - version.acknowledged, total) for version in versions]
+
+
+_OF_EVERYONE = CompiledQuery(lambda: _summary(_everyone()))
+_OF_LINE_REPORTS = CompiledQuery(lambda user_id: _summary(members_overseen(user_id, teams=[])))
 
 
 def _oversees_acknowledgements(viewer):
