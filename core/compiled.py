@@ -58,8 +58,9 @@ class _Compiled:
     def __init__(self, build, using, args):
         placeholders = [_placeholder(index, arg) for index, arg in enumerate(args)]
         queryset = build(*placeholders)
+        name = getattr(build, "__qualname__", repr(build))
         if queryset._prefetch_related_lookups:
-            raise ValueError(f"{build.__qualname__}: prefetch_related would run more queries.")
+            raise ValueError(f"{name}: prefetch_related would run more queries.")
         self.compiler = queryset.query.get_compiler(using=using)
         # as_sql fills the compiler's select, klass_info and annotation_col_map that the rows are read by.
         sql, params = self.compiler.as_sql()
@@ -68,7 +69,7 @@ class _Compiled:
         # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
         used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}
         if used != set(range(len(args))):
-            raise ValueError(f"{build.__qualname__}: not every argument reaches the SQL unchanged.")
+            raise ValueError(f"{name}: not every argument reaches the SQL unchanged.")
 
     def fetch(self, connection, args):
         params = [args[slot.index] if isinstance(slot, _Argument) else slot for slot in self.slots]

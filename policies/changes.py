@@ -5,6 +5,8 @@ the new version. Staff who never acknowledged the version before read the whole 
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from core.compiled import CompiledQuery
+
 from .comparison import compare_versions
 from .models import Acknowledgement, MaterialChange, PolicyVersion
 
@@ -33,8 +35,8 @@ def marked_numbers(version):
     )
 
 
-def reads_changes_only(user):
-    """The condition, on PolicyVersion, that this person may acknowledge the version by reading its
+def reads_changes_only(user_id):
+    """The condition, on PolicyVersion, that the person `user_id` may acknowledge the version by reading its
     material changes alone: its author marked some, and they acknowledged the version in force before it."""
     before = PolicyVersion.objects.filter(
         policy=OuterRef(OuterRef("policy")),
@@ -42,7 +44,7 @@ def reads_changes_only(user):
         approved_at__isnull=False,
     ).order_by("-number")
     acknowledged_before = Acknowledgement.objects.filter(
-        user=user.pk, version=Subquery(before.values("pk")[:1])
+        user=user_id, version=Subquery(before.values("pk")[:1])
     )
     marked = MaterialChange.objects.filter(clause__section__version=OuterRef("pk"))
     return Q(Exists(marked)) & Q(Exists(acknowledged_before))
@@ -55,7 +57,7 @@ def with_changes_only(versions, user):
     more than the rest of the page's queries (benchmarks/pages.py)."""
     marked = {version.pk for version in versions if version.has_marked_changes}
     if marked:
-        may_read_changes = PolicyVersion.objects.filter(pk__in=marked).filter(reads_changes_only(user))
+        may_read_changes = PolicyVersion.objects.filter(pk__in=marked).filter(reads_changes_only(user.pk))
         marked = set(may_read_changes.values_list("pk", flat=True))
     for version in versions:
         version.changes_only = version.pk in marked
@@ -67,9 +69,20 @@ def changes_to_acknowledge(*, version, user):
     acknowledge the current version, or None when they acknowledge it whole, or already have."""
     if not version.is_current or not user.has_perm("policies.add_acknowledgement"):
         return None
-    if Acknowledgement.objects.filter(user=user, version=version).exists():
-        return None
-    if not PolicyVersion.objects.filter(pk=version.pk).filter(reads_changes_only(user)).exists():
+    # Compiled once (core/compiled.py): asked on the policy page of everyone yet to acknowledge it.
+    if _ACKNOWLEDGED.rows(user.pk, version.pk) or not _MAY_READ_CHANGES.rows(version.pk, user.pk):
         return None
     numbers = marked_numbers(version)
     return [change for change in changes_since_previous(version) or [] if change.number in numbers]
+
+
+_ACKNOWLEDGED = CompiledQuery(
+    lambda user_id, version_id: Acknowledgement.objects.filter(user=user_id, version=version_id).values_list(
+        "pk"
+    )[:1]
+)
+_MAY_READ_CHANGES = CompiledQuery(
+    lambda version_id, user_id: (
+        PolicyVersion.objects.filter(pk=version_id).filter(reads_changes_only(user_id)).values_list("pk")
+    )
+)

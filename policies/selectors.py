@@ -1,3 +1,4 @@
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -79,10 +80,13 @@ def version_for_user(*, policy, number, user):
 
 
 def visible_versions(*, policy, user):
-    versions = policy.versions.order_by("-number")
-    if not policy.is_managed_by(user):
-        versions = versions.exclude(status=PolicyVersion.Status.DRAFT)
-    return versions
+    return _visible_versions(policy.pk, managed=policy.is_managed_by(user))
+
+
+def _visible_versions(policy_id, *, managed):
+    """The policy's versions, newest first: drafts only for those who manage it."""
+    versions = PolicyVersion.objects.filter(policy=policy_id).order_by("-number")
+    return versions if managed else versions.exclude(status=PolicyVersion.Status.DRAFT)
 
 
 def versions_for_user(*, user):
@@ -97,18 +101,29 @@ def versions_to_read(*, policy, user):
     """The versions this person may read, newest first, each with who approved it, `acknowledged_at`
     (when this person acknowledged it, or None) and `review_moved` (whether its review date was ever
     moved): the policy page's versions in one query."""
-    acknowledged = Acknowledgement.objects.filter(version=OuterRef("pk"), user=user.pk).values(
-        "acknowledged_at"
-    )
-    return list(
-        visible_versions(policy=policy, user=user)
+    versions = _VERSIONS_TO_READ[policy.is_managed_by(user)].objects(policy.pk, user.pk)
+    for version in versions:
+        version.policy = policy  # as policy.versions would: no query for each version's policy
+    return versions
+
+
+def _versions_to_read(policy_id, user_id, *, managed):
+    acknowledged = Acknowledgement.objects.filter(version=OuterRef("pk"), user=user_id)
+    return (
+        _visible_versions(policy_id, managed=managed)
         .select_related("approved_by")
         .defer("source_text")  # The whole document: the page shows its sections and clauses instead.
         .annotate(
-            acknowledged_at=Subquery(acknowledged[:1]),
+            acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]),
             review_moved=Exists(ReviewDateChange.objects.filter(version=OuterRef("pk"))),
         )
     )
+
+
+# On every policy page: compiled once (core/compiled.py), for those who manage the policy and the others.
+_VERSIONS_TO_READ = {
+    managed: CompiledQuery(functools.partial(_versions_to_read, managed=managed)) for managed in (True, False)
+}
 
 
 @dataclass(frozen=True)
