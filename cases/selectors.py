@@ -5,11 +5,12 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from core.compiled import CompiledQuery
 from core.paths import path_for_pk
 from core.text import day
 from policies.models import clause_number_order
@@ -304,21 +305,39 @@ def referrals_to_hr(*, user):
 
     Nobody sees a referral about themselves, or one on a case they are the subject of.
     """
-    if not user.is_active or not user.has_perm("cases.view_referrals_to_hr"):
+    if not _sees_referrals(user):
         return DisciplinaryReferral.objects.none()
     return (
-        DisciplinaryReferral.objects.exclude(person=user)
-        .exclude(case__subject_person=user)
-        .select_related("case", "person", "recorded_by", "disciplinary_record")
+        _referrals_seen_by(user.pk)
         .prefetch_related(Prefetch("clauses_breached", queryset=_case_clauses("text")))
         .order_by("-recorded_at", "-pk")
     )
 
 
+def _sees_referrals(user):
+    return user.is_active and user.has_perm("cases.view_referrals_to_hr")
+
+
+def _referrals_seen_by(user_id):
+    return (
+        DisciplinaryReferral.objects.exclude(person=user_id)
+        .exclude(case__subject_person=user_id)
+        .select_related("case", "person", "recorded_by", "disciplinary_record")
+    )
+
+
 def referral_for_user(*, user, pk):
     """One referral to HR, or None if it does not exist or the person may not see it."""
-    # One id: no ordering to compile, which the list's order_by would add.
-    return next(iter(referrals_to_hr(user=user).filter(pk=pk).order_by()[:1]), None)
+    if not _sees_referrals(user):
+        return None
+    referral = next(iter(_REFERRAL.objects(user.pk, pk)), None)
+    if referral is not None:
+        prefetch_related_objects([referral], Prefetch("clauses_breached", queryset=_case_clauses("text")))
+    return referral
+
+
+# On every referral page: compiled once (core/compiled.py). One id: no ordering.
+_REFERRAL = CompiledQuery(lambda user_id, pk: _referrals_seen_by(user_id).filter(pk=pk).order_by()[:1])
 
 
 # --- Work queues (the home page): each bounded to the most urgent QUEUE_ROWS, with a capped count ---------

@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.text import day
 from policies.selectors import cited_clauses
 from reminders.due import Queue, WorkItem
@@ -18,11 +19,17 @@ from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
 
 
 def records_visible_to(user):
-    if not user.is_authenticated or not user.is_active:
+    if not _sees_records(user):
         return DisciplinaryRecord.objects.none()
-    if not user.has_perm("discipline.view_disciplinary_records"):
-        return DisciplinaryRecord.objects.none()
-    return DisciplinaryRecord.objects.exclude(employee=user)
+    return _records_not_about(user.pk)
+
+
+def _sees_records(user):
+    return user.is_authenticated and user.is_active and user.has_perm("discipline.view_disciplinary_records")
+
+
+def _records_not_about(user_id):
+    return DisciplinaryRecord.objects.exclude(employee=user_id)
 
 
 def own_record_references(user):
@@ -32,9 +39,9 @@ def own_record_references(user):
 
 def record_for_user(*, user, reference):
     """One record, or None if it does not exist or the person may not see it."""
-    # The reference is unique: no ordering to compile, which first() would add.
-    records = records_visible_to(user).filter(reference=reference).select_related(*_RELATED).order_by()
-    return next(iter(records[:1]), None)
+    if not _sees_records(user):
+        return None
+    return next(iter(_RECORD.objects(user.pk, reference)), None)
 
 
 # The clauses of a record, as they read when captured: on every record page.
@@ -58,6 +65,14 @@ def prior_live_warnings(record, today=None):
 
 
 _RELATED = ("employee", "employee_team", "opened_by", "investigator", "heard_by", "appeal_heard_by", "case")
+
+# On every record page: compiled once (core/compiled.py). The reference is unique: no ordering, which
+# first() would add.
+_RECORD = CompiledQuery(
+    lambda user_id, reference: (
+        _records_not_about(user_id).filter(reference=reference).select_related(*_RELATED).order_by()[:1]
+    )
+)
 
 # Keys `filter_records` understands, for forms, exports and the API alike.
 WARNING_STATES = ("live", "expired")
