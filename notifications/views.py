@@ -7,6 +7,7 @@ from core.pagination import page_from_request
 
 from . import services
 from .forms import PreferencesForm
+from .lists import list_items
 from .models import MANDATORY_KINDS, Kind, Notification, Preference
 
 
@@ -14,7 +15,7 @@ from .models import MANDATORY_KINDS, Kind, Notification, Preference
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user)
     page = page_from_request(request, notifications, per_page=50)
-    return render(request, "notifications/list.html", {"page": page})
+    return render(request, "notifications/list.html", {"page": page, "items": list_items(page.object_list)})
 
 
 @login_required

@@ -53,6 +53,27 @@ def test_the_list_shows_my_notifications_newest_first_and_nobody_elses(client, s
     assert response.text.count("<strong>new</strong>") == 2
 
 
+def test_each_notification_links_to_opening_it_with_its_time_and_whether_it_is_new(client, supervisor):
+    read = notification(
+        supervisor, title="Tom & Jerry's <case>", read_at=timezone.now(), created_at=timezone.now()
+    )
+    unread = notification(supervisor, title="A new one")
+    client.force_login(supervisor)
+    page = client.get(reverse("notifications:list")).text
+
+    at = timezone.localtime(read.created_at)
+    assert (
+        f'<li class="read">\n    <a href="{reverse("notifications:open", args=[read.pk])}">'
+        f"Tom &amp; Jerry&#x27;s &lt;case&gt;</a>\n"
+        f'    <span class="meta">· <time datetime="{at.isoformat()}">{at:%-d %b %Y, %H:%M}</time></span>'
+    ) in page
+    assert (
+        f'<li class="unread">\n    <a href="{reverse("notifications:open", args=[unread.pk])}">A new one</a>'
+        in page
+    )
+    assert page.count("<strong>new</strong>") == 1
+
+
 def test_someone_with_no_notifications_is_told_so(client, outsider):
     client.force_login(outsider)
     response = client.get(reverse("notifications:list"))
