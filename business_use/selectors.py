@@ -1,5 +1,6 @@
 """Reads for the business use pages; access.py decides what each person may see."""
 
+import functools
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Q, Subquery
@@ -32,13 +33,28 @@ def _listed(requests):
 
 def request_lists(user):
     """The person's own requests, those waiting for them, and (for the communications team and the
-    governance head) the most recent others they may see."""
-    mine = _listed(access.requests_visible_to(user).filter(requester=user))
-    waiting = _listed(access.requests_waiting_for(user))
-    others = _listed(access.requests_visible_to(user).exclude(requester=user)).exclude(
-        pk__in=access.requests_waiting_for(user).values("pk")
-    )
-    return {"mine": list(mine), "waiting": list(waiting), "others": list(others[:OTHERS_SHOWN])}
+    governance head) the most recent others they may see. Compiled once for each set of roles that
+    decide what a person sees (core/compiled.py): the page of everyone who asks for business use."""
+    if not user.is_authenticated or not user.is_active:
+        return {"mine": [], "waiting": [], "others": []}
+    lists = _compiled_lists(access.who_decides(user))
+    return {name: query.objects(user.pk) for name, query in lists.items()}
+
+
+@functools.cache
+def _compiled_lists(roles):
+    def mine(user_id):
+        return _listed(access.visible_to(user_id, *roles).filter(requester=user_id))
+
+    def waiting(user_id):
+        return _listed(access.waiting_for(user_id, *roles))
+
+    def others(user_id):
+        seen_by_others = access.visible_to(user_id, *roles).exclude(requester=user_id)
+        waiting_for = access.waiting_for(user_id, *roles).values("pk")
+        return _listed(seen_by_others).exclude(pk__in=waiting_for)[:OTHERS_SHOWN]
+
+    return {"mine": CompiledQuery(mine), "waiting": CompiledQuery(waiting), "others": CompiledQuery(others)}
 
 
 def kind_clauses(kind):
