@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.compiled import CompiledQuery
 from core.text import day
+from people.models import User
 from policies.selectors import cited_clauses
 from reminders.due import Queue, WorkItem
 
@@ -41,7 +42,8 @@ def record_for_user(*, user, reference):
     """One record, or None if it does not exist or the person may not see it."""
     if not _sees_records(user):
         return None
-    return next(iter(_RECORD.objects(user.pk, reference)), None)
+    record = next(iter(_RECORD.objects(user.pk, reference)), None)
+    return _with_people_on_record(record) if record else None
 
 
 # The clauses of a record, as they read when captured: on every record page.
@@ -64,15 +66,28 @@ def prior_live_warnings(record, today=None):
     )
 
 
-_RELATED = ("employee", "employee_team", "opened_by", "investigator", "heard_by", "appeal_heard_by", "case")
+# The record's employee, their team and its case are joined to it; the people who acted on it are read in a
+# second query: joined too (eight tables), PostgreSQL spent 9 ms planning a query it ran in 0.3 ms.
+_JOINED = ("employee", "employee_team", "case")
+_PEOPLE_ON_RECORD = ("opened_by", "investigator", "heard_by", "appeal_heard_by")
 
 # On every record page: compiled once (core/compiled.py). The reference is unique: no ordering, which
 # first() would add.
 _RECORD = CompiledQuery(
     lambda user_id, reference: (
-        _records_not_about(user_id).filter(reference=reference).select_related(*_RELATED).order_by()[:1]
+        _records_not_about(user_id).filter(reference=reference).select_related(*_JOINED).order_by()[:1]
     )
 )
+_PEOPLE = CompiledQuery(lambda *ids: User.objects.filter(pk__in=ids))
+
+
+def _with_people_on_record(record):
+    ids = [getattr(record, f"{name}_id") for name in _PEOPLE_ON_RECORD]
+    people = {person.pk: person for person in _PEOPLE.objects(*[pk or 0 for pk in ids])}  # 0: nobody
+    for name, pk in zip(_PEOPLE_ON_RECORD, ids, strict=True):
+        setattr(record, name, people.get(pk))
+    return record
+
 
 # Keys `filter_records` understands, for forms, exports and the API alike.
 WARNING_STATES = ("live", "expired")
