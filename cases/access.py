@@ -13,7 +13,8 @@ breach clock grants them `decide_breach` on that case (cases.breach), and the gr
 hold the role. They read the handler's page and record the decision; they change nothing else.
 """
 
-from django.db.models import Q
+from django.contrib.auth.models import Permission
+from django.db.models import Q, Subquery
 from django.http import Http404
 
 from audit.services import audit_link_cases, audit_refused
@@ -151,9 +152,13 @@ def _holds_role(user, role):
 
 
 def _granted(user, codename):
-    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
-        "content_object_id"
-    )
+    # The permission as a scalar subquery, not a join: joined on its codename, PostgreSQL estimated a
+    # person's rights of one kind at a few hundredth of what a busy supervisor holds, and read every case
+    # they had ever handled to find the few in triage (6.7 ms -> 1.2 ms on the 1M-case copy).
+    permission = Permission.objects.filter(codename=codename, content_type__app_label="cases").order_by()
+    permission = Subquery(permission.values("pk")[:1])
+    granted = CaseUserObjectPermission.objects.filter(user=user, permission=permission)
+    return granted.values("content_object_id")
 
 
 def cases_handled_by(user):

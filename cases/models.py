@@ -213,6 +213,11 @@ class Case(models.Model):
             models.Index(
                 fields=["handler"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_handler_idx"
             ),
+            # A reporter's open concerns, counted on their every home page: not every case they raised (nor,
+            # as PostgreSQL chose without it, every open case of every handler).
+            models.Index(
+                fields=["reporter"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_reporter_idx"
+            ),
             # All cases by deadline, either way (keyset pages: an index range, no sort).
             models.Index(fields=["due_soonest", "id"], name="case_due_soonest_idx"),
             models.Index(fields=["due_latest", "id"], name="case_due_latest_idx"),

@@ -57,6 +57,10 @@ class Outcome(models.TextChoices):
 
 
 WARNINGS = (Outcome.FIRST_WRITTEN_WARNING, Outcome.FINAL_WRITTEN_WARNING)
+# A hearing arranged and not yet held, or an appeal lodged and not yet decided: waiting for HR.
+HEARING_OR_APPEAL_WAITING = Q(hearing_arranged_for__isnull=False, hearing_held_on__isnull=True) | Q(
+    appeal_lodged_on__isnull=False, appeal_outcome=""
+)
 # A hearing found the breach when the outcome in force (after any appeal) is some action: the review pack's
 # disciplinary findings, and the record list's outcome `finding`.
 FINDINGS = (
@@ -224,6 +228,24 @@ class DisciplinaryRecord(models.Model):
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
+        # HR's queues on their home page (discipline.selectors): each read in its order from a small index,
+        # rather than by reading every record (7 ms and 3 ms of every HR home page at a million cases).
+        indexes = [
+            models.Index(
+                fields=["hearing_arranged_for", "appeal_lodged_on", "id"],
+                condition=HEARING_OR_APPEAL_WAITING,
+                # With the employee (never one's own record), the count reads the index alone: otherwise
+                # PostgreSQL counted by reading the table (14 ms -> 0.1 ms).
+                include=["employee"],
+                name="record_hearing_waiting_idx",
+            ),
+            models.Index(
+                fields=["warning_expires_on", "id"],
+                condition=Q(outcome_in_force__in=WARNINGS),
+                include=["employee"],
+                name="record_warning_idx",
+            ),
+        ]
         permissions = [
             ("manage_disciplinary_records", "Can open and keep disciplinary records (HR)"),
             ("view_disciplinary_records", "Can read disciplinary records"),

@@ -6,7 +6,7 @@ themselves. Everyone else gets none.
 
 import datetime
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from people.models import User
 from policies.selectors import cited_clauses
 from reminders.due import Queue, WorkItem
 
-from .models import FINDINGS, WARNINGS, DisciplinaryRecord, RecordClause
+from .models import FINDINGS, HEARING_OR_APPEAL_WAITING, WARNINGS, DisciplinaryRecord, RecordClause
 
 
 def records_visible_to(user):
@@ -190,9 +190,7 @@ def hearings_and_appeals_work(*, user):
     those who keep the records (HR)."""
     if not user.has_perm("discipline.manage_disciplinary_records"):
         return None
-    hearings = Q(hearing_arranged_for__isnull=False, hearing_held_on__isnull=True)
-    appeals = Q(appeal_lodged_on__isnull=False, appeal_outcome="")
-    records = records_visible_to(user).filter(hearings | appeals)
+    records = records_visible_to(user).filter(HEARING_OR_APPEAL_WAITING)
 
     return Queue(
         "hearings",
