@@ -218,6 +218,8 @@ class Case(models.Model):
             models.Index(
                 fields=["reporter"], condition=~Q(stage__in=CLOSED_STAGES), name="case_open_by_reporter_idx"
             ),
+            # All cases of a team, newest first (the list's own order): not every case read to find them.
+            models.Index(fields=["reporter_team", "created_at", "id"], name="case_team_created_idx"),
             # All cases by deadline, either way (keyset pages: an index range, no sort).
             models.Index(fields=["due_soonest", "id"], name="case_due_soonest_idx"),
             models.Index(fields=["due_latest", "id"], name="case_due_latest_idx"),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0029_case_open_by_reporter_idx"),
+        ("cases", "0028_playbooks_and_policy_unclear"),
         ("discipline", "0006_text_length_limits"),
         ("people", "0005_user_oidc_subject"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
