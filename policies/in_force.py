@@ -15,7 +15,7 @@ from core.compiled import CompiledQuery
 
 from .comparison import compare_url, full_text
 from .models import Acknowledgement, Clause, ClauseItem, ClauseReacknowledgement, PolicyVersion
-from .selectors import versions_ever_in_force
+from .selectors import version_in_force, versions_ever_in_force
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,7 @@ def cited_in_force(*, policy_version_id, on, cited, subject_id=None):
     `policy_version_id`, as they stood on the day `on` (CitedInForce). With `subject_id`, whether that
     person had acknowledged the version in force, and each clause's re-acknowledgement."""
     versions = _EVER_IN_FORCE.objects(policy_version_id) if on is not None and cited else []
-    # As selectors.version_in_force decides: the one that took effect last on or before that day.
-    version = next((v for v in reversed(versions) if v.in_force_from <= on), None)
+    version = version_in_force(versions, on)
     if version is None:
         return CitedInForce(on, None, [ClauseInForce(c.number, c.text, existed=False) for c in cited])
     later = [v for v in versions if v.number > version.number]

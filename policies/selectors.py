@@ -64,11 +64,11 @@ def versions_ever_in_force(policy):
     )
 
 
-def version_in_force(policy, on):
-    """The version of the policy in force on the day `on`: of the approved versions, the one that took
-    effect last on or before that day (a version is in force from the day it takes effect); None before
-    the first. `policy` is a Policy, its id, or an expression for it."""
-    return versions_ever_in_force(policy).filter(in_force_from__lte=on).last()
+def version_in_force(versions, on):
+    """The version in force on the day `on`, of a policy's `versions` (versions_ever_in_force): the one
+    that took effect last on or before that day (a version is in force from the day it takes effect);
+    None before the first."""
+    return next((version for version in reversed(versions) if version.in_force_from <= on), None)
 
 
 def version_for_user(*, policy, number, user):
@@ -335,12 +335,6 @@ def _summary(people):
 
 _OF_EVERYONE = CompiledQuery(lambda: _summary(_everyone()))
 _OF_LINE_REPORTS = CompiledQuery(lambda user_id: _summary(members_overseen(user_id, teams=[])))
-
-
-def _oversees_acknowledgements(viewer):
-    return viewer.has_perm("policies.view_all_acknowledgements") or viewer.has_perm(
-        "policies.view_team_acknowledgements"
-    )
 
 
 def acknowledgement_status(*, version, viewer, team=None, status=None):
