@@ -9,6 +9,7 @@ from core.compiled import CompiledQuery
 
 from .comparison import compare_versions
 from .models import Acknowledgement, MaterialChange, PolicyVersion
+from .selectors import acknowledged_at
 
 
 def previous_version(version):
@@ -70,17 +71,13 @@ def changes_to_acknowledge(*, version, user):
     if not version.is_current or not user.has_perm("policies.add_acknowledgement"):
         return None
     # Compiled once (core/compiled.py): asked on the policy page of everyone yet to acknowledge it.
-    if _ACKNOWLEDGED.rows(user.pk, version.pk) or not _MAY_READ_CHANGES.rows(version.pk, user.pk):
+    acknowledged = acknowledged_at(user_id=user.pk, version_id=version.pk) is not None
+    if acknowledged or not _MAY_READ_CHANGES.rows(version.pk, user.pk):
         return None
     numbers = marked_numbers(version)
     return [change for change in changes_since_previous(version) or [] if change.number in numbers]
 
 
-_ACKNOWLEDGED = CompiledQuery(
-    lambda user_id, version_id: Acknowledgement.objects.filter(user=user_id, version=version_id).values_list(
-        "pk"
-    )[:1]
-)
 _MAY_READ_CHANGES = CompiledQuery(
     lambda version_id, user_id: (
         PolicyVersion.objects.filter(pk=version_id).filter(reads_changes_only(user_id)).values_list("pk")

@@ -13,8 +13,9 @@ from django.db.models import F, OuterRef, Subquery
 
 from core.compiled import CompiledQuery
 
+from . import selectors
 from .comparison import compare_url, full_text
-from .models import Acknowledgement, Clause, ClauseItem, ClauseReacknowledgement, PolicyVersion
+from .models import Clause, ClauseItem, ClauseReacknowledgement, PolicyVersion
 from .selectors import version_in_force, versions_ever_in_force
 
 
@@ -73,7 +74,7 @@ def cited_in_force(*, policy_version_id, on, cited, subject_id=None):
         )
     acknowledged_at = None
     if subject_id is not None:
-        acknowledged_at = next((at for (at,) in _ACKNOWLEDGED.rows(subject_id, version.pk)), None)
+        acknowledged_at = selectors.acknowledged_at(user_id=subject_id, version_id=version.pk)
     return CitedInForce(on, version, clauses, acknowledged_at)
 
 
@@ -82,11 +83,6 @@ def cited_in_force(*, policy_version_id, on, cited, subject_id=None):
 _EVER_IN_FORCE = CompiledQuery(
     lambda version_id: versions_ever_in_force(
         Subquery(PolicyVersion.objects.filter(pk=version_id).values("policy")[:1])
-    )
-)
-_ACKNOWLEDGED = CompiledQuery(
-    lambda user_id, version_id: Acknowledgement.objects.filter(user=user_id, version=version_id).values_list(
-        "acknowledged_at"
     )
 )
 

@@ -71,6 +71,19 @@ def version_in_force(versions, on):
     return next((version for version in reversed(versions) if version.in_force_from <= on), None)
 
 
+def acknowledged_at(*, user_id, version_id):
+    """When this person acknowledged this version, or None. Asked on every case and policy page: compiled
+    once (core/compiled.py)."""
+    return next((at for (at,) in _ACKNOWLEDGED_AT.rows(user_id, version_id)), None)
+
+
+_ACKNOWLEDGED_AT = CompiledQuery(
+    lambda user_id, version_id: Acknowledgement.objects.filter(user=user_id, version=version_id).values_list(
+        "acknowledged_at"
+    )
+)
+
+
 def version_for_user(*, policy, number, user):
     """A version of the policy the person may read: drafts only for those who manage the policy."""
     version = policy.versions.filter(number=number).first()
