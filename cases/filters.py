@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form
+from core.filters import DATE_INPUT, ChosenIdFilter, FilterSet, QuickSelect, date_range_form
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
@@ -71,7 +71,7 @@ class _CaseFilterForm(date_range_form("raised_from", "raised_to")):
         return cleaned
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     """Filters for a list of cases; each narrows the queryset it is given (a list from cases.selectors).
 
     `sort` orders the list by a column, as the All cases page's headings do ("-" for the reverse); without

@@ -4,7 +4,7 @@ the API's list of records, with the same parameters, values and refusals."""
 import django_filters
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, QuickSelect, date_range_form, given_filters
+from core.filters import DATE_INPUT, ChosenIdFilter, FilterSet, QuickSelect, date_range_form, given_filters
 from people.models import Team, User
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
@@ -19,7 +19,7 @@ def _cited(records):
     return cited_numbers(RecordClause.objects.filter(record__in=records.order_by().values("pk")))
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(FilterSet):
     """The filters of discipline.selectors.filter_records, the one door for records, which applies them to
     the records the person may see (the queryset given is only where the clause numbers offered come from).
 

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import IdFilter, QuickSelect
+from core.filters import FilterSet, IdFilter, QuickSelect
 
 from .models import Clause, PolicyVersion, clause_number_order
 
@@ -28,6 +28,7 @@ class ClauseNumberFilter(django_filters.CharFilter):
 
     def __init__(self, *args, cited=None, **kwargs):
         self.cited = cited
+        self.per_request = cited is not None  # the person's own list's numbers (core.filters.FilterSet)
         kwargs["validators"] = [RegexValidator(CLAUSE_NUMBER, "Give a clause number such as 5.2.")]
         kwargs.setdefault("help_text", "A clause number, such as 5.2.")
         super().__init__(*args, **kwargs)
@@ -73,7 +74,7 @@ def cited_numbers(citations):
     return sorted({number for number, is_cited in clauses if is_cited}, key=clause_number_order)
 
 
-class PolicyVersionFilter(django_filters.FilterSet):
+class PolicyVersionFilter(FilterSet):
     policy = django_filters.CharFilter(field_name="policy__slug", help_text="The policy's slug.")
     status = django_filters.ChoiceFilter(choices=PolicyVersion.Status.choices)
 
@@ -82,7 +83,7 @@ class PolicyVersionFilter(django_filters.FilterSet):
         fields = ["policy", "status"]
 
 
-class ClauseFilter(django_filters.FilterSet):
+class ClauseFilter(FilterSet):
     policy = django_filters.CharFilter(
         field_name="section__version__policy__slug", help_text="The policy's slug."
     )
