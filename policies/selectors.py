@@ -148,6 +148,28 @@ class ClauseToRead:
     url: str
 
 
+# A policy's pages find it, or its version in force, by its slug on every visit: compiled once (issue 13).
+_POLICY = CompiledQuery(lambda slug: Policy.objects.select_related("owner").filter(slug=slug)[:1])
+_APPROVED = CompiledQuery(
+    lambda slug: (
+        PolicyVersion.objects.filter(policy__slug=slug, status=PolicyVersion.Status.APPROVED)
+        .select_related("policy")
+        .defer("source_text")[:1]  # one at most (one_approved_version_per_policy)
+    )
+)
+
+
+def policy_by_slug(slug):
+    """The policy with this slug, with its owner; None if there is none."""
+    return next(iter(_POLICY.objects(slug)), None)
+
+
+def approved_version_by_slug(slug):
+    """The approved version of the policy with this slug, with its policy (its source text deferred); None
+    if there is none."""
+    return next(iter(_APPROVED.objects(slug)), None)
+
+
 @dataclass(frozen=True)
 class SectionToRead:
     number: int

@@ -33,6 +33,13 @@ def _version_or_404(policy, number, user):
     return version
 
 
+def _policy_or_404(slug):
+    policy = selectors.policy_by_slug(slug)
+    if policy is None:
+        raise Http404("No such policy.")
+    return policy
+
+
 def _current_or_404(policy):
     version = policy.current_version()
     if version is None:
@@ -56,7 +63,7 @@ def policy_list(request):
 @login_required
 def policy_detail(request, slug):
     """The current version in full; before the first approval, managers see the latest draft."""
-    policy = get_object_or_404(Policy.objects.select_related("owner"), slug=slug)
+    policy = _policy_or_404(slug)
     versions = selectors.versions_to_read(policy=policy, user=request.user)
     version = _current(versions)
     if version is None and versions and policy.is_managed_by(request.user):
@@ -68,7 +75,7 @@ def policy_detail(request, slug):
 
 @login_required
 def version_detail(request, slug, number):
-    policy = get_object_or_404(Policy.objects.select_related("owner"), slug=slug)
+    policy = _policy_or_404(slug)
     # The versions the person may read (drafts only for managers), so the list also answers "may they".
     versions = selectors.versions_to_read(policy=policy, user=request.user)
     version = next((v for v in versions if v.number == number), None)
@@ -131,12 +138,7 @@ def clause_detail(request, slug, clause_number, number=None):
 
 def _current_by_slug_or_404(slug):
     """The policy's current version, with its policy, in one query."""
-    version = (
-        PolicyVersion.objects.filter(policy__slug=slug, status=PolicyVersion.Status.APPROVED)
-        .select_related("policy")
-        .defer("source_text")
-        .first()
-    )
+    version = selectors.approved_version_by_slug(slug)
     if version is None:
         raise Http404("No such policy, or it has no approved version yet.")
     return version
