@@ -53,5 +53,6 @@ def test_a_field_of_the_request_is_made_for_each_filterset(people):
 def test_a_new_team_is_offered_at_once(people):
     assert len(PeopleFilter(queryset=User.objects.all()).form.fields["team"].choices) == 1  # only "---------"
     Team.objects.create(name="Day services")
-    labels = [str(label) for _, label in PeopleFilter(queryset=User.objects.all()).form.fields["team"].choices]
+    form = PeopleFilter(queryset=User.objects.all()).form
+    labels = [str(label) for _, label in form.fields["team"].choices]
     assert "Day services" in labels
