@@ -24,7 +24,15 @@ class PolicyAdmin(admin.ModelAdmin):
     search_fields = ["title"]
 
 
-class SectionInline(admin.TabularInline):
+class _TextOfAVersion:
+    """A version's text never changes once imported (each web process keeps it a while: policies.selectors):
+    shown here, never added to. Deleting stays possible, so that a version or policy can be deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SectionInline(_TextOfAVersion, admin.TabularInline):
     model = Section
     fields = ["number", "title"]
     readonly_fields = fields
@@ -58,7 +66,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class ClauseInline(admin.StackedInline):
+class ClauseInline(_TextOfAVersion, admin.StackedInline):
     model = Clause
     fields = ["number", "text"]
     readonly_fields = fields
@@ -67,14 +75,14 @@ class ClauseInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(_TextOfAVersion, admin.ModelAdmin):
     list_display = ["__str__", "version"]
     list_filter = ["version__policy"]
     readonly_fields = ["version", "number", "title", "intro"]
     inlines = [ClauseInline]
 
 
-class ClauseItemInline(admin.TabularInline):
+class ClauseItemInline(_TextOfAVersion, admin.TabularInline):
     model = ClauseItem
     readonly_fields = ["position", "text"]
     extra = 0
@@ -82,7 +90,7 @@ class ClauseItemInline(admin.TabularInline):
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
+class ClauseAdmin(_TextOfAVersion, admin.ModelAdmin):
     list_display = ["number", "section", "text"]
     list_filter = ["section__version__policy", "section__version__number"]
     search_fields = ["number", "text"]
@@ -92,7 +100,7 @@ class ClauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClauseItem)
-class ClauseItemAdmin(admin.ModelAdmin):
+class ClauseItemAdmin(_TextOfAVersion, admin.ModelAdmin):
     list_display = ["clause", "position", "text"]
     readonly_fields = ["clause", "position", "text"]
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -203,19 +204,33 @@ _ITEMS = CompiledQuery(
 )
 
 
+# How long each web process keeps a version's text. It never changes once imported (the admin shows it
+# read-only, adds nothing), and the key holds the version's content hash; ten minutes bound what a deletion
+# through the admin leaves shown.
+TEXT_KEPT_SECONDS = 10 * 60
+
+
+def _text(version):
+    """(sections, clauses, items) of the version as rows, kept in this process: the policy and clause pages
+    read them on every visit."""
+    return caches["process"].get_or_set(
+        f"policy-text:{version.pk}:{version.content_hash}",
+        lambda: (_SECTIONS.rows(version.pk), _CLAUSES.rows(version.pk), _ITEMS.rows(version.pk)),
+        TEXT_KEPT_SECONDS,
+    )
+
+
 def version_sections(version):
     """The version's sections in order, each with its clauses and their items (SectionToRead)."""
+    section_rows, clause_rows, item_rows = _text(version)
     items = defaultdict(list)
-    for clause_id, text in _ITEMS.rows(version.pk):
+    for clause_id, text in item_rows:
         items[clause_id].append(text)
     clause_url = _clause_url_maker(version)
     clauses = defaultdict(list)
-    for pk, section_id, number, text in _CLAUSES.rows(version.pk):
+    for pk, section_id, number, text in clause_rows:
         clauses[section_id].append(ClauseToRead(pk, number, text, items[pk], clause_url(number)))
-    return [
-        SectionToRead(number, title, intro, clauses[pk])
-        for pk, number, title, intro in _SECTIONS.rows(version.pk)
-    ]
+    return [SectionToRead(number, title, intro, clauses[pk]) for pk, number, title, intro in section_rows]
 
 
 def clause_to_read(version, number):

@@ -1,0 +1,49 @@
+"""Each web process keeps a version's text (policies.selectors): a second visit reads no section, clause or
+item, and a newly approved version is shown with its own text at once. The test settings keep nothing in
+the process cache, so these tests give it a real one."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from policies.services import version_approve
+
+
+@pytest.fixture
+def kept(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "text-kept"},
+    }
+    caches["process"].clear()
+    yield
+    caches["process"].clear()
+
+
+def _text_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    tables = ("policies_section", "policies_clause", "policies_clauseitem")
+    read = [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in tables)]
+    return response, read
+
+
+def test_a_second_visit_reads_none_of_the_text(client, kept, staff, policy):
+    client.force_login(staff)
+    url = reverse("policies:clause", args=[policy.slug, "5.3"])
+    first, read = _text_queries(client, url)
+    assert len(read) == 3
+    second, read = _text_queries(client, url)
+    assert read == []
+    assert second.text.count("clause-5.3") == first.text.count("clause-5.3") > 0
+
+
+def test_a_new_version_shows_its_own_text(client, kept, staff, governance, policy, draft_v2):
+    client.force_login(staff)
+    url = reverse("policies:policy", args=[policy.slug])
+    assert 'id="clause-10.3"' not in client.get(url).text
+    version_approve(version=draft_v2, by=governance)
+    assert 'id="clause-10.3"' in client.get(url).text
