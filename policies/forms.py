@@ -27,12 +27,13 @@ class CommentForm(forms.Form):
     def __init__(self, *args, version, clauses=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["clause"]
-        field.queryset = version.clauses().defer("search_document")
         field.label_from_instance = self.clause_label
-        if clauses is not None:
+        if clauses is not None and not self.is_bound:
             # The version's clauses the page has already read (ClauseToRead): the same choices without
-            # another query. What is sent is still checked against the queryset.
+            # another query, nor a queryset built for nothing. What is sent is checked against the queryset.
             field.choices = [("", field.empty_label), *((c.pk, self.clause_label(c)) for c in clauses)]
+        else:
+            field.queryset = version.clauses().defer("search_document")
 
     @staticmethod
     def clause_label(clause):
