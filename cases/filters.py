@@ -9,7 +9,14 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, FilterSet, QuickSelect, date_range_form
+from core.filters import (
+    DATE_INPUT,
+    ChosenIdFilter,
+    FilterSet,
+    QuickSelect,
+    ValuesChoiceFilter,
+    date_range_form,
+)
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
@@ -107,9 +114,10 @@ class CaseFilter(FilterSet):
         choices=Platform.choices, label="Platform", empty_label="Any platform", widget=QuickSelect
     )
     policy = extend_schema_field({"type": "string", "description": "The policy's slug."})(
-        django_filters.ModelChoiceFilter(
+        ValuesChoiceFilter(
             queryset=Policy.objects.order_by("title"),
             to_field_name="slug",
+            label_field="title",
             field_name="policy_version__policy",
             label="Policy",
             empty_label="Any policy",

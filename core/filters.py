@@ -9,6 +9,7 @@ import html
 
 import django_filters
 from django import forms
+from django.core.cache import caches
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -38,16 +39,32 @@ class IdFilter(django_filters.NumberFilter):
         extend_schema_field(_id_schema(kwargs.get("help_text", "")))(self)
 
 
+# How long each web process keeps a filter's options read as values (every team, every policy): they change
+# rarely, and reading them cost All cases two queries on every page (issue 13). A new team or policy is
+# offered within the minute; a value given in the address is checked against the database at once.
+CHOICES_KEPT_SECONDS = 60
+
+
 class _ValuesIterator(ModelChoiceIterator):
-    """The choices as (id, label) read with values_list: a page offers hundreds of teams without making a
-    model instance of each; the choice of none of them (`null_label`) last."""
+    """The choices as (value, label) read with values_list: a page offers hundreds of teams without making
+    a model instance of each; the choice of none of them (`null_label`) last."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", self.field.label_field)
+        yield from _options_of(self.queryset, self.field.to_field_name or "pk", self.field.label_field)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
+
+
+def _options_of(queryset, value_field, label_field):
+    rows = queryset.values_list(value_field, label_field)
+    if queryset.query.where:  # narrowed for this page: read afresh
+        return list(rows)
+    meta = queryset.model._meta
+    ordering = ",".join(queryset.query.order_by or meta.ordering)
+    key = f"filter-options:{meta.label}:{value_field}:{label_field}:{ordering}"
+    return caches["process"].get_or_set(key, lambda: list(rows), CHOICES_KEPT_SECONDS)
 
 
 class _ValuesChoiceField(ModelChoiceField):
@@ -58,20 +75,25 @@ class _ValuesChoiceField(ModelChoiceField):
         super().__init__(*args, **kwargs)
 
 
-class ChosenIdFilter(django_filters.ModelChoiceFilter):
-    """The id of one of `queryset`, such as a team: the page offers them by name, the API takes the id.
-    An id that names none of them is refused, on the page as in the API.
+class ValuesChoiceFilter(django_filters.ModelChoiceFilter):
+    """One of `queryset`, its options read as values: `label_field` is shown (it must be what the objects'
+    str() shows) and the value is the `to_field_name` field (the id by default). The filter's value is still
+    the chosen object. With `null_label`, the value `none` chooses the objects with none (the field is
+    empty)."""
 
-    With `label_field` the page's options show that field, read as values (it must be what the objects'
-    str() shows); the filter's value is still the chosen object. With `null_label`, the value `none`
-    chooses the objects with none (the field is empty)."""
-
-    def __init__(self, *args, label_field=None, **kwargs):
-        if label_field is not None:
-            self.field_class = _ValuesChoiceField
-            kwargs["label_field"] = label_field
+    def __init__(self, *args, label_field, **kwargs):
+        self.field_class = _ValuesChoiceField
+        kwargs["label_field"] = label_field
         if kwargs.get("null_label") is not None:
             kwargs.setdefault("null_value", NONE)
+        super().__init__(*args, **kwargs)
+
+
+class ChosenIdFilter(ValuesChoiceFilter):
+    """The id of one of `queryset`, such as a team: the page offers them by name, the API takes the id.
+    An id that names none of them is refused, on the page as in the API."""
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         schema = _id_schema(kwargs.get("help_text", ""))
         if self.extra.get("null_label") is not None:

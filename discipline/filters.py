@@ -4,7 +4,15 @@ the API's list of records, with the same parameters, values and refusals."""
 import django_filters
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import DATE_INPUT, ChosenIdFilter, FilterSet, QuickSelect, date_range_form, given_filters
+from core.filters import (
+    DATE_INPUT,
+    ChosenIdFilter,
+    FilterSet,
+    QuickSelect,
+    ValuesChoiceFilter,
+    date_range_form,
+    given_filters,
+)
 from people.models import Team, User
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
@@ -54,9 +62,10 @@ class RecordFilter(FilterSet):
         choices=User.EmploymentType.choices, label="Employment type", empty_label="Any type"
     )
     policy = extend_schema_field({"type": "string", "description": "The policy's slug."})(
-        django_filters.ModelChoiceFilter(
+        ValuesChoiceFilter(
             queryset=Policy.objects.order_by("title"),
             to_field_name="slug",
+            label_field="title",
             label="Policy",
             empty_label="Any policy",
             widget=QuickSelect,

@@ -10,6 +10,7 @@ import random
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from cases.models import CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
 from cases.views import queues
+from core.filters import CHOICES_KEPT_SECONDS
+from people.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +231,30 @@ def test_the_team_filter_offers_every_team_and_keeps_the_chosen_one(client, gove
     assert f'<option value="{other_team.pk}" selected>Care &amp; &lt;Support&gt;</option>' in response.text
     assert f'<option value="{team.pk}">{team.name}</option>' in response.text
     assert '<option value="">All teams</option>' in response.text
+
+
+@pytest.fixture
+def options_kept(settings):
+    # The test settings keep nothing in the process cache: a real one, as the web processes have.
+    settings.CACHES = {
+        **settings.CACHES,
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "options-kept"},
+    }
+    caches["process"].clear()
+    yield
+    caches["process"].clear()
+
+
+def test_a_new_team_is_offered_within_the_minute_and_may_be_chosen_at_once(
+    client, governance, team, options_kept, time_machine
+):
+    client.force_login(governance)
+    time_machine.move_to(timezone.now(), tick=False)
+    assert team.name in client.get(ALL).text
+    new = Team.objects.create(name="Day services north")
+    # Chosen by its id in the address, it is checked against the database: no error, the filter used.
+    chosen = client.get(ALL, {"team": new.pk})
+    assert chosen.status_code == 200 and "Some filters were not used" not in chosen.text
+    assert "Day services north" not in client.get(ALL).text  # the options kept, at most CHOICES_KEPT_SECONDS
+    time_machine.shift(CHOICES_KEPT_SECONDS + 1)
+    assert f'<option value="{new.pk}">Day services north</option>' in client.get(ALL).text
