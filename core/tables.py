@@ -77,6 +77,32 @@ class Table:
         return headers
 
 
+def head(headers, query):
+    """The <thead> of a table's `headers` (Table.headers): a column that sorts links to the page with the
+    `query` (a QueryDict: the page's own) sorted by it, back at the first page. As Django's {% querystring
+    sort=… page=None cursor=None %} writes the link; drawn here, eleven of them cost All cases 850 calls."""
+    cells = []
+    for header in headers:
+        label = escape(header["label"])
+        aria_sort = header["aria_sort"]
+        opening = f'<th scope="col" aria-sort="{escape(aria_sort)}">' if aria_sort else '<th scope="col">'
+        if header["sort"]:
+            params = query.copy()
+            params["sort"] = header["sort"]
+            for key in ("page", "cursor"):
+                params.pop(key, None)
+            arrow = _ARROWS.get(aria_sort, "")
+            label = f'<a href="{escape("?" + params.urlencode())}">{label}{arrow}</a>'
+        cells.append(f"{opening}{label}</th>")
+    return mark_safe(f"<thead><tr>{''.join(cells)}</tr></thead>")  # noqa: S308 - every value escaped above
+
+
+_ARROWS = {
+    "ascending": ' <span aria-hidden="true">▲</span>',
+    "descending": ' <span aria-hidden="true">▼</span>',
+}
+
+
 def link(url, text):
     return SafeString(f'<a href="{escape(url)}">{escape(text)}</a>')
 

@@ -348,6 +348,18 @@ def test_sort_headers_are_links_that_keep_the_filters(client, governance, varied
     assert "?platform=twitter&amp;sort=stage" in response.text
 
 
+def test_a_sort_header_goes_back_to_the_first_page(client, governance, varied):
+    response = all_cases(client, governance, platform=Platform.TWITTER, sort="-stage", cursor="abc", page="3")
+    head = re.search(r"<thead>.*?</thead>", response.text, re.S).group(0)
+    assert re.search(
+        r'<th scope="col" aria-sort="descending"><a href="\?platform=twitter&amp;sort=stage">Stage '
+        r'<span aria-hidden="true">▼</span></a></th>',
+        head,
+    )
+    assert "cursor=" not in head and "page=" not in head
+    assert head.count("aria-sort=") == 1
+
+
 def test_all_cases_is_paginated_by_twenty_five(client, governance, varied):
     template = varied["a"]
     stamp = template.created_at
