@@ -11,10 +11,10 @@ from core.compiled import CompiledQuery
 from people.roles import Role
 from people.selectors import role_holders
 from policies.models import Policy
-from reminders.due import Queue, WorkItem
+from reminders.due import QueueQueries, WorkItem
 
 from . import access
-from .models import KINDS, BusinessUseEvent, Kind, OfficialAccount, State, Topic
+from .models import KINDS, BusinessUseEvent, BusinessUseRequest, Kind, OfficialAccount, State, Topic
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
 OTHERS_SHOWN = 50
@@ -71,19 +71,30 @@ def decisions_work(*, user):
     6.4), the communications team's publishing of approved posts and their 6.2/6.5 requests, and the 6.6
     questions a Head of Service or the Head of Information & Security may answer. The policy sets no
     deadline, so the longest waiting first."""
-    return Queue(
+    active = user.is_authenticated and user.is_active  # as access.requests_waiting_for
+    return _decisions(access.who_decides(user) if active else (False, False, False)).queue(
         "business_use",
         "Business use requests waiting for you",
-        access.requests_waiting_for(user),
-        lambda requests: requests.only("id", "kind", "state", "created_at").order_by(
-            "state_changed_at", "pk"
-        ),
+        [user.pk],
         lambda request: WorkItem(
             request.reference,
             request.get_absolute_url(),
             f"{request.get_kind_display()}: {WAITING_FOR[request.state]}",
         ),
         reverse("business_use:list"),
+        empty=not active,
+    )
+
+
+@functools.cache
+def _decisions(roles):
+    """The decisions queue's queries for a set of roles (access.who_decides), compiled once (QueueQueries)."""
+    return QueueQueries(
+        BusinessUseRequest,
+        lambda user_id: access.waiting_for(user_id, *(roles or (False, False, False))),
+        lambda requests: requests.only("id", "kind", "state", "created_at").order_by(
+            "state_changed_at", "pk"
+        ),
     )
 
 

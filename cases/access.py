@@ -169,11 +169,14 @@ def cases_handled_by(user):
     if not user.is_active:
         return Case.objects.none()
     if not hasattr(user, "_cases_handled_by"):
-        user._cases_handled_by = _handled_by(user.pk, every_case=user.has_perm("cases.manage_all_cases"))
+        every_case = user.has_perm("cases.manage_all_cases")
+        user._cases_handled_by = cases_handled_by_id(user.pk, every_case=every_case)
     return user._cases_handled_by.all()
 
 
-def _handled_by(user_id, *, every_case):
+def cases_handled_by_id(user_id, *, every_case):
+    """cases_handled_by of the person with this id, who manages every case or not: what a query compiled
+    for each of the two is made of (core/compiled.py)."""
     cases = Case.objects.exclude(subject_person=user_id)
     return cases if every_case else cases.filter(pk__in=_granted(user_id, "handle_case"))
 
@@ -182,7 +185,7 @@ def _handled_by(user_id, *, every_case):
 _HANDLES_ANY = {
     every_case: CompiledQuery(
         lambda user_id, every_case=every_case: (
-            _handled_by(user_id, every_case=every_case)
+            cases_handled_by_id(user_id, every_case=every_case)
             .filter(handler=user_id)
             .order_by()
             .values_list("pk")[:1]
@@ -210,12 +213,18 @@ def cases_for_breach_decision(user):
     them while they are Head of Information & Security, or every flagged case for the governance head."""
     if not user.is_active:
         return Case.objects.none()
-    cases = Case.objects.exclude(subject_person=user).filter(personal_data_breach_at__isnull=False)
     if user.has_perm("cases.manage_all_cases"):
-        return cases
+        return cases_for_breach_decision_by_id(user.pk, every_case=True)
     if not _holds_role(user, Role.INFOSEC):
         return Case.objects.none()
-    return cases.filter(pk__in=_granted(user, "decide_breach"))
+    return cases_for_breach_decision_by_id(user.pk, every_case=False)
+
+
+def cases_for_breach_decision_by_id(user_id, *, every_case):
+    """cases_for_breach_decision of the person with this id: every flagged case (the governance head), or
+    those granted to them (who holds the Head of Information & Security's role)."""
+    cases = Case.objects.exclude(subject_person=user_id).filter(personal_data_breach_at__isnull=False)
+    return cases if every_case else cases.filter(pk__in=_granted(user_id, "decide_breach"))
 
 
 def cases_open_to(user):

@@ -2,6 +2,7 @@
 may see what is decided in the database in one place; the subject of a concern is in none of them."""
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,9 +14,10 @@ from django.utils.functional import SimpleLazyObject
 from core.compiled import CompiledQuery
 from core.paths import path_for_pk
 from core.text import day
+from people.roles import Role
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
-from reminders.due import Queue, WorkItem
+from reminders.due import Queue, QueueQueries, WorkItem
 from reminders.models import Limits, Timer
 
 from . import access
@@ -358,49 +360,70 @@ def _timer(kind, field):
     )
 
 
+def _each_shape(waiting, shown, model=Case):
+    """A queue's QueueQueries for those who manage every case and for the others (access.cases_handled_by):
+    `waiting(user_id, every_case)`."""
+    return {
+        every_case: QueueQueries(model, functools.partial(waiting, every_case=every_case), shown)
+        for every_case in (True, False)
+    }
+
+
+def _manages_all(user):
+    return user.has_perm("cases.manage_all_cases")
+
+
+_TRIAGE = _each_shape(
+    lambda user_id, every_case: access.cases_handled_by_id(user_id, every_case=every_case).filter(
+        stage__in=TRIAGE_STAGES, handler=user_id
+    ),
+    lambda cases: cases.only("id", "reference", "stage", "due_on").order_by("due_soonest", "pk"),
+)
+
+
 def triage_work(*, user):
-    """Cases routed, reassigned or escalated to this person and waiting for triage, by their deadline
-    (Case.due_on: the triage timer's day, the organisation's triage limit in working days, Limits)."""
-    return Queue(
+    """Cases routed, reassigned or escalated to this person and waiting for triage (as triage_queue), by
+    their deadline (Case.due_on: the triage timer's day, the triage limit in working days, Limits)."""
+    return _TRIAGE[_manages_all(user)].queue(
         "triage",
         "Cases awaiting triage",
-        triage_queue(user=user),
-        lambda cases: (
-            cases.select_related(None)
-            .only("id", "reference", "stage", "due_on")
-            .order_by("due_soonest", "pk")
-        ),
+        [user.pk],
         lambda case: WorkItem(
             case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: triage", case.due_on
         ),
         reverse("cases:triage_queue"),
+        empty=not user.is_active,
     )
+
+
+_REPORTER_FEEDBACK = _each_shape(
+    lambda user_id, every_case: (
+        access.cases_handled_by_id(user_id, every_case=every_case)
+        .filter(handler=user_id)
+        .exclude(stage__in=CLOSED_STAGES)
+        .annotate(clock=_timer(CaseTimer.REPORTER_FEEDBACK, "created_at"))
+        .filter(clock__isnull=False)
+    ),
+    lambda cases: cases.only("id", "reference").order_by("clock", "pk"),
+)
 
 
 def reporter_feedback_work(*, user):
     """Open cases this person handles whose reporter is still owed feedback: 3 months (Limits
     reporter_feedback_months) from the clock's start, unless a message or closing gave it (cases.timers)."""
-    cases = (
-        access.cases_handled_by(user)
-        .filter(handler=user)
-        .exclude(stage__in=CLOSED_STAGES)
-        .annotate(clock=_timer(CaseTimer.REPORTER_FEEDBACK, "created_at"))
-        .filter(clock__isnull=False)
-    )
-
     limits = SimpleLazyObject(Limits.current)  # read only if there are rows
 
-    return Queue(
+    return _REPORTER_FEEDBACK[_manages_all(user)].queue(
         "reporter_feedback",
         "Reporter feedback due",
-        cases,
-        lambda cases: cases.only("id", "reference").order_by("clock", "pk"),
+        [user.pk],
         lambda case: WorkItem(
             case.reference,
             case.get_absolute_url(),
             "Give the reporter feedback",
             feedback_due(case.clock, limits),
         ),
+        empty=not user.is_active,
     )
 
 
@@ -408,24 +431,33 @@ def reporter_messages_work(*, user):
     """Messages from reporters awaiting an answer, on the cases this person answers (cases.notify.answerers:
     those they handle, and for the governance head those in the governance stages), the longest waiting
     first. A message to the reporter answers them (cases.services.case_message_reporter)."""
-    mine = Q(handler=user)
-    if user.has_perm("cases.manage_all_cases"):
-        mine |= Q(stage__in=GOVERNANCE_STAGES)
-    cases = access.cases_handled_by(user).filter(mine, reporter_waiting_since__isnull=False)
-
-    return Queue(
+    return _REPORTER_MESSAGES[_manages_all(user)].queue(
         "reporter_messages",
         "Messages from reporters awaiting an answer",
-        cases,
-        lambda cases: cases.only("id", "reference", "reporter_waiting_since").order_by(
-            "reporter_waiting_since", "pk"
-        ),
+        [user.pk],
         lambda case: WorkItem(
             case.reference,
             f"{case.get_absolute_url()}#timeline-heading",
             f"Answer the reporter (waiting since {day(case.reporter_waiting_since)})",
         ),
+        empty=not user.is_active,
     )
+
+
+def _answered_by(user_id, every_case):
+    mine = Q(handler=user_id)
+    if every_case:  # the governance head answers in the governance stages too
+        mine |= Q(stage__in=GOVERNANCE_STAGES)
+    cases = access.cases_handled_by_id(user_id, every_case=every_case)
+    return cases.filter(mine, reporter_waiting_since__isnull=False)
+
+
+_REPORTER_MESSAGES = _each_shape(
+    _answered_by,
+    lambda cases: cases.only("id", "reference", "reporter_waiting_since").order_by(
+        "reporter_waiting_since", "pk"
+    ),
+)
 
 
 def governance_review_work(*, user):
@@ -433,22 +465,29 @@ def governance_review_work(*, user):
     (Case.due_on: the review timer's day, Limits governance_reminder_working_days)."""
     if not user.has_perm("cases.manage_all_cases"):
         return None
-    # Not governance_queue(...).filter(...): with both stage lists PostgreSQL misjudged the rows and sorted
-    # every referred case; alone, this list walks case_governance_queue_idx (its stages are among its own).
-    cases = (
-        access.cases_handled_by(user).filter(stage__in=AWAITING_DECISION).order_by("stage_changed_at", "pk")
-    )
-
-    return Queue(
+    return _GOVERNANCE_REVIEW.queue(
         "governance_review",
         "Cases awaiting governance review",
-        cases,
-        lambda cases: cases.select_related(None).only("id", "reference", "stage", "due_on"),
+        [user.pk],
         lambda case: WorkItem(
             case.reference, case.get_absolute_url(), f"{case.get_stage_display()}: decide", case.due_on
         ),
         reverse("cases:governance_queue"),
+        empty=not user.is_active,
     )
+
+
+# Not governance_queue(...).filter(...): with both stage lists PostgreSQL misjudged the rows and sorted every
+# referred case; alone, this list walks case_governance_queue_idx (its stages are among its own).
+_GOVERNANCE_REVIEW = QueueQueries(
+    Case,
+    lambda user_id: (
+        access.cases_handled_by_id(user_id, every_case=True)
+        .filter(stage__in=AWAITING_DECISION)
+        .order_by("stage_changed_at", "pk")
+    ),
+    lambda cases: cases.only("id", "reference", "stage", "due_on"),
+)
 
 
 def removal_deadlines_work(*, user):
@@ -456,42 +495,46 @@ def removal_deadlines_work(*, user):
     the earliest deadline first."""
     if not user.has_perm("cases.manage_all_cases"):
         return None
-    requests = RemovalRequest.objects.filter(
-        status=RemovalRequest.Status.PENDING, case__in=access.cases_handled_by(user)
-    )
-
-    return Queue(
+    return _REMOVAL_DEADLINES.queue(
         "removal_deadlines",
         "Removal deadlines (2.5)",
-        requests,
-        lambda requests: (
-            requests.select_related("case")
-            .only("id", "deadline", "requested_from", "case__reference")
-            .order_by("deadline", "pk")
-        ),
+        [user.pk],
         lambda request: WorkItem(
             request.case.reference,
             request.case.get_absolute_url(),
             f"Removal requested from {request.requested_from} (2.5)",
             request.deadline,
         ),
+        empty=not user.is_active,
     )
+
+
+_REMOVAL_DEADLINES = QueueQueries(
+    RemovalRequest,
+    lambda user_id: RemovalRequest.objects.filter(
+        status=RemovalRequest.Status.PENDING, case__in=access.cases_handled_by_id(user_id, every_case=True)
+    ),
+    lambda requests: (
+        requests.select_related("case")
+        .only("id", "deadline", "requested_from", "case__reference")
+        .order_by("deadline", "pk")
+    ),
+)
 
 
 def breach_decisions_work(*, user):
     """Possible personal data breaches still waiting for the decision whether to report them to the ICO,
     with the hours left of the 72 (UK GDPR article 33; Limits breach_decision_hours)."""
-    cases = access.cases_for_breach_decision(user).filter(breach_decision__isnull=True)
-
     limits = SimpleLazyObject(Limits.current)  # read only if there are rows
+    every_case = _manages_all(user)
+    # As access.cases_for_breach_decision: the governance head's every flagged case, or those granted to
+    # the Head of Information & Security while they hold the role; nothing for anyone else.
+    may_decide = user.is_active and (every_case or user.has_role(Role.INFOSEC))
 
-    return Queue(
+    return _BREACH_DECISIONS[every_case].queue(
         "breach_decisions",
         "Personal data breach decisions",
-        cases,
-        lambda cases: cases.only("id", "reference", "personal_data_breach_at").order_by(
-            "personal_data_breach_at", "pk"
-        ),
+        [user.pk],
         lambda case: WorkItem(
             case.reference,
             f"{case.get_absolute_url()}#breach-heading",
@@ -499,7 +542,18 @@ def breach_decisions_work(*, user):
             case.personal_data_breach_at + datetime.timedelta(hours=limits.breach_decision_hours),
             in_hours=True,
         ),
+        empty=not may_decide,
     )
+
+
+_BREACH_DECISIONS = _each_shape(
+    lambda user_id, every_case: access.cases_for_breach_decision_by_id(user_id, every_case=every_case).filter(
+        breach_decision__isnull=True
+    ),
+    lambda cases: cases.only("id", "reference", "personal_data_breach_at").order_by(
+        "personal_data_breach_at", "pk"
+    ),
+)
 
 
 # What a row says of a handler (User.__str__).
@@ -526,26 +580,34 @@ def referrals_awaiting_record_work(*, user):
     those who may open records (HR)."""
     if not user.has_perm("discipline.manage_disciplinary_records"):
         return None
-    # NOT EXISTS rather than a LEFT JOIN … IS NULL: an anti-join PostgreSQL estimates well, so it walks the
-    # referrals in date order and stops at the 25th without a record, instead of joining them all.
-    record = DisciplinaryReferral._meta.get_field("disciplinary_record").related_model
-    referrals = referrals_to_hr(user=user).exclude(Exists(record.objects.filter(referral=OuterRef("pk"))))
-
-    return Queue(
+    return _REFERRALS_AWAITING_RECORD.queue(
         "referrals",
         "Referrals awaiting a disciplinary record",
-        referrals,
-        lambda referrals: (
-            referrals.select_related(None)
-            .prefetch_related(None)
-            .select_related("case")
-            .only("id", "severity", "case__reference")
-            .order_by("recorded_at", "pk")
-        ),
+        [user.pk],
         lambda referral: WorkItem(
             referral.case.reference,
             path_for_pk("cases:referral", referral.pk),
             f"Open a disciplinary record ({referral.get_severity_display().lower()} referral)",
         ),
         reverse("cases:referrals"),
+        empty=not _sees_referrals(user),
     )
+
+
+def _awaiting_record(user_id):
+    # NOT EXISTS rather than a LEFT JOIN … IS NULL: an anti-join PostgreSQL estimates well, so it walks the
+    # referrals in date order and stops at the 25th without a record, instead of joining them all.
+    record = DisciplinaryReferral._meta.get_field("disciplinary_record").related_model
+    return _referrals_seen_by(user_id).exclude(Exists(record.objects.filter(referral=OuterRef("pk"))))
+
+
+_REFERRALS_AWAITING_RECORD = QueueQueries(
+    DisciplinaryReferral,
+    _awaiting_record,
+    lambda referrals: (
+        referrals.select_related(None)
+        .select_related("case")
+        .only("id", "severity", "case__reference")
+        .order_by("recorded_at", "pk")
+    ),
+)

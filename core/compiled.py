@@ -14,6 +14,8 @@ Arguments are integer ids or strings, used as given: a lookup that changes them 
 (`contains` wraps a string in %, `pk=id + 1` shifts an id) is refused when the query is first compiled.
 """
 
+from typing import NamedTuple
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import get_related_populators
 
@@ -45,6 +47,16 @@ class CompiledQuery:
         compiled, connection = self._get(using, args)
         return compiled.instances(compiled.fetch(connection, args), using)
 
+    def part(self, *args, using=DEFAULT_DB_ALIAS):
+        """The SQL with these arguments, for a query that reads it as a subquery (core.counts.count_each)."""
+        compiled, _connection = self._get(using, args)
+        return Part(compiled.sql, compiled.params(args))
+
+
+class Part(NamedTuple):
+    sql: str
+    params: list
+
 
 def _placeholder(index, arg):
     if isinstance(arg, bool) or not isinstance(arg, int | str):
@@ -71,10 +83,12 @@ class _Compiled:
         if used != set(range(len(args))):
             raise ValueError(f"{name}: not every argument reaches the SQL unchanged.")
 
+    def params(self, args):
+        return [args[slot.index] if isinstance(slot, _Argument) else slot for slot in self.slots]
+
     def fetch(self, connection, args):
-        params = [args[slot.index] if isinstance(slot, _Argument) else slot for slot in self.slots]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.params(args))
             return cursor.fetchall()
 
     def instances(self, rows, using):

@@ -3,6 +3,8 @@ to MOST and shown as "99+", they read at most a hundred index entries however la
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from .compiled import Part
+
 MOST = 99
 
 
@@ -23,7 +25,8 @@ def at_most(queryset, most=MOST):
 
 def count_each(querysets, *, using=DEFAULT_DB_ALIAS):
     """How many rows each of `querysets` has, all in one query: a scalar subquery each. Pass
-    `at_most(queryset)` to count one as capped_count does (then `capped`), a queryset itself to count all.
+    `at_most(queryset)` to count one as capped_count does (then `capped`), a queryset itself to count all,
+    or a compiled query's Part.
 
     Each count costs the database what it would alone; together they cost Python one query's round trip
     and no building of the ORM's aggregate query."""
@@ -31,9 +34,12 @@ def count_each(querysets, *, using=DEFAULT_DB_ALIAS):
         return []
     parts, params = [], []
     for index, queryset in enumerate(querysets):
-        if not queryset.query.is_sliced:
-            queryset = queryset.order_by().values("pk")
-        sql, queryset_params = queryset.query.sql_with_params()
+        if isinstance(queryset, Part):  # compiled already (CompiledQuery.part)
+            sql, queryset_params = queryset
+        else:
+            if not queryset.query.is_sliced:
+                queryset = queryset.order_by().values("pk")
+            sql, queryset_params = queryset.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{index})")  # noqa: S608 - compiled SQL
         params += queryset_params
     with connections[using].cursor() as cursor:

@@ -14,7 +14,7 @@ from core.compiled import CompiledQuery
 from core.text import day
 from people.models import User
 from policies.selectors import cited_clauses
-from reminders.due import Queue, WorkItem
+from reminders.due import Queue, QueueQueries, WorkItem
 
 from .models import FINDINGS, HEARING_OR_APPEAL_WAITING, WARNINGS, DisciplinaryRecord, RecordClause
 
@@ -190,18 +190,23 @@ def hearings_and_appeals_work(*, user):
     those who keep the records (HR)."""
     if not user.has_perm("discipline.manage_disciplinary_records"):
         return None
-    records = records_visible_to(user).filter(HEARING_OR_APPEAL_WAITING)
-
-    return Queue(
+    return _HEARINGS_AND_APPEALS.queue(
         "hearings",
         "Hearings and appeals",
-        records,
-        lambda records: records.only(
-            "id", "reference", "hearing_arranged_for", "hearing_held_on", "appeal_lodged_on", "appeal_outcome"
-        ).order_by(F("hearing_arranged_for").asc(nulls_last=True), "appeal_lodged_on", "pk"),
+        [user.pk],
         _hearing_or_appeal,
         reverse("discipline:list"),
+        empty=not _sees_records(user),
     )
+
+
+_HEARINGS_AND_APPEALS = QueueQueries(
+    DisciplinaryRecord,
+    lambda user_id: _records_not_about(user_id).filter(HEARING_OR_APPEAL_WAITING),
+    lambda records: records.only(
+        "id", "reference", "hearing_arranged_for", "hearing_held_on", "appeal_lodged_on", "appeal_outcome"
+    ).order_by(F("hearing_arranged_for").asc(nulls_last=True), "appeal_lodged_on", "pk"),
+)
 
 
 def _hearing_or_appeal(record):

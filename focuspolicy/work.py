@@ -11,7 +11,7 @@ from django.core.cache import caches
 from business_use import selectors as business_use_selectors
 from cases import selectors as case_selectors
 from cases.access import handles_any_case
-from core.counts import MOST, at_most, capped, count_each
+from core.counts import MOST, capped, count_each
 from discipline import selectors as discipline_selectors
 from people.roles import Role
 
@@ -70,7 +70,7 @@ def work_queues(user, *, also_count=()):
     for queue in queues:
         queue.items  # noqa: B018 - reads the rows
     uncounted = [queue for queue in queues if not queue.counted]
-    counts = count_each([at_most(queue.waiting) for queue in uncounted] + list(also_count))
+    counts = count_each([queue.counted_ids() for queue in uncounted] + list(also_count))
     for queue, count in zip(uncounted, counts, strict=False):
         queue.count = capped(count)
     # Kept for the navigation of this page too, which need not rely on the cache.
@@ -107,7 +107,7 @@ def work_count(user):
 
 def _count_together(queues):
     """Every queue's capped count in one query, added up."""
-    return capped(sum(count_each([at_most(queue.waiting) for queue in queues])))
+    return capped(sum(count_each([queue.counted_ids() for queue in queues])))
 
 
 def _key(user):

@@ -10,7 +10,8 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from core.counts import capped_count
+from core.compiled import CompiledQuery
+from core.counts import at_most, capped, capped_count
 
 from .calendar import working_days_after
 
@@ -95,7 +96,8 @@ class Queue:
     The rows are always the first QUEUE_ROWS of `waiting`: `shown(waiting)` only orders them and chooses
     the columns (it never filters), and `item(row)` makes each a WorkItem. So a queue that lists fewer rows
     than that has listed all it holds, and counts them without a query. Count and rows are each read when
-    first asked for: the navigation asks only for the count."""
+    first asked for: the navigation asks only for the count. A queue made by QueueQueries runs the same
+    queries compiled, with `args`, and has no `waiting` queryset."""
 
     key: str
     title: str
@@ -103,14 +105,21 @@ class Queue:
     shown: Callable[[object], object]
     item: Callable[[object], WorkItem]
     full_list_url: str = ""
+    queries: "QueueQueries | None" = None
+    args: tuple = ()
 
     @cached_property
     def count(self):
+        if self.queries:
+            return capped(len(self.queries.ids.rows(*self.args)))
         return capped_count(self.waiting)
 
     @cached_property
     def items(self):
-        rows = list(self.shown(self.waiting)[:QUEUE_ROWS])
+        if self.queries:
+            rows = self.queries.rows.objects(*self.args)
+        else:
+            rows = list(self.shown(self.waiting)[:QUEUE_ROWS])
         if len(rows) < QUEUE_ROWS:
             self.count = len(rows)
         return sorted(map(self.item, rows), key=WorkItem.sort_key)
@@ -118,6 +127,30 @@ class Queue:
     @property
     def counted(self):
         return "count" in self.__dict__
+
+    def counted_ids(self):
+        """What counting this queue reads: at most MOST + 1 of its ids (core.counts.at_most), as a
+        queryset or a compiled Part, for core.counts.count_each."""
+        return self.queries.ids.part(*self.args) if self.queries else at_most(self.waiting)
+
+
+class QueueQueries:
+    """The queries of a queue that depends only on ids, compiled once per process (core/compiled.py): every
+    home page reads its rows and count, and building them in the ORM cost more than running them (issue
+    13). `waiting(*ids)` makes the queryset of what is waiting and `shown` is as Queue's; a queue whose
+    query also depends on a person's roles has one QueueQueries for each set of them."""
+
+    def __init__(self, model, waiting, shown):
+        self.model = model
+        self.rows = CompiledQuery(lambda *args: shown(waiting(*args))[:QUEUE_ROWS])
+        self.ids = CompiledQuery(lambda *args: at_most(waiting(*args)))
+        self.shown = shown
+
+    def queue(self, key, title, args, item, full_list_url="", *, empty=False):
+        """The queue of these ids; `empty`: one with nothing waiting (someone who may see none of it)."""
+        if empty:
+            return Queue(key, title, self.model.objects.none(), self.shown, item, full_list_url)
+        return Queue(key, title, None, self.shown, item, full_list_url, queries=self, args=tuple(args))
 
 
 # Each queue on the home page shows at most this many rows, the most urgent.

@@ -72,3 +72,17 @@ def test_prefetch_related_is_refused():
 
     with pytest.raises(ValueError, match="prefetch_related"):
         prefetching.objects(1)
+
+
+def test_a_part_is_counted_with_querysets_as_they_would_be():
+    from core.counts import at_most, count_each
+
+    team, other = TeamFactory(), TeamFactory()
+    for _ in range(3):
+        UserFactory(team=team)
+    UserFactory(team=other)
+    members = CompiledQuery(lambda team_id: at_most(User.objects.filter(team=team_id), most=2))
+
+    counts = count_each([members.part(team.pk), members.part(other.pk), User.objects.filter(team=team)])
+    assert counts == [3, 1, 3]  # at most 2 + 1 of the first, as at_most reads them
+    assert members.part(other.pk).params != members.part(team.pk).params
