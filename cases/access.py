@@ -205,7 +205,12 @@ def handles_any_case(user):
 def cases_reported_by(user):
     if not user.is_active:
         return Case.objects.none()
-    return Case.objects.filter(Q(reporter=user) & Q(pk__in=_granted(user, "follow_case")))
+    return cases_reported_by_id(user.pk)
+
+
+def cases_reported_by_id(user_id):
+    """The cases the person with this id raised and follows (cases_reported_by of an active person)."""
+    return Case.objects.filter(Q(reporter=user_id) & Q(pk__in=_granted(user_id, "follow_case")))
 
 
 def cases_for_breach_decision(user):

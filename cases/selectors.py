@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from core.compiled import CompiledQuery
+from core.counts import at_most
 from core.paths import path_for_pk
 from core.text import day
 from people.roles import Role
@@ -72,6 +73,29 @@ def my_reports(*, user):
         .only("id", "reference", "stage", "created_at", "due_on")
         .order_by("-created_at", "-pk")
     )
+
+
+def open_reports_counted(user):
+    """What counts the open concerns this active person raised (core.counts.count_each): every one."""
+    return _OPEN_REPORTS.part(user.pk)
+
+
+def governance_queue_counted(user):
+    """What counts the governance head's queue (governance_queue), up to core.counts.MOST + 1."""
+    return _GOVERNANCE_QUEUE_IDS.part(user.pk)
+
+
+# The home page counts both on every visit: compiled once (core/compiled.py).
+_OPEN_REPORTS = CompiledQuery(
+    lambda user_id: (
+        access.cases_reported_by_id(user_id).exclude(stage__in=CLOSED_STAGES).order_by().values("pk")
+    )
+)
+_GOVERNANCE_QUEUE_IDS = CompiledQuery(
+    lambda user_id: at_most(
+        access.cases_handled_by_id(user_id, every_case=True).filter(stage__in=GOVERNANCE_STAGES)
+    )
+)
 
 
 def concern_drafts(*, user):

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases import selectors as case_selectors
-from cases.models import CLOSED_STAGES
-from core.counts import at_most, capped
+from core.counts import capped
 from policies.changes import with_changes_only
 from policies.selectors import acknowledgement_summary, policies_awaiting_acknowledgement
 
@@ -20,11 +19,12 @@ from .work import work_queues
 @login_required
 def home(request):
     user = request.user
-    # The counts of the concerns section, in the same query as the queues' (focuspolicy.work).
-    also_count = [case_selectors.my_reports(user=user).exclude(stage__in=CLOSED_STAGES)]
+    # The counts of the concerns section, in the same query as the queues' (focuspolicy.work). Signed in,
+    # the person is active (a leaver's session ends: people.middleware).
+    also_count = [case_selectors.open_reports_counted(user)]
     governs = user.has_perm("cases.manage_all_cases")
     if governs:
-        also_count.append(at_most(case_selectors.governance_queue(user=user)))
+        also_count.append(case_selectors.governance_queue_counted(user))
     queues, (open_reports, *governance) = work_queues(user, also_count=also_count)
     by_key = {queue.key: queue for queue in queues}
     return render(
