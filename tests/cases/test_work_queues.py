@@ -292,3 +292,15 @@ def test_questions_about_acceptable_sites_wait_for_the_head_of_information_secur
     assert [ref for ref, _, _ in queue_rows(home(client, infosec), QUEUES["business_use"])] == [
         request.reference
     ]
+
+
+def test_the_home_page_counts_open_concerns_and_the_governance_queue(
+    client, raise_case, move_to, staff, governance
+):
+    raise_case(staff)
+    move_to(raise_case(staff), Stage.REFERRED)
+    move_to(raise_case(staff), Stage.CLOSED_AT_TRIAGE)
+    assert re.search(r"Your concerns</a>: 2 open<", home(client, staff))
+    page = home(client, governance)
+    assert re.search(r"Your concerns</a>: 0 open<", page)
+    assert re.search(r"Governance queue</a>: 1 referred or in review<", page)
