@@ -11,8 +11,6 @@ import django_filters
 from django import forms
 from django.core.cache import caches
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
@@ -144,23 +142,33 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         choices = tuple(iter(self.choices))  # iter: tuple() would ask a queryset for its len(), a COUNT
         chosen = frozenset(self.format_value(value))
-        if any(isinstance(label, (list, tuple)) for _value, label in choices):
-            return super().render(name, value, attrs, renderer)
         try:
             options = _options(choices, chosen)
         except TypeError:  # a value or label that cannot be a cache key: written afresh
             options = _options.__wrapped__(choices, chosen)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # noqa: S308 - every value and label escaped in _options
-        )
+        if options is None:
+            return super().render(name, value, attrs, renderer)
+        attributes = _flat(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{_escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - escaped
+
+
+def _flat(attrs):
+    """As django.forms.utils.flatatt: the attributes with values by name, then the true ones by name."""
+    valued = sorted(
+        (name, value) for name, value in attrs.items() if not isinstance(value, bool) and value is not None
+    )
+    true = sorted(name for name, value in attrs.items() if value is True)
+    return "".join(f' {_escape(n)}="{_escape(v)}"' for n, v in valued) + "".join(
+        f" {_escape(n)}" for n in true
+    )
 
 
 # The same options are written on every page of a list (hundreds of teams, the same few chosen): kept.
 @functools.lru_cache(maxsize=128)
 def _options(choices, chosen):
+    """The options' HTML; None for grouped choices, which Django's template writes."""
+    if any(isinstance(label, (list, tuple)) for _value, label in choices):
+        return None
     chosen = set(chosen)
     options = []
     for option_value, label in choices:
