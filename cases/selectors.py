@@ -68,8 +68,14 @@ def _case_clauses(*fields):
 
 def my_reports(*, user):
     """The concerns this person raised, newest first. Nothing about who handles them."""
+    if not user.is_active:
+        return Case.objects.none()
+    return _my_reports_of(user.pk)
+
+
+def _my_reports_of(user_id):
     return (
-        access.cases_reported_by(user)
+        access.cases_reported_by_id(user_id)
         .only("id", "reference", "stage", "created_at", "due_on")
         .order_by("-created_at", "-pk")
     )
@@ -116,9 +122,15 @@ def triage_queue(*, user, sort=None):
     Filtered on handler as well: for the Head of Business and Governance cases_handled_by is every case,
     but their triage queue is only the cases routed to them.
     """
+    if not user.is_active:
+        return Case.objects.none()
+    return _triage_queue_of(user.pk, every_case=_manages_all(user), sort=sort)
+
+
+def _triage_queue_of(user_id, *, every_case, sort):
     return (
-        access.cases_handled_by(user)
-        .filter(stage__in=TRIAGE_STAGES, handler=user)
+        access.cases_handled_by_id(user_id, every_case=every_case)
+        .filter(stage__in=TRIAGE_STAGES, handler=user_id)
         .select_related("reporter_team")
         .order_by(*_queue_order(sort, ["created_at", "pk"]))
     )
@@ -127,10 +139,31 @@ def triage_queue(*, user, sort=None):
 def governance_queue(*, user, sort=None):
     """Referred cases and those under review or in action, for the Head of Business and Governance; the
     longest in their stage first (or by deadline, as the triage queue)."""
-    if not user.has_perm("cases.manage_all_cases"):
+    if not user.is_active or not user.has_perm("cases.manage_all_cases"):
         return Case.objects.none()
+    return _governance_queue_of(user.pk, every_case=True, sort=sort)
+
+
+def first_page(select, queryset, *, user, sort=None, size):
+    """The first `size` rows of `queryset`, which my_reports, triage_queue or governance_queue (`select`)
+    gave this person with this `sort`: compiled once per process for each shape (core/compiled.py), as these
+    lists are opened at their first page far more often than at any other."""
+    if queryset.query.is_empty():  # someone who may see none of it
+        return []
+    return _first_page_query(select.__name__, _manages_all(user), sort, size).objects(user.pk)
+
+
+@functools.cache
+def _first_page_query(name, every_case, sort, size):
+    of = {"my_reports": lambda user_id: _my_reports_of(user_id)}
+    of["triage_queue"] = functools.partial(_triage_queue_of, every_case=every_case, sort=sort)
+    of["governance_queue"] = functools.partial(_governance_queue_of, every_case=every_case, sort=sort)
+    return CompiledQuery(lambda user_id: of[name](user_id)[:size])
+
+
+def _governance_queue_of(user_id, *, every_case, sort):
     return (
-        access.cases_handled_by(user)
+        access.cases_handled_by_id(user_id, every_case=every_case)
         .filter(stage__in=GOVERNANCE_STAGES)
         .select_related("handler", "reporter_team")
         .order_by(*_queue_order(sort, ["stage_changed_at", "pk"]))

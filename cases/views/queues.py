@@ -4,6 +4,8 @@ Every list comes from cases.selectors, which build on cases.access. Pages for a 
 to everyone else, like a case they may not see. Lists are not audited; opening a case or a referral is.
 """
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -28,7 +30,7 @@ PER_PAGE = 25
 
 @login_required
 def my_reports(request):
-    page = page_from_request(request, selectors.my_reports(user=request.user), per_page=PER_PAGE)
+    page = _page(request, selectors.my_reports, selectors.my_reports(user=request.user))
     table = tables.MY_REPORTS
     context = {"page": page, "headers": table.headers(), "rows": table.body(page)}
     context["drafts"] = selectors.concern_drafts(user=request.user)
@@ -63,8 +65,16 @@ def _queue_page(request, select, session_key, table):
     if sort not in QUEUE_SORTS:
         messages.error(request, f"The list cannot be sorted by “{sort[:40]}”: it is in its usual order.")
         sort = selectors.QUEUE_ORDER
-    page = page_from_request(request, select(user=request.user, sort=sort), per_page=PER_PAGE)
+    page = _page(request, select, select(user=request.user, sort=sort), sort=sort)
     return {"page": page, "headers": table.headers(sort), "rows": table.body(page)}
+
+
+def _page(request, select, queryset, sort=None):
+    """The page of one of the person's lists the request names; its first page compiled (first_page)."""
+    first = functools.partial(
+        selectors.first_page, select, queryset, user=request.user, sort=sort, size=PER_PAGE + 1
+    )
+    return page_from_request(request, queryset, per_page=PER_PAGE, first=first)
 
 
 @login_required

@@ -396,6 +396,24 @@ def next_page_url(response):
     return response.request["PATH_INFO"] + query
 
 
+@pytest.mark.parametrize("sort", [None, "due", "-due"])
+def test_the_triage_queue_paged_through_shows_each_case_once_in_its_order(
+    client, raise_case, move_to, staff, supervisor, sort
+):
+    more_cases(raise_case, move_to, staff, 30)
+    client.force_login(supervisor)
+    response = client.get(reverse("cases:triage_queue"), {"sort": sort} if sort else {})
+    seen = []
+    while True:
+        body = re.search(r"<tbody>(.*?)</tbody>", response.text, re.S).group(1)
+        seen += re.findall(r'<th scope="row"><a href="/cases/([^/]+)/"', body)
+        if 'rel="next"' not in response.text:
+            break
+        response = client.get(next_page_url(response))
+    expected = selectors.triage_queue(user=supervisor, sort=sort).values_list("reference", flat=True)
+    assert seen == list(expected) and len(seen) == 30
+
+
 # --- Queries: a list costs the same however many cases it shows -------------------------------------------
 
 
