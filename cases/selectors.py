@@ -145,9 +145,9 @@ def governance_queue(*, user, sort=None):
 
 
 def first_page(select, queryset, *, user, sort=None, size):
-    """The first `size` rows of `queryset`, which my_reports, triage_queue or governance_queue (`select`)
-    gave this person with this `sort`: compiled once per process for each shape (core/compiled.py), as these
-    lists are opened at their first page far more often than at any other."""
+    """The first `size` rows of `queryset`, which my_reports, triage_queue, governance_queue or all_cases
+    (`select`) gave this person with this `sort`, filtered no further: compiled once per process for each
+    shape (core/compiled.py), as these lists are opened at their first page far more than at any other."""
     if queryset.query.is_empty():  # someone who may see none of it
         return []
     return _first_page_query(select.__name__, _manages_all(user), sort, size).objects(user.pk)
@@ -158,6 +158,7 @@ def _first_page_query(name, every_case, sort, size):
     of = {"my_reports": lambda user_id: _my_reports_of(user_id)}
     of["triage_queue"] = functools.partial(_triage_queue_of, every_case=every_case, sort=sort)
     of["governance_queue"] = functools.partial(_governance_queue_of, every_case=every_case, sort=sort)
+    of["all_cases"] = functools.partial(_all_cases_of, every_case=every_case, sort=sort)
     return CompiledQuery(lambda user_id: of[name](user_id)[:size])
 
 
@@ -336,10 +337,14 @@ def all_cases(*, user, sort=DEFAULT_SORT):
 
     Filtered by cases.filters.CaseFilter, the filters of the page, its downloads and the API alike.
     """
-    if not user.has_perm("cases.manage_all_cases"):
+    if not user.is_active or not user.has_perm("cases.manage_all_cases"):
         return Case.objects.none()
+    return _all_cases_of(user.pk, every_case=True, sort=sort)
+
+
+def _all_cases_of(user_id, *, every_case, sort):
     return (
-        access.cases_handled_by(user)
+        access.cases_handled_by_id(user_id, every_case=every_case)
         .select_related("handler", "reporter_team")
         .only(*ALL_CASES_FIELDS)
         .order_by(*sort_fields(sort=sort))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.filters import given_filters
 from core.pagination import CURSOR_PARAM, page_from_request
 from core.views import form_submit
 
@@ -107,7 +108,17 @@ def all_cases(request):
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
-    page = page_from_request(request, cases, per_page=PER_PAGE)
+    first = None
+    if given_filters(filterset).keys() <= {"sort"}:  # the whole list in one order: its first page compiled
+        first = functools.partial(
+            selectors.first_page,
+            selectors.all_cases,
+            cases,
+            user=request.user,
+            sort=sort or selectors.DEFAULT_SORT,
+            size=PER_PAGE + 1,
+        )
+    page = page_from_request(request, cases, per_page=PER_PAGE, first=first)
     selectors.with_clause_numbers(page.object_list)
     if filterset.findings:
         filterset.findings.why_matched(page.object_list)
