@@ -356,12 +356,18 @@ def with_clause_numbers(cases):
     the policy's reading order. One small query, read from case_clause_numbers_idx alone; a prefetch of the
     clauses cost All cases more Python than the rest of its query (issue 13)."""
     numbers = defaultdict(list)
-    cited = CaseClause.objects.filter(case__in=[case.pk for case in cases]).order_by()
-    for case_id, number in cited.values_list("case_id", "number"):
-        numbers[case_id].append(number)
+    if cases:
+        for case_id, number in _CITED_NUMBERS.rows(*[case.pk for case in cases]):
+            numbers[case_id].append(number)
     for case in cases:
         case.clause_numbers = sorted(numbers[case.pk], key=clause_number_order)
     return cases
+
+
+# Compiled once for each number of cases (core/compiled.py): a page of a list is always 25 but the last.
+_CITED_NUMBERS = CompiledQuery(
+    lambda *case_ids: CaseClause.objects.filter(case__in=case_ids).order_by().values_list("case_id", "number")
+)
 
 
 def referrals_to_hr(*, user):
