@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.choices import ChoiceLabels
 
-class AuditEntry(models.Model):
+
+class AuditEntry(ChoiceLabels, models.Model):
     """Who read or changed which case, when and from where (clause 7.1, UK GDPR accountability).
 
     Written only through `audit.chain.append` (by `audit_record` and `audit_record_many`), which chains

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.choices import ChoiceLabels
 from core.limits import CLAUSE_TEXT, LONG_TEXT, TIMELINE_TEXT, length_checks
 from reminders.due import WorkItem
 
@@ -93,7 +94,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(stage__in=CLOSED_STAGES, stage_changed_at__gte=moment)
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     reference = models.CharField(max_length=20, unique=True)
     policy_version = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
     # Empty for a concern raised anonymously (cases.anonymous) until its reporter puts their name to it.
@@ -456,7 +457,7 @@ class Evidence(models.Model):
         return self.is_image or self.is_pdf
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels, models.Model):
     """One line of the case timeline. Every change to a case writes one, in the same transaction."""
 
     class Kind(models.TextChoices):

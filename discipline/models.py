@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import DisciplinaryReferral
+from core.choices import ChoiceLabels
 from core.limits import CLAUSE_TEXT, LONG_TEXT, TIMELINE_TEXT, length_checks
 from people.models import User
 from reminders.due import WorkItem
@@ -134,7 +135,7 @@ def _record_url_template():
     return reverse("discipline:detail", args=["REFERENCE"])
 
 
-class DisciplinaryRecord(models.Model):
+class DisciplinaryRecord(ChoiceLabels, models.Model):
     reference = models.CharField(max_length=20, unique=True)
     referral = models.OneToOneField(
         DisciplinaryReferral,
@@ -350,7 +351,7 @@ class RecordClause(models.Model):
         return f"{self.record} – clause {self.number}"
 
 
-class RecordEvent(models.Model):
+class RecordEvent(ChoiceLabels, models.Model):
     """One step of a disciplinary record, written in the same transaction as the change."""
 
     record = models.ForeignKey(DisciplinaryRecord, on_delete=models.CASCADE, related_name="events")
