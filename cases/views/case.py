@@ -39,6 +39,7 @@ from ..models import (
     MOVES,
     Case,
     CaseClause,
+    CaseEvent,
     ConcernDraft,
     DisciplinaryReferral,
     Evidence,
@@ -169,11 +170,28 @@ def reporter_page(request, case, *, status=200, **forms):
     return render(request, "cases/detail_reporter.html", context, status=status)
 
 
-def _timeline(request, events):
-    """The page of the timeline the request names (the latest events first), oldest first within it."""
-    page = page_from_request(request, events.order_by("-at", "-pk"), per_page=TIMELINE_EVENTS)
+def _timeline(request, events, first=None):
+    """The page of the timeline the request names (the latest events first), oldest first within it;
+    `first` reads its first page (core.pagination.keyset_page)."""
+    page = page_from_request(request, events.order_by("-at", "-pk"), per_page=TIMELINE_EVENTS, first=first)
     page.object_list.reverse()
     return page
+
+
+def _handler_events(case_id):
+    # What the timeline shows of each event and its actor (cases.timeline), not their whole rows.
+    return (
+        CaseEvent.objects.filter(case=case_id)
+        .select_related("actor")
+        .only("case", "kind", "at", "to_stage", "text", "actor", *_ACTOR_NAME)
+    )
+
+
+_ACTOR_NAME = ("actor__first_name", "actor__last_name", "actor__username")
+# The latest events, the page every case page opens with: compiled once (core/compiled.py).
+_HANDLER_TIMELINE_FIRST = CompiledQuery(
+    lambda case_id: _handler_events(case_id).order_by("-at", "-pk")[: TIMELINE_EVENTS + 1]
+)
 
 
 # The case's evidence and actions, each a list with the people it names.
@@ -288,20 +306,8 @@ def _reassign_form(request, case, form):
 
 
 def _handler_context(request, case, relation, **forms):
-    # What the timeline shows of each event and its actor (cases.timeline), not their whole rows.
     events = _timeline(
-        request,
-        case.events.select_related("actor").only(
-            "case",
-            "kind",
-            "at",
-            "to_stage",
-            "text",
-            "actor",
-            "actor__first_name",
-            "actor__last_name",
-            "actor__username",
-        ),
+        request, _handler_events(case.pk), first=lambda: _HANDLER_TIMELINE_FIRST.objects(case.pk)
     )
     moves = services.allowed_moves(case=case, user=request.user, relation=relation)
     case_lists, in_force = _case_lists(case), _clauses(case, relation)
