@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
@@ -234,3 +235,16 @@ def redis_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def process_cache(settings):
+    """The web processes' own cache ("process"), which the test settings leave empty: a real one, cleared
+    before and after the test, for a test of what a process keeps."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    }
+    caches["process"].clear()
+    yield caches["process"]
+    caches["process"].clear()

@@ -10,7 +10,6 @@ import random
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -233,20 +232,8 @@ def test_the_team_filter_offers_every_team_and_keeps_the_chosen_one(client, gove
     assert '<option value="">All teams</option>' in response.text
 
 
-@pytest.fixture
-def options_kept(settings):
-    # The test settings keep nothing in the process cache: a real one, as the web processes have.
-    settings.CACHES = {
-        **settings.CACHES,
-        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "options-kept"},
-    }
-    caches["process"].clear()
-    yield
-    caches["process"].clear()
-
-
 def test_a_new_team_is_offered_within_the_minute_and_may_be_chosen_at_once(
-    client, governance, team, options_kept, time_machine
+    client, governance, team, process_cache, time_machine
 ):
     client.force_login(governance)
     time_machine.move_to(timezone.now(), tick=False)

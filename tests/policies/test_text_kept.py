@@ -1,25 +1,11 @@
 """Each web process keeps a version's text (policies.selectors): a second visit reads no section, clause or
-item, and a newly approved version is shown with its own text at once. The test settings keep nothing in
-the process cache, so these tests give it a real one."""
+item, and a newly approved version is shown with its own text at once."""
 
-import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policies.services import version_approve
-
-
-@pytest.fixture
-def kept(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "text-kept"},
-    }
-    caches["process"].clear()
-    yield
-    caches["process"].clear()
 
 
 def _text_queries(client, url):
@@ -31,7 +17,7 @@ def _text_queries(client, url):
     return response, read
 
 
-def test_a_second_visit_reads_none_of_the_text(client, kept, staff, policy):
+def test_a_second_visit_reads_none_of_the_text(client, process_cache, staff, policy):
     client.force_login(staff)
     url = reverse("policies:clause", args=[policy.slug, "5.3"])
     first, read = _text_queries(client, url)
@@ -41,7 +27,7 @@ def test_a_second_visit_reads_none_of_the_text(client, kept, staff, policy):
     assert second.text.count("clause-5.3") == first.text.count("clause-5.3") > 0
 
 
-def test_a_new_version_shows_its_own_text(client, kept, staff, governance, policy, draft_v2):
+def test_a_new_version_shows_its_own_text(client, process_cache, staff, governance, policy, draft_v2):
     client.force_login(staff)
     url = reverse("policies:policy", args=[policy.slug])
     assert 'id="clause-10.3"' not in client.get(url).text
