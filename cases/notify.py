@@ -81,7 +81,7 @@ def reporter_message_notify(*, case, by):
 def answerers(case):
     """Who answers the reporter: the case's handler, and the governance head(s) while the case is with
     them (referred, under review, in action). The handlers' queue of messages from reporters
-    (cases.selectors.reporter_messages_work) lists the same cases for the same people."""
+    (cases.work.reporter_messages_work) lists the same cases for the same people."""
     people = [case.handler]
     if case.stage in GOVERNANCE_STAGES:
         people += list(role_holders(Role.GOVERNANCE))

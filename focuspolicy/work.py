@@ -9,7 +9,7 @@ each of their queues. Messages from reporters wait for an answer in the queue of
 from django.core.cache import caches
 
 from business_use import selectors as business_use_selectors
-from cases import selectors as case_selectors
+from cases import work as case_work
 from cases.access import handles_any_case
 from core.counts import MOST, capped, count_each
 from discipline import selectors as discipline_selectors
@@ -31,22 +31,22 @@ def _queue_makers(user):
     makers = []
     if user.has_perm("cases.manage_all_cases"):
         makers += [
-            case_selectors.governance_review_work,
-            case_selectors.removal_deadlines_work,
-            case_selectors.breach_decisions_work,
-            case_selectors.leavers_work,
-            case_selectors.reporter_messages_work,
+            case_work.governance_review_work,
+            case_work.removal_deadlines_work,
+            case_work.breach_decisions_work,
+            case_work.leavers_work,
+            case_work.reporter_messages_work,
         ]
     elif user.has_role(Role.INFOSEC):
-        makers.append(case_selectors.breach_decisions_work)
+        makers.append(case_work.breach_decisions_work)
     if handles_cases(user):
         # For the governance head: the cases escalated or routed to them.
-        makers += [case_selectors.triage_work, case_selectors.reporter_feedback_work]
-        if case_selectors.reporter_messages_work not in makers:
-            makers.append(case_selectors.reporter_messages_work)
+        makers += [case_work.triage_work, case_work.reporter_feedback_work]
+        if case_work.reporter_messages_work not in makers:
+            makers.append(case_work.reporter_messages_work)
     if user.has_perm("discipline.manage_disciplinary_records"):
         makers += [
-            case_selectors.referrals_awaiting_record_work,
+            case_work.referrals_awaiting_record_work,
             discipline_selectors.hearings_and_appeals_work,
             discipline_selectors.warnings_expiring_work,
         ]

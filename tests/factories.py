@@ -187,6 +187,10 @@ PATH = {
 }
 
 
+def _start_of_today():
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+
+
 def case_raised(policy, reporter, **fields):
     """A concern about a posting, raised by `reporter` under the current version of `policy` through the
     service, as the form would."""
@@ -196,7 +200,9 @@ def case_raised(policy, reporter, **fields):
         "subject_description": "A Facebook account called 'Concerned Neighbour'",
         "platform": Platform.FACEBOOK,
         "links": "https://facebook.example/posts/1",
-        "seen_at": timezone.now() - datetime.timedelta(hours=3),
+        # Seen a little earlier, the same day: the policy's version came into force today, and a posting
+        # seen before midnight fell on a day no version was in force (between midnight and three).
+        "seen_at": max(timezone.now() - datetime.timedelta(hours=3), _start_of_today()),
         "description": "A post naming a service user and describing their care.",
         "clauses": [version.clauses().get(number="5.2")],
     }
