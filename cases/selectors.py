@@ -146,11 +146,8 @@ def first_page(select, queryset, *, user, sort=None, size):
 
 @functools.cache
 def _first_page_query(name, every_case, sort, size):
-    of = {"my_reports": lambda user_id: _my_reports_of(user_id)}
-    of["triage_queue"] = functools.partial(_triage_queue_of, every_case=every_case, sort=sort)
-    of["governance_queue"] = functools.partial(_governance_queue_of, every_case=every_case, sort=sort)
-    of["all_cases"] = functools.partial(_all_cases_of, every_case=every_case, sort=sort)
-    return CompiledQuery(lambda user_id: of[name](user_id)[:size])
+    of = _LISTS_BY_ID[name]
+    return CompiledQuery(lambda user_id: of(user_id, every_case=every_case, sort=sort)[:size])
 
 
 def _governance_queue_of(user_id, *, every_case, sort):
@@ -340,6 +337,15 @@ def _all_cases_of(user_id, *, every_case, sort):
         .only(*ALL_CASES_FIELDS)
         .order_by(*sort_fields(sort=sort))
     )
+
+
+# The lists first_page reads, by their selector's name: the same queryset from the person's id and shape.
+_LISTS_BY_ID = {
+    "my_reports": lambda user_id, *, every_case, sort: _my_reports_of(user_id),
+    "triage_queue": _triage_queue_of,
+    "governance_queue": _governance_queue_of,
+    "all_cases": _all_cases_of,
+}
 
 
 def with_clause_numbers(cases):
