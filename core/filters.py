@@ -5,7 +5,6 @@ the filter out; the API refuses the request with a 400 that names the filter.
 """
 
 import functools
-import html
 
 import django_filters
 from django import forms
@@ -14,6 +13,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
+
+from .tables import escape  # as autoescape, without a SafeString made for each part
 
 # The largest key the database holds: anything above is refused rather than sent to it.
 MAX_ID = 2**63 - 1
@@ -100,11 +101,6 @@ class ChosenIdFilter(ValuesChoiceFilter):
         extend_schema_field(schema)(self)
 
 
-def _escape(text):
-    # What the template's autoescape does (conditional_escape), without a SafeString made for each part.
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
-
-
 class FilterSet(django_filters.FilterSet):
     """django-filters' FilterSet, its form class made once per FilterSet class rather than on every request:
     building a field for each of All cases' 18 filters and the class around them cost 2 ms a page (issue 13).
@@ -149,7 +145,7 @@ class QuickSelect(forms.Select):
         if options is None:
             return super().render(name, value, attrs, renderer)
         attributes = _flat(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<select name="{_escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - escaped
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - escaped
 
 
 def _flat(attrs):
@@ -158,9 +154,7 @@ def _flat(attrs):
         (name, value) for name, value in attrs.items() if not isinstance(value, bool) and value is not None
     )
     true = sorted(name for name, value in attrs.items() if value is True)
-    return "".join(f' {_escape(n)}="{_escape(v)}"' for n, v in valued) + "".join(
-        f" {_escape(n)}" for n in true
-    )
+    return "".join(f' {escape(n)}="{escape(v)}"' for n, v in valued) + "".join(f" {escape(n)}" for n in true)
 
 
 # The same options are written on every page of a list (hundreds of teams, the same few chosen): kept.
@@ -178,7 +172,7 @@ def _options(choices, chosen):
         if selected:
             chosen.discard(option_value)
         selected_attr = " selected" if selected else ""
-        options.append(f'<option value="{_escape(option_value)}"{selected_attr}>{_escape(label)}</option>')
+        options.append(f'<option value="{escape(option_value)}"{selected_attr}>{escape(label)}</option>')
     return "".join(options)
 
 

@@ -6,10 +6,10 @@ request (issue 13). These widgets give the same HTML as Django's own templates h
 selects too; every other template (radios, a project's own widget) goes to Django's templates as before.
 """
 
-import html
-
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+
+from .tables import escape  # as autoescape
 
 _WIDGETS = "django/forms/widgets/"
 # Widgets whose template is only {% include "django/forms/widgets/input.html" %}.
@@ -20,14 +20,10 @@ _SELECT = f"{_WIDGETS}select.html"
 _OPTION = f"{_WIDGETS}select_option.html"
 
 
-def _escape(value):
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
 def _attrs(attrs):
     # As django/forms/widgets/attrs.html: False leaves it out, True writes the name alone.
     return "".join(
-        f" {name}" if value is True else f' {name}="{_escape(value)}"'
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -37,13 +33,13 @@ class QuickRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name in _INPUTS:
             widget = context["widget"]
-            value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
-            tag = f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}'
+            value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+            tag = f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
             return mark_safe(f"{tag}{_attrs(widget['attrs'])}>")  # noqa: S308 - every value escaped above
         if template_name == _TEXTAREA:
             widget = context["widget"]
-            text = _escape(widget["value"]) if widget["value"] else ""
-            tag = f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+            text = escape(widget["value"]) if widget["value"] else ""
+            tag = f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>'
             return mark_safe(f"{tag}\n{text}</textarea>")  # noqa: S308 - every value escaped above
         if template_name == _SELECT and _plain_options(context["widget"]):
             return _select(context["widget"])
@@ -59,13 +55,13 @@ def _plain_options(widget):
 def _select(widget):
     """As django/forms/widgets/select.html and select_option.html: a clause page's comment form lists every
     clause of the policy, some 900 function calls per ten options through the templates."""
-    parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group, options, _ in widget["optgroups"]:
         if group:
-            parts.append(f'\n  <optgroup label="{_escape(group)}">')
+            parts.append(f'\n  <optgroup label="{escape(group)}">')
         for option in options:
-            value = _escape(option["value"] if hasattr(option["value"], "__html__") else str(option["value"]))
-            label = _escape(option["label"])
+            value = escape(option["value"] if hasattr(option["value"], "__html__") else str(option["value"]))
+            label = escape(option["label"])
             parts.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
         if group:
             parts.append("\n  </optgroup>")
