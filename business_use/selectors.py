@@ -91,7 +91,7 @@ def _decisions(roles):
     """The decisions queue's queries for a set of roles (access.who_decides), compiled once (QueueQueries)."""
     return QueueQueries(
         BusinessUseRequest,
-        lambda user_id: access.waiting_for(user_id, *(roles or (False, False, False))),
+        lambda user_id: access.waiting_for(user_id, *roles),
         lambda requests: requests.only("id", "kind", "state", "created_at").order_by(
             "state_changed_at", "pk"
         ),
