@@ -126,6 +126,14 @@ else:
         # million rows often are: measured, 680 ms of compiling for a 15 ms query. Pages want answers, not
         # compiled plans.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # PostgreSQL planned a page's statements for longer than it ran them: each repeated SELECT is
+        # prepared once per connection (core/prepared.py). Off behind PgBouncer in transaction mode.
+        from core.prepared import PreparingConnection, PreparingCursor
+
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            connection_factory=PreparingConnection, cursor_factory=PreparingCursor
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -1,0 +1,105 @@
+"""Repeated SELECTs are prepared once per PostgreSQL connection (core/prepared.py), and answer as before.
+
+PostgreSQL only, as in CI: SQLite has no prepared statements to ask about.
+"""
+
+import os
+
+import pytest
+from django.db import connection, transaction
+
+from people.models import User
+from tests.test_settings import run_python
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own, as in CI")
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def run(sql, values):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_a_query_seen_twice_is_prepared_and_answers_as_before():
+    User.objects.create(username="prepared-person", first_name="Pat")
+    answers = [
+        list(User.objects.filter(username="prepared-person").values_list("first_name", flat=True))
+        for _ in range(7)  # past the five custom plans PostgreSQL makes before it keeps a generic one
+    ]
+    assert answers == [["Pat"]] * 7
+    query = '"first_name" FROM "people_user" WHERE "people_user"."username" = $1'
+    assert len([text for text in prepared_statements() if query in text]) == 1
+
+
+@pytest.mark.django_db
+def test_a_query_seen_once_is_not_prepared():
+    run("SELECT %s::text || '-once' AS \"once\"", ["only"])
+    assert not [text for text in prepared_statements() if "-once" in text]
+
+
+@pytest.mark.django_db
+def test_the_same_query_with_values_of_other_types_answers_each_as_before():
+    sql = 'SELECT %s::text AS "word", %s + 0 AS "number_of_the_test"'
+    assert [run(sql, ["a", 1]) for _ in range(3)] == [[("a", 1)]] * 3
+    assert [run(sql, ["b", 2**40]) for _ in range(3)] == [[("b", 2**40)]] * 3
+    assert len([text for text in prepared_statements() if '"number_of_the_test"' in text]) == 2
+
+
+@pytest.mark.django_db
+def test_a_percent_sign_in_the_query_stays_a_percent_sign():
+    sql = "SELECT %s::text LIKE 'ab%%' AS \"matches\""
+    assert [run(sql, [value])[0][0] for value in ("abc", "abc", "xbc", "abd")] == [True, True, False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_postgresql_cannot_prepare_runs_as_before_and_the_transaction_goes_on():
+    # A value whose type nothing around it says: PostgreSQL refuses to prepare it, but runs it with the
+    # value written in (a quoted literal, taken as text).
+    sql = 'SELECT %s IS NULL AS "anything"'
+    with transaction.atomic():
+        assert [run(sql, ["loose"]) for _ in range(3)] == [[(False,)]] * 3
+        User.objects.create(username="after-the-refusal")
+    assert User.objects.filter(username="after-the-refusal").exists()
+    assert not [text for text in prepared_statements() if '"anything"' in text]
+
+
+@pytest.mark.django_db
+def test_values_of_other_kinds_run_as_before_without_preparing():
+    sql = 'SELECT %s::float8 * 2 AS "twice"'
+    assert [run(sql, [1.5]) for _ in range(3)] == [[(3.0,)]] * 3
+    assert not [text for text in prepared_statements() if '"twice"' in text]
+
+
+SHOW_PREPARED = """
+import django
+django.setup()
+from django.db import connection
+for _ in range(3):
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT %s::int + 1 AS "next"', [1])
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'next') > 0")
+    print(cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [({}, "1"), ({"DATABASE_PREPARED_STATEMENTS": "false"}, "0")]
+)
+def test_prepared_statements_are_on_unless_told_otherwise(setting, expected):
+    # Off behind PgBouncer in transaction mode, where a prepared statement lives in one server connection.
+    result = run_python(
+        ["-c", SHOW_PREPARED],
+        settings_module="focuspolicy.settings.local",
+        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+        **setting,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
