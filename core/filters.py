@@ -4,14 +4,17 @@ A value that does not fit is an error of the filter's form: the page shows it be
 the filter out; the API refuses the request with a 400 that names the filter.
 """
 
+import copy
 import functools
 
 import django_filters
 from django import forms
 from django.core.cache import caches
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField
+from django_filters.filters import FilterMethod
 from drf_spectacular.utils import extend_schema_field
 
 from .tables import escape  # as autoescape, without a SafeString made for each part
@@ -101,25 +104,71 @@ class ChosenIdFilter(ValuesChoiceFilter):
         extend_schema_field(schema)(self)
 
 
+class _Filters(dict):
+    """A FilterSet class's filters: copy.deepcopy gives each FilterSet its own, sharing what they read."""
+
+    def __deepcopy__(self, memo):
+        return {name: _own_copy(filter_) for name, filter_ in self.items()}
+
+
+def _own_copy(filter_):
+    """The filter for one FilterSet: its attributes its own (the FilterSet sets `model` and `parent`), with
+    its own arguments for the field, queryset (never one whose rows another request read) and method bound
+    to it (a method filter calls its own FilterSet's method); choices and labels shared."""
+    own = copy.copy(filter_)
+    own.extra = filter_.extra.copy()
+    attributes = vars(filter_)
+    if isinstance(attributes.get("filter"), FilterMethod):
+        own.filter = FilterMethod(own)
+    if isinstance(attributes.get("queryset"), QuerySet):
+        own.queryset = filter_.queryset.all()
+    vars(own).pop("_field", None)
+    return own
+
+
+class _Fields(dict):
+    """A form class's fields; copy.deepcopy copies each field as Django does (Field.__deepcopy__: its
+    widget, error messages and validators), but its list of choices, which a form never changes in place,
+    is shared."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            choices = vars(field).get("_choices")
+            if choices is not None:
+                memo[id(choices)] = choices
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filters' FilterSet, its form class made once per FilterSet class rather than on every request:
     building a field for each of All cases' 18 filters and the class around them cost 2 ms a page (issue 13).
 
     A filter whose field depends on the request (a clause filter offering the numbers the person's own list
     cites, a queryset that is a function of the request) has its field made for each request, in its place
-    among the others; every form still gets its own copies of the fields, as Django's forms do."""
+    among the others; every form still gets its own copies of the fields, as Django's forms do.
+
+    Each FilterSet, and each form, copies the class's filters or fields for itself (copy.deepcopy): here
+    without copying the lists of choices they only read (_Filters, _Fields), which was most of the copying
+    (9,000 function calls on All cases)."""
+
+    @classmethod
+    def get_filters(cls):
+        return _Filters(super().get_filters())
 
     def get_form_class(self):
         shared = type(self).__dict__.get("_shared_form_class")
         if shared is None:
             # Made from this request's filters: a per-request field here only keeps its place in the order.
             shared = super().get_form_class()
+            shared.base_fields = _Fields(shared.base_fields)
             type(self)._shared_form_class = shared
         per_request = {name: f.field for name, f in self.filters.items() if _per_request(f)}
         if not per_request:
             return shared
         # A subclass's field of the same name takes the shared one's place (DeclarativeFieldsMetaclass).
-        return type(shared.__name__, (shared,), per_request)
+        form_class = type(shared.__name__, (shared,), per_request)
+        form_class.base_fields = _Fields(form_class.base_fields)
+        return form_class
 
 
 def _per_request(filter_):

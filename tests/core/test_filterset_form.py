@@ -56,3 +56,47 @@ def test_a_new_team_is_offered_at_once(people):
     form = PeopleFilter(queryset=User.objects.all()).form
     labels = [str(label) for _, label in form.fields["team"].choices]
     assert "Day services" in labels
+
+
+class MethodFilter(FilterSet):
+    """A filter by a method of its FilterSet, which records what it was asked on itself."""
+
+    name = django_filters.CharFilter(method="by_name", label="Name")
+    kind = django_filters.ChoiceFilter(field_name="username", choices=[("person1", "One"), ("person2", "2")])
+
+    class Meta:
+        model = User
+        fields = []
+
+    def by_name(self, queryset, name, value):
+        self.asked = value
+        return queryset.filter(username=value)
+
+
+def test_each_filterset_has_filters_of_its_own_and_a_method_filter_calls_its_own_filterset(people):
+    first = MethodFilter({"name": "person1"}, queryset=User.objects.all())
+    second = MethodFilter({"name": "person2"}, queryset=User.objects.all())
+    for name in first.filters:
+        assert first.filters[name] is not second.filters[name]
+        assert first.filters[name].parent is first and second.filters[name].parent is second
+    assert [person.username for person in second.qs] == ["person2"]
+    assert [person.username for person in first.qs] == ["person1"]
+    assert (first.asked, second.asked) == ("person1", "person2")
+    assert not hasattr(MethodFilter.base_filters["name"], "parent")
+
+
+def test_a_forms_choices_stay_as_declared_when_another_form_changes_its_own(people):
+    changed = MethodFilter(queryset=User.objects.all()).form
+    changed.fields["kind"].choices = [("person3", "Three")]
+    form = MethodFilter({"kind": "person2"}, queryset=User.objects.all())
+    assert [value for value, _ in form.form.fields["kind"].choices] == ["", "person1", "person2"]
+    assert [person.username for person in form.qs] == ["person2"]
+
+
+def test_a_filter_with_a_queryset_reads_its_rows_afresh_for_each_filterset(people):
+    first = PeopleFilter({"team": "1"}, queryset=User.objects.all())
+    assert first.filters["team"].queryset is not PeopleFilter.base_filters["team"].queryset
+    assert len(first.form.fields["team"].choices) == 1
+    team = Team.objects.create(name="Day services")
+    second = PeopleFilter({"team": str(team.pk)}, queryset=User.objects.all())
+    assert second.is_valid(), second.errors
