@@ -368,17 +368,52 @@ _CITED_NUMBERS = CompiledQuery(
 
 
 def referrals_to_hr(*, user):
-    """Disciplinary referrals made to HR, newest first, for those who may see them.
+    """Disciplinary referrals made to HR, newest first, for those who may see them (the numbers of the
+    clauses breached: with_breached_numbers).
 
     Nobody sees a referral about themselves, or one on a case they are the subject of.
     """
     if not sees_referrals(user):
         return DisciplinaryReferral.objects.none()
-    return (
-        referrals_seen_by(user.pk)
-        .prefetch_related(Prefetch("clauses_breached", queryset=_case_clauses("text")))
-        .order_by("-recorded_at", "-pk")
+    return _referrals_to_hr_of(user.pk)
+
+
+def _referrals_to_hr_of(user_id):
+    return referrals_seen_by(user_id).order_by("-recorded_at", "-pk")
+
+
+def first_referrals(*, user, size):
+    """The first `size` of referrals_to_hr for this person, compiled once per process (core/compiled.py)."""
+    if not sees_referrals(user):
+        return []
+    return _first_referrals_query(size).objects(user.pk)
+
+
+@functools.cache
+def _first_referrals_query(size):
+    return CompiledQuery(lambda user_id: _referrals_to_hr_of(user_id)[:size])
+
+
+def with_breached_numbers(referrals):
+    """Set `breached_numbers` on each of `referrals` (a page of the list): the numbers of the clauses it
+    says were breached, in the policy's reading order, in one small query (a prefetch of the clauses cost
+    the list more Python than the rest of its page: issue 13)."""
+    numbers = defaultdict(list)
+    if referrals:
+        for referral_id, number in _BREACHED_NUMBERS.rows(*[referral.pk for referral in referrals]):
+            numbers[referral_id].append(number)
+    for referral in referrals:
+        referral.breached_numbers = sorted(numbers[referral.pk], key=clause_number_order)
+    return referrals
+
+
+_BREACHED_NUMBERS = CompiledQuery(
+    lambda *referral_ids: (
+        DisciplinaryReferral.clauses_breached.through.objects.filter(disciplinaryreferral__in=referral_ids)
+        .order_by()
+        .values_list("disciplinaryreferral_id", "caseclause__number")
     )
+)
 
 
 def sees_referrals(user):

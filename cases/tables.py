@@ -88,7 +88,7 @@ REFERRALS = Table(
     Column("Severity", lambda referral: referral.get_severity_display()),
     Column("Waiting for", lambda referral: referral.next_work().what),
     Column("Due", lambda referral: due(referral.next_work())),
-    Column("Clauses breached", lambda referral: ", ".join(c.number for c in referral.clauses_breached.all())),
+    Column("Clauses breached", lambda referral: ", ".join(referral.breached_numbers)),
     Column("Referred on", lambda referral: day(referral.recorded_at)),
     Column("Referred by", lambda referral: referral.recorded_by),
     Column("Case", lambda referral: referral.case.reference),

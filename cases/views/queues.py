@@ -164,7 +164,10 @@ def delete_saved_filter(request, pk):
 def referrals_to_hr(request):
     if not request.user.has_perm("cases.view_referrals_to_hr"):
         raise Http404("No such page.")
-    page = page_from_request(request, selectors.referrals_to_hr(user=request.user), per_page=PER_PAGE)
+    referrals = selectors.referrals_to_hr(user=request.user)
+    first = functools.partial(selectors.first_referrals, user=request.user, size=PER_PAGE + 1)
+    page = page_from_request(request, referrals, per_page=PER_PAGE, first=first)
+    selectors.with_breached_numbers(page.object_list)
     table = tables.REFERRALS
     return render(
         request, "cases/referrals.html", {"page": page, "headers": table.headers(), "rows": table.body(page)}

@@ -47,6 +47,17 @@ def test_hr_see_the_referral_list(client, hr, referral, other_staff):
     assert reverse("cases:referral", args=[referral.pk]) in response.text
 
 
+def test_the_list_gives_the_clauses_breached_in_the_policys_order(client, hr, referral):
+    case = referral.case
+    clauses = case.policy_version.clauses()
+    for number in ("10.1", "2.4"):  # cited after 5.2, and out of order
+        clause = clauses.get(number=number)
+        referral.clauses_breached.add(case.clauses.create(clause=clause, number=number, text=clause.text))
+    client.force_login(hr)
+    page = client.get(reverse("cases:referrals")).text
+    assert '<td data-label="Clauses breached">2.4, 5.2, 10.1</td>' in page
+
+
 def test_hr_see_the_referral_but_not_the_case(client, hr, referral, governance, other_staff):
     client.force_login(hr)
     response = client.get(reverse("cases:referral", args=[referral.pk]))
