@@ -16,7 +16,14 @@ from people.models import User
 from policies.selectors import cited_clauses
 from reminders.due import Queue, QueueQueries, WorkItem
 
-from .models import FINDINGS, HEARING_OR_APPEAL_WAITING, WARNINGS, DisciplinaryRecord, RecordClause
+from .models import (
+    FINDINGS,
+    HEARING_OR_APPEAL_WAITING,
+    WARNINGS,
+    DisciplinaryRecord,
+    RecordClause,
+    RecordEvent,
+)
 
 
 def records_visible_to(user):
@@ -52,6 +59,17 @@ _cited = cited_clauses(RecordClause, "record")
 
 def record_clauses(record):
     return _cited(record.pk)
+
+
+def record_events(record):
+    """The record's timeline, oldest first, with who recorded each step: by a query compiled once per
+    process (core/compiled.py), on every view of a record."""
+    return _EVENTS.objects(record.pk)
+
+
+_EVENTS = CompiledQuery(
+    lambda record_id: RecordEvent.objects.filter(record=record_id).select_related("actor")
+)
 
 
 def prior_live_warnings(record, today=None):

@@ -22,7 +22,7 @@ from ..access import get_record_for_user
 from ..forms import STEPS, OpenRecordForm
 from ..letters import LETTER_AFTER, letter_ready
 from ..models import DisciplinaryRecord, Step
-from ..selectors import prior_live_warnings, record_clauses
+from ..selectors import prior_live_warnings, record_clauses, record_events
 
 
 def _beside_the_form(record, step):
@@ -119,7 +119,7 @@ def detail(request, reference):
         {
             "record": record,
             "clauses": record_clauses(record),
-            "events": record.events.select_related("actor"),
+            "events": record_events(record),
             "can_manage": services.can_manage(request.user),
             # The case page checks access itself; the link only for those who may open it.
             "can_open_case": bool(record.case and access.case_relation(request.user, record.case)),
