@@ -77,6 +77,18 @@ def test_values_of_other_kinds_run_as_before_without_preparing():
     assert not [text for text in prepared_statements() if '"twice"' in text]
 
 
+@pytest.mark.django_db
+def test_a_prepared_statement_that_runs_far_slower_than_its_fastest_is_dropped_and_not_prepared_again():
+    # As a generic plan that does not suit a statement: the same statement, suddenly slow.
+    sql = 'SELECT pg_sleep(%s / 1000.0) AS "slept", %s AS "run"'
+    assert [run(sql, [0, n])[0][1] for n in range(7)] == list(range(7))
+    assert [text for text in prepared_statements() if '"slept"' in text]
+    assert run(sql, [60, 7])[0][1] == 7
+    assert not [text for text in prepared_statements() if '"slept"' in text]
+    assert [run(sql, [0, n])[0][1] for n in range(8, 12)] == list(range(8, 12))
+    assert not [text for text in prepared_statements() if '"slept"' in text]
+
+
 SHOW_PREPARED = """
 import django
 django.setup()
