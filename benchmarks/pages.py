@@ -320,6 +320,21 @@ def deep_page(session, path, follow):
     return path, response
 
 
+def measure_bare(args, base, sessions, rows, when, *, warm_up=False):
+    """Both bare pages, measured as the real ones are (first after the workers are warmed up: their
+    imports, connections and prepared statements; and again last); their rows added to `rows`."""
+    measured_rps = {}
+    session = sessions["governance"]
+    for kind, path in bare_urls(session).items():
+        if warm_up:
+            wrk(base + path, session.cookie_header(), argparse.Namespace(**{**vars(args), "duration": 2}))
+        measured = wrk(base + path, session.cookie_header(), args)
+        rows.append({"page": f"bare Django {kind} page ({when})", "kind": "bare", "role": "governance",
+                     **measured})  # fmt: skip
+        measured_rps[kind] = measured.get("rps")
+    return measured_rps
+
+
 def measure_page(args, base, sessions, name, kind, role, path, bare):
     session = sessions[role]
     result = {"page": name, "kind": kind, "role": role}
@@ -467,11 +482,7 @@ def main():
         bare = {}
         kinds = {page[1] for page in pages}
         if kinds & {"list", "deep", "detail"}:
-            for kind, path in bare_urls(sessions["governance"]).items():
-                measured = wrk(base + path, sessions["governance"].cookie_header(), args)
-                rows.append({"page": f"bare Django {kind} page", "kind": "bare", "role": "governance",
-                             **measured})  # fmt: skip
-                bare[kind] = measured.get("rps")
+            bare = measure_bare(args, base, sessions, rows, "first", warm_up=True)
         for name, kind, role, path in pages:
             print(f"- {name}…", flush=True)
             if kind == "flow":
@@ -479,6 +490,13 @@ def main():
             else:
                 rows.append(measure_page(args, base, sessions, name, kind, role, path, bare))
             print(f"  {rows[-1]}", flush=True)
+        if bare:
+            # Each page is compared with the faster of the two measures of its bare page: never flattered
+            # by a bare page measured while the machine was slower.
+            last = measure_bare(args, base, sessions, rows, "last")
+            for row in rows:
+                if row.get("bare") is not None:
+                    row["bare"] = max(filter(None, (row["bare"], last.get(row["kind"]))))
     finally:
         process.terminate()
         process.wait(timeout=30)
