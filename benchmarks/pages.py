@@ -1,8 +1,8 @@
 """Benchmark (not a test, never in CI): every page at scale under gunicorn, next to bare Django pages.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fp_scale_bench \\
-        .venv/bin/python benchmarks/pages.py [--duration 5] [--connections 8] [--only REGEX]
-        [--markdown] [--explain | --explain-all]
+        .venv/bin/python benchmarks/pages.py [--duration 5] [--connections 8] [--warm-up 1]
+        [--only REGEX] [--markdown] [--explain | --explain-all]
 
 The database must hold only data made by `manage.py seed_scale` (1,000,000 cases and 10,000 staff for the
 issue's targets): the script refuses any other, because it sets a known password on one generated `gen-…`
@@ -14,6 +14,7 @@ person of each role. It then:
 - measures each page with wrk (Debian: `apt-get install wrk`), `--connections` clients for `--duration`
   seconds, through benchmarks/report.lua (the session cookie; p50/p95/p99 and requests/s); a page slower
   than `--slow` seconds on its first request is timed once instead;
+- warms each page up with `--warm-up` seconds of the same load before measuring it;
 - measures in the same run two bare Django pages (benchmarks/urls.py, never routed in the application): a
   case by primary key, and 25 cases in keyset order; each real page's ratio is its requests/s divided by
   the bare page's of the same kind (detail or list);
@@ -320,14 +321,21 @@ def deep_page(session, path, follow):
     return path, response
 
 
-def measure_bare(args, base, sessions, rows, when, *, warm_up=False):
-    """Both bare pages, measured as the real ones are (first after the workers are warmed up: their
-    imports, connections and prepared statements; and again last); their rows added to `rows`."""
+def warm_up(args, url, session):
+    """`--warm-up` seconds of the same load, not measured: what a server that has run a while has done
+    already (each worker's imports and connection, its prepared statements, PostgreSQL's choice of their
+    plans, and the one slow run of a statement whose generic plan does not suit it: core/prepared.py)."""
+    if args.warm_up > 0:
+        wrk(url, session.cookie_header(), argparse.Namespace(**{**vars(args), "duration": args.warm_up}))
+
+
+def measure_bare(args, base, sessions, rows, when):
+    """Both bare pages, measured as the real ones are (warmed up first), first and again last; their rows
+    added to `rows`."""
     measured_rps = {}
     session = sessions["governance"]
     for kind, path in bare_urls(session).items():
-        if warm_up:
-            wrk(base + path, session.cookie_header(), argparse.Namespace(**{**vars(args), "duration": 2}))
+        warm_up(args, base + path, session)
         measured = wrk(base + path, session.cookie_header(), args)
         rows.append({"page": f"bare Django {kind} page ({when})", "kind": "bare", "role": "governance",
                      **measured})  # fmt: skip
@@ -358,6 +366,7 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
     if probe["p95"] > args.slow * 1000:
         note = "; ".join(filter(None, [result.pop("note", ""), "timed once: slower than --slow"]))
         return {**result, **probe, "note": note}
+    warm_up(args, base + path, session)
     measured = wrk(base + path, session.cookie_header(), args)
     if not measured.get("error") and not measured["requests"]:
         # wrk counts only the requests that finished: none did, so the single request is all there is.
@@ -428,6 +437,7 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--duration", type=float, default=5, help="seconds of wrk per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--warm-up", type=float, default=1, help="seconds of load before each page's measure")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--only", help="measure only the pages whose name matches this regular expression")
@@ -482,7 +492,7 @@ def main():
         bare = {}
         kinds = {page[1] for page in pages}
         if kinds & {"list", "deep", "detail"}:
-            bare = measure_bare(args, base, sessions, rows, "first", warm_up=True)
+            bare = measure_bare(args, base, sessions, rows, "first")
         for name, kind, role, path in pages:
             print(f"- {name}…", flush=True)
             if kind == "flow":
