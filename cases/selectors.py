@@ -352,13 +352,19 @@ def with_clause_numbers(cases):
     """Set `clause_numbers` on each of `cases` (a page of a list): the numbers of the clauses it cites, in
     the policy's reading order. One small query, read from case_clause_numbers_idx alone; a prefetch of the
     clauses cost All cases more Python than the rest of its query (issue 13)."""
+    return _set_numbers(cases, _CITED_NUMBERS, "clause_numbers")
+
+
+def _set_numbers(objects, numbers_of, attribute):
+    """Set `attribute` on each of `objects`: the clause numbers `numbers_of` (a compiled query of pairs of
+    an object's id and a number, given the ids) reads for it, in the policy's reading order."""
     numbers = defaultdict(list)
-    if cases:
-        for case_id, number in _CITED_NUMBERS.rows(*[case.pk for case in cases]):
-            numbers[case_id].append(number)
-    for case in cases:
-        case.clause_numbers = sorted(numbers[case.pk], key=clause_number_order)
-    return cases
+    if objects:
+        for pk, number in numbers_of.rows(*[each.pk for each in objects]):
+            numbers[pk].append(number)
+    for each in objects:
+        setattr(each, attribute, sorted(numbers[each.pk], key=clause_number_order))
+    return objects
 
 
 # Compiled once for each number of cases (core/compiled.py): a page of a list is always 25 but the last.
@@ -398,13 +404,7 @@ def with_breached_numbers(referrals):
     """Set `breached_numbers` on each of `referrals` (a page of the list): the numbers of the clauses it
     says were breached, in the policy's reading order, in one small query (a prefetch of the clauses cost
     the list more Python than the rest of its page: issue 13)."""
-    numbers = defaultdict(list)
-    if referrals:
-        for referral_id, number in _BREACHED_NUMBERS.rows(*[referral.pk for referral in referrals]):
-            numbers[referral_id].append(number)
-    for referral in referrals:
-        referral.breached_numbers = sorted(numbers[referral.pk], key=clause_number_order)
-    return referrals
+    return _set_numbers(referrals, _BREACHED_NUMBERS, "breached_numbers")
 
 
 _BREACHED_NUMBERS = CompiledQuery(
