@@ -226,3 +226,25 @@ def test_the_foreign_keys_it_drops_while_filling_are_back_and_checked():
     assert foreign_keys() == before
     assert len(before) >= 10
     assert all(validated for _name, _definition, validated in before)
+
+
+def test_the_indexes_it_drops_while_filling_are_built_again():
+    tables = [Case._meta.db_table, CaseClause._meta.db_table, AuditEntry._meta.db_table]
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Each by its columns and whether it is partial (PostgreSQL words a condition anew).
+                "SELECT indexrelid::regclass::text, indkey::text, indpred IS NOT NULL, indisvalid "
+                "FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
+                "ORDER BY 1",
+                [tables],
+            )
+            return cursor.fetchall()
+
+    before = indexes()
+    seed()
+
+    assert indexes() == before
+    assert len(before) >= 30
+    assert all(valid for *_index, valid in before)
