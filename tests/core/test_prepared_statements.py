@@ -8,6 +8,7 @@ import os
 import pytest
 from django.db import connection, transaction
 
+from core import prepared
 from people.models import User
 from tests.test_settings import run_python
 
@@ -115,3 +116,69 @@ def test_prepared_statements_are_on_unless_told_otherwise(setting, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+def counted_sleep(name):
+    """A statement of its own (unsuited ones are remembered by the process) that counts its runs, even a run
+    cancelled (a sequence goes on), then sleeps: it answers its count and a number."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY SEQUENCE {name}")
+    return f'SELECT nextval(\'{name}\') AS "{name}", pg_sleep(%s / 1000.0)::text, %s AS "run"'
+
+
+def is_prepared(sql):
+    name = sql.split('"')[1]
+    return bool([text for text in prepared_statements() if f'"{name}"' in text])
+
+
+def runs_until_probation(sql):
+    """Seen once, then prepared: its runs before the one where PostgreSQL may first choose a generic plan."""
+    runs = range(1, prepared.GENERIC_FROM_RUN + 1)
+    assert [run(sql, [0, n]) for n in runs] == [[(n, "", n)] for n in runs]
+    assert is_prepared(sql)
+
+
+@pytest.mark.django_db
+def test_the_run_where_a_generic_plan_may_be_chosen_is_stopped_at_the_limit_and_runs_unprepared():
+    sql = counted_sleep("probation_failed")
+    runs_until_probation(sql)
+    # As a generic plan far slower than the five planned for their values: cancelled at the limit (20 ms,
+    # counted), then run as before, unprepared (counted again).
+    assert run(sql, [300, 99]) == [(8, "", 99)]
+    assert not is_prepared(sql)
+    assert statement_timeout() == "0"
+    assert run(sql, [0, 100]) == [(9, "", 100)]
+    assert not is_prepared(sql)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancelled_probation_inside_a_transaction_lets_it_go_on():
+    with transaction.atomic():
+        sql = counted_sleep("probation_in_transaction")
+        User.objects.create(username="before-the-probation")
+        runs_until_probation(sql)
+        assert run(sql, [300, 99]) == [(8, "", 99)]
+        assert not is_prepared(sql)
+        User.objects.create(username="after-the-probation")
+        assert statement_timeout() == "0"
+    assert User.objects.filter(username__in=["before-the-probation", "after-the-probation"]).count() == 2
+    assert statement_timeout() == "0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_probation_passed_keeps_the_statement_prepared_and_lifts_the_limit():
+    with transaction.atomic():
+        sql = counted_sleep("probation_passed")
+        runs_until_probation(sql)
+        assert run(sql, [0, 7]) == [(7, "", 7)]
+        assert is_prepared(sql)
+        assert statement_timeout() == "0"
+        # A run after it slower than the limit is not cancelled: the limit was for that one run.
+        assert run(sql, [50, 8]) == [(8, "", 8)]
+    assert statement_timeout() == "0"
