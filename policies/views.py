@@ -94,7 +94,6 @@ def _render_version(request, policy, version, versions):
         "policy": policy,
         "version": version,
         "current": _current(versions),
-        "sections": selectors.version_sections(version),
         "versions": versions,
         "can_manage": can_manage,
         "review_changes": version.review_changes.select_related("changed_by") if version.review_moved else [],

@@ -5,11 +5,31 @@ loop of this filter (issue 13)."""
 from html import escape
 
 from django import template
+from django.core.cache import caches
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
+from policies.selectors import TEXT_KEPT_SECONDS, version_sections
+
 register = template.Library()
+
+
+@register.simple_tag
+def version_text(version):
+    """The version's contents and its every section, drawn once and kept in this web process like the text
+    itself (selectors.TEXT_KEPT_SECONDS): the same for every reader, and about a fifth of the policy page's
+    time. A clause's address depends on whether the version is the current one, so the key says which."""
+    return caches["process"].get_or_set(
+        f"policy-html:{version.pk}:{version.content_hash}:{version.is_current}",
+        lambda: _version_text_drawn(version),
+        TEXT_KEPT_SECONDS,
+    )
+
+
+def _version_text_drawn(version):
+    return render_to_string("policies/includes/version_text.html", {"sections": version_sections(version)})
 
 
 @register.filter

@@ -33,3 +33,19 @@ def test_a_new_version_shows_its_own_text(client, process_cache, staff, governan
     assert 'id="clause-10.3"' not in client.get(url).text
     version_approve(version=draft_v2, by=governance)
     assert 'id="clause-10.3"' in client.get(url).text
+
+
+def test_a_superseded_version_kept_drawn_links_its_clauses_to_itself(
+    client, process_cache, staff, governance, policy, draft_v2
+):
+    # The text is drawn once per process; a clause's address is the current one's until it is superseded.
+    client.force_login(staff)
+    first = policy.current_version()
+    version_url = reverse("policies:version", args=[policy.slug, first.number])
+    current_link = reverse("policies:clause", args=[policy.slug, "5.3"])
+    versioned_link = reverse("policies:version_clause", args=[policy.slug, first.number, "5.3"])
+    assert f'href="{current_link}"' in client.get(version_url).text
+    version_approve(version=draft_v2, by=governance)
+    page = client.get(version_url).text
+    assert f'href="{versioned_link}"' in page
+    assert f'href="{current_link}"' not in page
