@@ -197,23 +197,18 @@ class Command(DisciplineSeed, BaseCommand):
         """Drop the indexes of the tables filled here (but the unique ones, which keep the data true), to
         build each once they are full: kept, every row written updates each of them (a case has some thirty,
         and the working days' UPDATE writes every case again): about half the run at a million cases."""
-        tables = [model._meta.db_table for model in FILLED]
         self.cursor.execute(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE NOT indisunique AND indrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
-            "ORDER BY 1",
-            [tables],
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE NOT "
+            "indisunique AND indrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) ORDER BY 1",
+            [[model._meta.db_table for model in FILLED]],
         )
         found = self.cursor.fetchall()
-        for name, _definition in found:
-            self.run(f"DROP INDEX {name}")
+        self.run("".join(f"DROP INDEX {name};" for name, _definition in found) or "SELECT 1")
         return found
 
     def indexes_restore(self, found):
-        # Memory to sort each index's keys in (for this transaction only).
-        self.run("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in found:
-            self.run(definition)
+        self.run("SET LOCAL maintenance_work_mem = '256MB'")  # to sort each index's keys in
+        self.run("".join(f"{definition};" for _name, definition in found) or "SELECT 1")
         return len(found)
 
     def run(self, sql, params=None):
