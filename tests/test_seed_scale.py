@@ -207,44 +207,36 @@ def test_a_few_cases_have_a_long_timeline_that_their_handler_opens(client):
     assert b"Generated follow-up number 250." in response.content
 
 
-def test_the_foreign_keys_it_drops_while_filling_are_back_and_checked():
-    tables = [Case._meta.db_table, CaseClause._meta.db_table, DisciplinaryRecord._meta.db_table]
+def catalogue(sql, tables):
+    """Rows of the system catalogue about `tables` (the SQL names them as %s)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[model._meta.db_table for model in tables]])
+        return cursor.fetchall()
 
-    def foreign_keys():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-                "WHERE contype = 'f' AND conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
-                "ORDER BY 1",
-                [tables],
-            )
-            return cursor.fetchall()
 
-    before = foreign_keys()
+FOREIGN_KEYS = (
+    "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+    "WHERE contype = 'f' AND conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) ORDER BY 1"
+)
+# Each index by its columns and whether it is partial (PostgreSQL words a condition anew).
+INDEXES = (
+    "SELECT indexrelid::regclass::text, indkey::text, indpred IS NOT NULL, indisvalid "
+    "FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) ORDER BY 1"
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables", "at_least"),
+    [
+        (FOREIGN_KEYS, [Case, CaseClause, DisciplinaryRecord], 10),
+        (INDEXES, [Case, CaseClause, AuditEntry], 30),
+    ],
+    ids=["foreign keys", "indexes"],
+)
+def test_the_foreign_keys_and_indexes_it_drops_while_filling_are_back_and_checked(sql, tables, at_least):
+    before = catalogue(sql, tables)
     seed()
 
-    assert foreign_keys() == before
-    assert len(before) >= 10
-    assert all(validated for _name, _definition, validated in before)
-
-
-def test_the_indexes_it_drops_while_filling_are_built_again():
-    tables = [Case._meta.db_table, CaseClause._meta.db_table, AuditEntry._meta.db_table]
-
-    def indexes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Each by its columns and whether it is partial (PostgreSQL words a condition anew).
-                "SELECT indexrelid::regclass::text, indkey::text, indpred IS NOT NULL, indisvalid "
-                "FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)) "
-                "ORDER BY 1",
-                [tables],
-            )
-            return cursor.fetchall()
-
-    before = indexes()
-    seed()
-
-    assert indexes() == before
-    assert len(before) >= 30
-    assert all(valid for *_index, valid in before)
+    assert catalogue(sql, tables) == before
+    assert len(before) >= at_least
+    assert all(checked for *_constraint_or_index, checked in before)
