@@ -9,7 +9,6 @@ from core.compiled import CompiledQuery
 
 from .comparison import compare_versions
 from .models import Acknowledgement, MaterialChange, PolicyVersion
-from .selectors import acknowledged_at
 
 
 def previous_version(version):
@@ -66,13 +65,14 @@ def with_changes_only(versions, user):
 
 
 def changes_to_acknowledge(*, version, user):
-    """The material changes (comparison.ClauseChange: old and new text) this person may read to
-    acknowledge the current version, or None when they acknowledge it whole, or already have."""
+    """The material changes (comparison.ClauseChange: old and new text) this person, who has not
+    acknowledged the current version yet, may read to acknowledge it; or None when they acknowledge it
+    whole. Both callers know already that they have not (the policy page's versions carry it, and
+    acknowledging reads it first), so it is not read again here."""
     if not version.is_current or not user.has_perm("policies.add_acknowledgement"):
         return None
     # Compiled once (core/compiled.py): asked on the policy page of everyone yet to acknowledge it.
-    acknowledged = acknowledged_at(user_id=user.pk, version_id=version.pk) is not None
-    if acknowledged or not _MAY_READ_CHANGES.rows(version.pk, user.pk):
+    if not _MAY_READ_CHANGES.rows(version.pk, user.pk):
         return None
     numbers = marked_numbers(version)
     return [change for change in changes_since_previous(version) or [] if change.number in numbers]

@@ -211,3 +211,16 @@ def test_the_policy_page_reads_the_changes_in_the_same_queries_however_many(
     with django_assert_max_num_queries(queries):
         page = client.get(policy.get_absolute_url())
     assert len(page.context["changes_to_read"]) == len(changed)
+
+
+def test_the_policy_page_reads_the_persons_acknowledgement_once(client, policy, governance, staff):
+    # With its versions (selectors.versions_to_read): not again to offer the changes to read.
+    client.force_login(staff)
+    acknowledge(client, policy)
+    second_version(policy, governance)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(policy.get_absolute_url())
+    assert len(page.context["changes_to_read"]) == 1
+    versions = [q["sql"] for q in queries if q["sql"].startswith('SELECT "policies_policyversion"."id"')]
+    assert len([sql for sql in versions if '"acknowledged_at"' in sql]) == 1
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "policies_acknowledgement"')]
