@@ -44,9 +44,9 @@ MAX_UNSUITED = 10_000
 _UNSUITED = set()
 # PostgreSQL plans the first five runs of a prepared statement for their values, and from the sixth may keep
 # one generic plan. Once chosen it stays (the cost it is judged against is that of the five), so that run
-# is the one to watch: it runs with a statement timeout of the limit above, and a generic plan that would
-# take longer is cancelled there, dropped, and the statement run unprepared (measured: the leavers' queue
-# took 600 ms once in each new worker before it was dropped; now at most 20 ms).
+# is the one to watch: outside a transaction it runs with a statement timeout of the limit above, and a
+# generic plan that would take longer is cancelled there, dropped, and the statement run unprepared
+# (measured: the leavers' queue took 600 ms once in each new worker before it was dropped; now 20 ms).
 GENERIC_FROM_RUN = 6
 
 _PLACEHOLDER = re.compile(r"%[s%]")
@@ -124,7 +124,7 @@ class PreparingCursor(psycopg2.extensions.cursor):
         self._stands_for = (query, vars)
         run = f"EXECUTE {statement.name}({', '.join(['%s'] * len(vars))})"
         statement.runs += 1
-        if statement.runs == GENERIC_FROM_RUN:
+        if statement.runs == GENERIC_FROM_RUN and self.connection.autocommit:
             return self._on_probation(statement, run, query, vars)
         started = time.perf_counter()
         super().execute(run, vars)
@@ -136,24 +136,17 @@ class PreparingCursor(psycopg2.extensions.cursor):
 
     def _on_probation(self, statement, run, query, vars):
         """The run where PostgreSQL may first choose a generic plan, with a time limit: past it, the statement
-        is unsuited and runs unprepared. The limit is set in the same message as the run, so it costs one
-        more round trip only to lift it."""
+        is unsuited and runs unprepared. Only outside a transaction: the limit and the run go in one message,
+        which PostgreSQL runs as one transaction, so `SET LOCAL` ends with it, cancelled or not, and nothing
+        is left to lift (a statement lifting it could itself be cancelled on a busy machine). Inside a
+        transaction the run goes as any other, and SLOWER_THAN still drops a plan that does not suit."""
         limit = math.ceil(1000 * max(SLOW_SECONDS, SLOWER_THAN * statement.fastest))
-        in_transaction = self.connection.get_transaction_status() == TRANSACTION_STATUS_INTRANS
-        # Outside a transaction the message is one implicit transaction: a cancelled run takes the SET back.
-        savepoint = "SAVEPOINT fp_probation; " if in_transaction else ""
         try:
-            super().execute(f"{savepoint}SET statement_timeout = {limit}; {run}", vars)
+            super().execute(f"SET LOCAL statement_timeout = {limit}; {run}", vars)
         except psycopg2.errors.QueryCanceled:
-            if in_transaction:
-                super().execute("ROLLBACK TO SAVEPOINT fp_probation; RELEASE SAVEPOINT fp_probation")
             self._unsuited(statement)
             self._stands_for = None
             return super().execute(query, vars)
-        release = "; RELEASE SAVEPOINT fp_probation" if in_transaction else ""
-        # Another cursor: this one holds the rows its caller is about to read.
-        with psycopg2.extensions.cursor(self.connection) as cursor:
-            cursor.execute(f"RESET statement_timeout{release}")
         return None
 
     def _prepared(self, query, values):
