@@ -98,9 +98,6 @@ class _Statement:
     def __init__(self, key, name):
         self.key, self.name, self.fastest, self.runs = key, name, float("inf"), 0
 
-    def slow(self, took):
-        return took > SLOW_SECONDS and took > SLOWER_THAN * self.fastest
-
 
 _SENT = psycopg2.extensions.cursor.query
 
@@ -131,7 +128,7 @@ class PreparingCursor(psycopg2.extensions.cursor):
         took = time.perf_counter() - started
         if took < statement.fastest:
             statement.fastest = took
-        elif statement.slow(took):
+        elif took > SLOW_SECONDS and took > SLOWER_THAN * statement.fastest:
             self._unsuited(statement)
 
     def _on_probation(self, statement, run, query, vars):
@@ -147,7 +144,6 @@ class PreparingCursor(psycopg2.extensions.cursor):
             self._unsuited(statement)
             self._stands_for = None
             return super().execute(query, vars)
-        return None
 
     def _prepared(self, query, values):
         connection = self.connection
