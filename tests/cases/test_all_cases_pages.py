@@ -245,3 +245,23 @@ def test_a_new_team_is_offered_within_the_minute_and_may_be_chosen_at_once(
     assert "Day services north" not in client.get(ALL).text  # the options kept, at most CHOICES_KEPT_SECONDS
     time_machine.shift(CHOICES_KEPT_SECONDS + 1)
     assert f'<option value="{new.pk}">Day services north</option>' in client.get(ALL).text
+
+
+def test_the_filters_are_drawn_once_for_the_values_given_and_afresh_when_one_does_not_fit(
+    client, governance, process_cache
+):
+    """Each process keeps the filters it drew (core.filters.fields_html_key), by the values chosen."""
+    client.force_login(governance)
+    first, second = list(Stage)[:2]
+    for _ in range(2):
+        for stage, other in ((first, second), (second, first)):
+            text = client.get(ALL, {"stage": stage}).text
+            assert f'<option value="{stage}" selected>' in text
+            assert f'<option value="{other}">' in text
+    drawn = [key for key in process_cache._cache if "filter-fields:" in key]
+    assert len(drawn) == 2
+
+    for _ in range(2):
+        text = client.get(ALL, {"stage": first, "raised_from": "2026-02-30"}).text
+        assert "Some filters were not used" in text and f'<option value="{first}" selected>' in text
+    assert len([key for key in process_cache._cache if "filter-fields:" in key]) == 2
