@@ -25,6 +25,7 @@ from .models import (
     CaseClause,
     CaseEvent,
     DisciplinaryReferral,
+    SavedFilter,
     Stage,
 )
 
@@ -440,6 +441,15 @@ def referral_for_user(*, user, pk):
 
 # On every referral page: compiled once (core/compiled.py). One id: no ordering.
 _REFERRAL = CompiledQuery(lambda user_id, pk: referrals_seen_by(user_id).filter(pk=pk).order_by()[:1])
+
+
+# On every page of All cases: compiled once (core/compiled.py); most people have none.
+_SAVED_FILTERS = CompiledQuery(lambda owner_id: SavedFilter.objects.filter(owner=owner_id))
+
+
+def saved_filters(owner):
+    """The person's saved filters of All cases, by name."""
+    return _SAVED_FILTERS.objects(owner.pk)
 
 
 def manages_all_cases(user):

@@ -128,7 +128,7 @@ def all_cases(request):
         "headers": tables.ALL_CASES.headers(sort or selectors.DEFAULT_SORT),
         "rows": tables.ALL_CASES.body(page),
         "filtered": bool(query.keys() - {"sort", CURSOR_PARAM}),
-        "saved_filters": SavedFilter.objects.filter(owner=request.user),
+        "saved_filters": selectors.saved_filters(request.user),
         "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}, user=request.user),
     }
     return render(request, "cases/all_cases.html", context)
