@@ -3,7 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from people.models import User
 from policies.models import Acknowledgement
+from policies.selectors import SUMMARY_KEPT_SECONDS
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +117,22 @@ def test_home_tells_a_supervisor_how_many_of_their_team_are_outstanding(client, 
     assert "Acknowledgements by the staff you oversee" not in client.get(reverse("home")).text
     client.force_login(supervisor)
     assert "Social Media Policy</a>: 0 of 1 not yet acknowledged" in client.get(reverse("home")).text
+
+
+def test_the_governance_heads_home_counts_everyone_and_is_at_most_a_minute_behind(
+    client, staff, governance, policy, process_cache, time_machine
+):
+    time_machine.move_to("2026-12-07 10:00", tick=False)
+    everyone = User.objects.filter(is_active=True).count()
+    client.force_login(governance)
+    outstanding = f"Social Media Policy</a>: {{}} of {everyone} not yet acknowledged"
+    assert outstanding.format(everyone) in client.get(reverse("home")).text
+    client.force_login(staff)
+    acknowledge(client, policy)
+    client.force_login(governance)
+    assert outstanding.format(everyone) in client.get(reverse("home")).text  # kept by the process
+    time_machine.shift(SUMMARY_KEPT_SECONDS + 1)
+    assert outstanding.format(everyone - 1) in client.get(reverse("home")).text
 
 
 @pytest.fixture
