@@ -354,19 +354,16 @@ def acknowledgement_summary(*, viewer):
 
     One query however many versions (and one for the teams a supervisor heads), the people overseen and
     each version's acknowledgements by them counted in it. On the home page of everyone who oversees
-    anyone, so compiled once (core/compiled.py) for everyone's and for a supervisor's (line reports, no
-    team headed). Everyone's, the same for all who see it, is kept by each web process for a minute
+    anyone, so compiled once (core/compiled.py) for everyone's and for those of a supervisor or Head of
+    Service (line reports and the members of the teams they head, once for each number of teams).
+    Everyone's, the same for all who see it, is kept by each web process for a minute
     (SUMMARY_KEPT_SECONDS). None for those who oversee nobody's acknowledgements."""
     if viewer.has_perm("policies.view_all_acknowledgements"):
         versions = caches["process"].get_or_set(
             "acknowledgement-summary:everyone", _OF_EVERYONE.objects, SUMMARY_KEPT_SECONDS
         )
     elif viewer.has_perm("policies.view_team_acknowledgements"):
-        teams = teams_headed(viewer.pk)
-        if teams:
-            versions = list(_summary(members_overseen(viewer.pk, teams)))
-        else:
-            versions = _OF_LINE_REPORTS.objects(viewer.pk)
+        versions = _OF_OVERSEEN.objects(viewer.pk, *teams_headed(viewer.pk))
     else:
         return []
     return [(version, version.overseen - version.acknowledged, version.overseen) for version in versions]
@@ -392,7 +389,7 @@ def _summary(people):
 
 
 _OF_EVERYONE = CompiledQuery(lambda: _summary(_everyone()))
-_OF_LINE_REPORTS = CompiledQuery(lambda user_id: _summary(members_overseen(user_id, teams=[])))
+_OF_OVERSEEN = CompiledQuery(lambda user_id, *teams: _summary(members_overseen(user_id, teams=list(teams))))
 
 
 def acknowledgement_status(*, version, viewer, team=None, status=None):

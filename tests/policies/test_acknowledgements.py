@@ -6,7 +6,7 @@ from django.urls import reverse
 from people.models import User
 from policies.models import Acknowledgement
 from policies.selectors import SUMMARY_KEPT_SECONDS
-from tests.factories import make_staff
+from tests.factories import TeamFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,19 @@ def test_the_governance_heads_home_counts_everyone_and_is_at_most_a_minute_behin
     assert outstanding.format(everyone) in client.get(reverse("home")).text  # kept by the process
     time_machine.shift(SUMMARY_KEPT_SECONDS + 1)
     assert outstanding.format(everyone - 1) in client.get(reverse("home")).text
+
+
+def test_a_head_of_services_home_counts_the_members_of_every_team_they_head(
+    client, staff, other_staff, head_of_service, policy
+):
+    client.force_login(head_of_service)
+    line = "Social Media Policy</a>: {0} of {0} not yet acknowledged"
+    overseen = head_of_service.team_members().count()
+    assert overseen >= 2  # the members of both teams they head
+    assert line.format(overseen) in client.get(reverse("home")).text
+    third = TeamFactory(name="Third team", head_of_service=head_of_service)
+    make_staff(third, None, username="third")
+    assert line.format(overseen + 1) in client.get(reverse("home")).text
 
 
 @pytest.fixture
