@@ -5,6 +5,7 @@ themselves. Everyone else gets none.
 """
 
 import datetime
+import functools
 
 from django.db.models import F, Prefetch
 from django.urls import reverse
@@ -175,6 +176,20 @@ def for_list(records):
     return records.select_related("employee", "employee_team").only(*LIST_FIELDS)
 
 
+def first_records(user, *, size):
+    """The first `size` rows of HR's list of the records this person may see, unfiltered (`for_list`):
+    compiled once per process (core/compiled.py), as the list is opened at its first page far more than
+    at any other."""
+    if not _sees_records(user):
+        return []
+    return _first_records(size).objects(user.pk)
+
+
+@functools.cache
+def _first_records(size):
+    return CompiledQuery(lambda user_id: for_list(_records_not_about(user_id))[:size])
+
+
 def with_clause_numbers(records):
     """The records with their clause numbers, in the policy's order, in one more query per page."""
     clauses = RecordClause.objects.only("id", "record_id", "number").order_by(
@@ -188,6 +203,7 @@ __all__ = [
     "WARNINGS",
     "WARNING_STATES",
     "filter_records",
+    "first_records",
     "for_list",
     "prior_live_warnings",
     "record_clauses",

@@ -5,6 +5,8 @@ a record about themselves, and everyone else gets a 404. Downloading the list ne
 well. Every download is audited before any of it is sent; reading the list is not, like the case lists.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
@@ -25,7 +27,7 @@ from people.models import User
 from ..access import get_record_for_user
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import for_list, records_visible_to
+from ..selectors import first_records, for_list, records_visible_to
 from ..tables import RECORDS
 
 PER_PAGE = 50
@@ -85,7 +87,8 @@ def record_list(request):
     today = timezone.localdate()
     filterset = _filterset(request, today)
     records = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
-    page = page_from_request(request, for_list(records), per_page=PER_PAGE)
+    first = None if given_filters(filterset) else partial(first_records, request.user, size=PER_PAGE + 1)
+    page = page_from_request(request, for_list(records), per_page=PER_PAGE, first=first)
     rows = [(record, record.warning_status(today)) for record in page]
     return render(
         request,
