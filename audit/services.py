@@ -60,8 +60,9 @@ _OWN_RECORD_FINDERS = []
 
 
 def audit_hide_own_records(finder):
-    """Register finder(user) -> a queryset of the references of records about `user`. Audit entries whose
-    details["record"] is one of them are hidden from that user."""
+    """Register finder(user) -> a queryset of the references of records about `user` (a user or their id:
+    the log's first page is compiled with an id). Audit entries whose details["record"] is one of them are
+    hidden from that user."""
     _OWN_RECORD_FINDERS.append(finder)
     return finder
 
