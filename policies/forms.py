@@ -1,5 +1,6 @@
 from django import forms
 
+from core.filters import QuickSelect
 from people.models import Team
 
 from .models import Clause
@@ -15,6 +16,7 @@ class CommentForm(forms.Form):
         required=False,
         empty_label="The policy as a whole",
         label="About",
+        widget=QuickSelect,  # on every clause page: its thirty options written in Python
     )
     body = forms.CharField(
         label="Your comment or suggestion",
