@@ -10,10 +10,12 @@ and afterwards runs the SQL with the real ones:
 - `objects(*args)`: the model instances of a queryset, with what it select_related and annotated, as
   iterating it would give them (no prefetch_related: that would be more queries).
 
-Arguments are integer ids or strings, used as given: a lookup that changes them on the way to the SQL
-(`contains` wraps a string in %, `pk=id + 1` shifts an id) is refused when the query is first compiled.
+Arguments are integer ids, strings or dates (not datetimes), used as given, but for a date that the backend
+writes as text (SQLite): a lookup that changes them on the way to the SQL (`contains` wraps a string in %,
+`pk=id + 1` shifts an id, `day + timedelta` moves a date) is refused when the query is first compiled.
 """
 
+import datetime
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -22,6 +24,7 @@ from django.db.models.query import get_related_populators
 # Arguments no row can have: each one's placeholder is found again among the compiled parameters.
 _INT_PLACEHOLDER = -7_340_000_000
 _STR_PLACEHOLDER = "\x1fcompiled-argument-{}\x1f"
+_DATE_PLACEHOLDER = datetime.date(1, 1, 1)  # and the days after it, one for each argument
 
 
 class CompiledQuery:
@@ -59,9 +62,22 @@ class Part(NamedTuple):
 
 
 def _placeholder(index, arg):
-    if isinstance(arg, bool) or not isinstance(arg, int | str):
-        raise TypeError(f"A compiled query takes ids and strings, not {type(arg).__name__}.")
+    if isinstance(arg, bool | datetime.datetime) or not isinstance(arg, int | str | datetime.date):
+        raise TypeError(f"A compiled query takes ids, strings and dates, not {type(arg).__name__}.")
+    if isinstance(arg, datetime.date):
+        return _DATE_PLACEHOLDER + datetime.timedelta(days=index)
     return _INT_PLACEHOLDER - index if isinstance(arg, int) else _STR_PLACEHOLDER.format(index)
+
+
+def _slot(param, placeholders):
+    """Where a compiled parameter comes from: an argument as given, a date argument as the text the backend
+    wrote it in (SQLite: DatabaseOperations.adapt_datefield_value), or the parameter itself."""
+    for index, placeholder in enumerate(placeholders):
+        if type(param) is type(placeholder) and param == placeholder:
+            return _Argument(index)
+        if isinstance(placeholder, datetime.date) and param == placeholder.isoformat():
+            return _Argument(index, str)
+    return param
 
 
 class _Compiled:
@@ -77,14 +93,14 @@ class _Compiled:
         # as_sql fills the compiler's select, klass_info and annotation_col_map that the rows are read by.
         sql, params = self.compiler.as_sql()
         self.sql = sql
-        self.slots = [_Argument(placeholders.index(p)) if p in placeholders else p for p in params]
+        self.slots = [_slot(p, placeholders) for p in params]
         # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
         used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}
         if used != set(range(len(args))):
             raise ValueError(f"{name}: not every argument reaches the SQL unchanged.")
 
     def params(self, args):
-        return [args[slot.index] if isinstance(slot, _Argument) else slot for slot in self.slots]
+        return [slot.value(args) if isinstance(slot, _Argument) else slot for slot in self.slots]
 
     def fetch(self, connection, args):
         with connection.cursor() as cursor:
@@ -111,7 +127,11 @@ class _Compiled:
 
 
 class _Argument:
-    __slots__ = ("index",)
+    __slots__ = ("index", "convert")
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, index, convert=None):
+        self.index, self.convert = index, convert
+
+    def value(self, args):
+        arg = args[self.index]
+        return arg if self.convert is None else self.convert(arg)

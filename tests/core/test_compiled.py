@@ -1,6 +1,8 @@
 """core.compiled: a query compiled once answers for every id as the ORM would, and refuses a query whose
 id the ORM changes on the way to the SQL (it would run with the wrong one)."""
 
+import datetime
+
 import pytest
 from django.db.models import F
 
@@ -58,6 +60,30 @@ def test_rows_are_converted_as_the_orm_would():
     joined = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).values_list("date_joined"))
 
     assert joined.rows(alice.pk) == [(alice.date_joined,)]
+
+
+def test_each_run_takes_its_own_dates():
+    day = datetime.date(2026, 12, 7)
+    left = {offset: UserFactory(left_on=day + datetime.timedelta(days=offset)) for offset in (-1, 0, 1)}
+    leaving = CompiledQuery(
+        lambda start, end: User.objects.filter(left_on__gte=start, left_on__lte=end).order_by("left_on")
+    )
+
+    assert leaving.objects(day, day) == [left[0]]
+    assert leaving.objects(day - datetime.timedelta(days=1), day) == [left[-1], left[0]]
+    assert leaving.objects(day + datetime.timedelta(days=2), day + datetime.timedelta(days=9)) == []
+
+
+def test_a_date_the_orm_changes_is_refused_and_a_moment_is_not_taken():
+    shifted = CompiledQuery(
+        lambda day: User.objects.filter(left_on__lte=day + datetime.timedelta(days=1)).values_list("pk")
+    )
+    with pytest.raises(ValueError, match="not every argument reaches the SQL unchanged"):
+        shifted.rows(datetime.date(2026, 12, 7))
+
+    joined = CompiledQuery(lambda moment: User.objects.filter(date_joined__lte=moment).values_list("pk"))
+    with pytest.raises(TypeError, match="ids, strings and dates, not datetime"):
+        joined.rows(datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
 
 
 def test_a_string_the_orm_changes_is_refused():
