@@ -15,7 +15,7 @@ from core.compiled import CompiledQuery
 from core.text import day
 from people.models import User
 from policies.selectors import cited_clauses
-from reminders.due import Queue, QueueQueries, WorkItem
+from reminders.due import QueueQueries, WorkItem
 
 from .models import (
     FINDINGS,
@@ -256,19 +256,10 @@ def warnings_expiring_work(*, user, today=None):
     if not user.has_perm("discipline.manage_disciplinary_records"):
         return None
     today = today or timezone.localdate()
-    records = records_visible_to(user).filter(
-        outcome_in_force__in=WARNINGS,
-        warning_expires_on__gt=today,
-        warning_expires_on__lte=today + datetime.timedelta(days=WARNINGS_EXPIRING_DAYS),
-    )
-
-    return Queue(
+    return _WARNINGS_EXPIRING.queue(
         "warnings",
         "Warnings expiring",
-        records,
-        lambda records: records.only("id", "reference", "outcome_in_force", "warning_expires_on").order_by(
-            "warning_expires_on", "pk"
-        ),
+        [user.pk, today, today + datetime.timedelta(days=WARNINGS_EXPIRING_DAYS)],
         lambda record: WorkItem(
             record.reference,
             record.get_absolute_url(),
@@ -276,4 +267,16 @@ def warnings_expiring_work(*, user, today=None):
             record.warning_expires_on,
         ),
         reverse("discipline:list"),
+        empty=not _sees_records(user),
     )
+
+
+_WARNINGS_EXPIRING = QueueQueries(
+    DisciplinaryRecord,
+    lambda user_id, after, until: _records_not_about(user_id).filter(
+        outcome_in_force__in=WARNINGS, warning_expires_on__gt=after, warning_expires_on__lte=until
+    ),
+    lambda records: records.only("id", "reference", "outcome_in_force", "warning_expires_on").order_by(
+        "warning_expires_on", "pk"
+    ),
+)

@@ -135,10 +135,10 @@ class Queue:
 
 
 class QueueQueries:
-    """The queries of a queue that depends only on ids, compiled once per process (core/compiled.py): every
-    home page reads its rows and count, and building them in the ORM cost more than running them (issue
-    13). `waiting(*ids)` makes the queryset of what is waiting and `shown` is as Queue's; a queue whose
-    query also depends on a person's roles has one QueueQueries for each set of them."""
+    """The queries of a queue that depends only on ids and days, compiled once per process (core/compiled.py):
+    every home page reads its rows and count, and building them in the ORM cost more than running them
+    (issue 13). `waiting(*args)` makes the queryset of what is waiting and `shown` is as Queue's; a queue
+    whose query also depends on a person's roles has one QueueQueries for each set of them."""
 
     def __init__(self, model, waiting, shown):
         self.model = model

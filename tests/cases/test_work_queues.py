@@ -195,6 +195,13 @@ def test_hr_see_hearings_by_date_and_warnings_expiring(client, policy, other_sta
         today + datetime.timedelta(days=9),
     )
     record.save()
+    # Warnings ending today, and after the 30 days ahead, are not expiring: only the one within them.
+    for expires in (today, today + datetime.timedelta(days=31)):
+        other = discipline_services.record_open(
+            by=hr, employee=other_staff, allegation="Posted again.", severity="misconduct", clauses=[clause]
+        )
+        other.outcome_in_force, other.warning_expires_on = "final_written_warning", expires
+        other.save()
     page = home(client, hr)
     assert [what for _, what, _ in queue_rows(page, QUEUES["hearings"])] == ["Hearing"]
     assert [ref for ref, _, _ in queue_rows(page, QUEUES["warnings"])] == [record.reference]
