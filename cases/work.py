@@ -8,12 +8,13 @@ import functools
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from core.paths import path_for_pk
 from core.text import day
 from people.roles import Role
-from reminders.due import Queue, QueueQueries, WorkItem
+from reminders.due import QueueQueries, WorkItem
 from reminders.models import Limits, Timer
 
 from . import access
@@ -26,7 +27,7 @@ from .models import (
     DisciplinaryReferral,
     RemovalRequest,
 )
-from .selectors import leavers_open_cases, manages_all_cases, referrals_seen_by, sees_referrals
+from .selectors import leavers_open_cases_of, manages_all_cases, referrals_seen_by, sees_referrals
 from .timers import CaseTimer, feedback_due
 
 _CASE_TYPE = ContentType.objects.filter(app_label=Case._meta.app_label, model=Case._meta.model_name)
@@ -246,17 +247,24 @@ _HANDLER_NAME = ("handler__first_name", "handler__last_name", "handler__username
 
 def leavers_work(*, user):
     """Open cases whose handler has left, to reassign: no deadline, the oldest first."""
-    return Queue(
+    return _LEAVERS.queue(
         "leavers",
         "Open cases of people who have left",
-        leavers_open_cases(user=user),
-        # Only what the row shows: the case's every column and its team's cost more Python than the query.
-        lambda cases: (
-            cases.select_related(None).select_related("handler").only("id", "reference", *_HANDLER_NAME)
-        ),
+        [user.pk, timezone.localdate()],
         lambda case: WorkItem(case.reference, case.get_absolute_url(), f"Reassign: {case.handler} has left"),
         f"{reverse('cases:governance_queue')}#leavers",
+        empty=not manages_all_cases(user),
     )
+
+
+_LEAVERS = QueueQueries(
+    Case,
+    leavers_open_cases_of,
+    # Only what the row shows: the case's every column and its team's cost more Python than the query.
+    lambda cases: (
+        cases.select_related(None).select_related("handler").only("id", "reference", *_HANDLER_NAME)
+    ),
+)
 
 
 def referrals_awaiting_record_work(*, user):

@@ -90,7 +90,7 @@ def governance_queue(request):
         raise Http404("No such page.")
     context = _queue_page(request, selectors.governance_queue, LAST_GOVERNANCE_SORT, tables.GOVERNANCE_QUEUE)
     # Few: only the open cases of those who have left and are not yet reassigned (case_open_by_handler_idx).
-    context["leavers_cases"] = selectors.leavers_open_cases(user=request.user)
+    context["leavers_cases"] = selectors.leavers_cases_to_reassign(user=request.user)
     return render(request, "cases/governance_queue.html", context)
 
 
