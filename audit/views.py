@@ -52,10 +52,15 @@ def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
+def given_filters(filters):
+    """The filters of the form that were given: an empty field filters nothing."""
+    return {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+
+
 def audit_entries(*, user, filters=None):
     """Entries newest first. None about a case the reader is the subject of, nor about a disciplinary
     record of theirs: they never learn of it from here. `user` is the reader or their id."""
-    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    filters = given_filters(filters)
     entries = (
         AuditEntry.objects.exclude(case__subject_person=user)
         .alias(record=KT("details__record"))
@@ -97,8 +102,7 @@ def audit_log(request):
         form.is_valid()  # Invalid fields are left out of cleaned_data and shown as errors.
         filters = form.cleaned_data
     entries = audit_entries(user=request.user, filters=filters)
-    given = any(value not in (None, "") for value in filters.values())
-    first = None if given else (lambda: _FIRST_PAGE.objects(request.user.pk))
+    first = None if given_filters(filters) else (lambda: _FIRST_PAGE.objects(request.user.pk))
     page = page_from_request(request, entries, per_page=PER_PAGE, first=first)
     # The case of an entry is a link only where the reader may open its page: asked once for the page.
     openable = cases_open_to_reader(request.user, [entry.case for entry in page if entry.case_id])

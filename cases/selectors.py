@@ -163,7 +163,7 @@ def _governance_queue_of(user_id, *, every_case, sort):
 def leavers_open_cases(*, user):
     """Open cases whose handler has left, for the Head of Business and Governance to reassign; the oldest
     first. A handler whose leaving date has come counts before the sweep has carried it out."""
-    if not user.has_perm("cases.manage_all_cases"):
+    if not manages_all_cases(user):
         return Case.objects.none()
     return leavers_open_cases_of(user.pk, timezone.localdate())
 
@@ -183,7 +183,7 @@ def leavers_open_cases_of(user_id, today):
 
 def leavers_cases_to_reassign(*, user):
     """leavers_open_cases as a list, for the governance queue: its query compiled once per process."""
-    if not user.has_perm("cases.manage_all_cases"):
+    if not manages_all_cases(user):
         return []
     return _LEAVERS.objects(user.pk, timezone.localdate())
 
