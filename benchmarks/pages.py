@@ -8,8 +8,9 @@ The database must hold only data made by `manage.py seed_scale` (1,000,000 cases
 issue's targets): the script refuses any other, because it sets a known password on one generated `gen-…`
 person of each role. It then:
 
-- collects the static files and starts gunicorn (4 workers, 127.0.0.1, a free port) with production
-  settings (benchmarks/settings.py: focuspolicy.settings.production over plain http, no two-factor step);
+- collects the static files and starts gunicorn (4 workers, 127.0.0.1, a free port; gunicorn.conf.py as
+  the image runs it) with production settings (benchmarks/settings.py: focuspolicy.settings.production
+  over plain http, no two-factor step);
 - signs in as each role through the real sign-in form (GET for the CSRF token, POST the password);
 - measures each page with wrk (Debian: `apt-get install wrk`), `--connections` clients for `--duration`
   seconds, through benchmarks/report.lua (the session cookie; p50/p95/p99 and requests/s); a page slower
@@ -155,8 +156,9 @@ def start_gunicorn(workers):
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [str(gunicorn), "focuspolicy.wsgi:application", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning", "--chdir", str(ROOT)],
+        [str(gunicorn), "focuspolicy.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py"),
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "300",
+         "--log-level", "warning", "--chdir", str(ROOT)],
         env=os.environ.copy(),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -288,6 +288,9 @@ def test_under_gunicorn_every_line_is_json_and_each_request_has_one(tmp_path):
     assert answer.status == 401
     lines = [json.loads(line) for line in (stdout + stderr).splitlines()]  # every one is JSON
     assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
+    # post_worker_init: the loaded app (its views imported) is out of the garbage collector's sight.
+    [ready] = [line["message"] for line in lines if line["message"].startswith("Worker ready")]
+    assert int(re.search(r"(\d+) objects", ready).group(1)) > 50_000
     [request_line] = requests_of(lines)
     assert (request_line["path"], request_line["status"]) == ("/api/v1/policies/", 401)
     assert EMAIL not in stdout + stderr
