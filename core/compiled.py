@@ -13,9 +13,13 @@ and afterwards runs the SQL with the real ones:
 Arguments are integer ids, strings or dates (not datetimes), used as given, but for a date that the backend
 writes as text (SQLite): a lookup that changes them on the way to the SQL (`contains` wraps a string in %,
 `pk=id + 1` shifts an id, `day + timedelta` moves a date) is refused when the query is first compiled.
+
+On PostgreSQL the query's other values, fixed when it was built (stages, kinds, codenames), are written into
+its SQL as constants, and only the arguments stay parameters (_inline_constants).
 """
 
 import datetime
+import re
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -92,8 +96,9 @@ class _Compiled:
         self.compiler = queryset.query.get_compiler(using=using)
         # as_sql fills the compiler's select, klass_info and annotation_col_map that the rows are read by.
         sql, params = self.compiler.as_sql()
-        self.sql = sql
-        self.slots = [_slot(p, placeholders) for p in params]
+        self.sql, self.slots = _inline_constants(
+            connections[using], sql, [_slot(p, placeholders) for p in params]
+        )
         # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
         used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}
         if used != set(range(len(args))):
@@ -124,6 +129,37 @@ class _Compiled:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+# What a constant may be to be written into the SQL: what psycopg2 itself writes as a literal.
+_CONSTANT_TYPES = (str, int)
+
+
+def _inline_constants(connection, sql, slots):
+    """The SQL with its constants written in, and the slots left: the arguments (PostgreSQL only).
+
+    A prepared statement (core/prepared.py) is planned once for all its runs (a generic plan) only when
+    PostgreSQL finds that plan as good as one made for the values of a run. With a stage or an outcome as a
+    parameter, it could not match a partial index's condition (WHERE outcome_in_force IN (...)), so it
+    planned such statements again at every run: HR's home page planned four, 1.7 ms of every visit. Written
+    in, the constants are part of the statement, as in the SQL Django would send unprepared."""
+    if connection.vendor != "postgresql" or not any(isinstance(slot, _Argument) for slot in slots):
+        return sql, slots  # with no parameter left, `%%` would be sent as it is
+    pieces = re.split(r"(%%|%s)", sql)
+    if pieces.count("%s") != len(slots):
+        return sql, slots
+    kept, remaining = [], iter(slots)
+    with connection.cursor() as cursor:
+        for index, piece in enumerate(pieces):
+            if piece != "%s":
+                continue
+            slot = next(remaining)
+            if isinstance(slot, _CONSTANT_TYPES) and not isinstance(slot, _Argument):
+                # As psycopg2 writes it into a statement; a % of it doubled, as the SQL's own are.
+                pieces[index] = cursor.mogrify("%s", [slot]).decode().replace("%", "%%")
+            else:
+                kept.append(slot)
+    return "".join(pieces), kept
 
 
 class _Argument:

@@ -4,6 +4,7 @@ id the ORM changes on the way to the SQL (it would run with the wrong one)."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from core.compiled import CompiledQuery
@@ -112,3 +113,33 @@ def test_a_part_is_counted_with_querysets_as_they_would_be():
     counts = count_each([members.part(team.pk), members.part(other.pk), User.objects.filter(team=team)])
     assert counts == [3, 1, 3]  # at most 2 + 1 of the first, as at_most reads them
     assert members.part(other.pk).params != members.part(team.pk).params
+
+
+def test_constants_with_quotes_and_percent_signs_answer_as_the_orm_would():
+    """The query's own values (here part of a name, with a quote, a percent sign and %s in it) are written
+    into the SQL on PostgreSQL: they must still find what the ORM finds, and nothing else."""
+    team = TeamFactory(name="O'Neil's 50%s team")
+    alice = UserFactory(team=team)
+    bob = UserFactory(team=TeamFactory(name="O'Neil's 50s team"))  # % is not a wildcard here
+    members = CompiledQuery(
+        lambda user_id: User.objects.filter(pk=user_id, team__name__contains="'s 50%s").values_list("pk")
+    )
+
+    assert members.rows(alice.pk) == [(alice.pk,)]
+    assert members.rows(bob.pk) == []
+    assert list(User.objects.filter(team__name__contains="'s 50%s").values_list("pk")) == [(alice.pk,)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="constants are written in on PostgreSQL only")
+def test_on_postgresql_only_the_arguments_are_parameters():
+    """A stage or a codename as a parameter kept PostgreSQL from planning a prepared statement once (it
+    cannot match a partial index's condition against a parameter): the constants are in the SQL."""
+    alice = UserFactory(first_name="Alice", team=TeamFactory())
+    named = CompiledQuery(
+        lambda user_id: User.objects.filter(pk=user_id, first_name="Alice", team__gt=0).values_list("pk")
+    )
+
+    part = named.part(alice.pk)
+    assert part.params == [alice.pk]
+    assert "'Alice'" in part.sql and "> 0" in part.sql
+    assert named.rows(alice.pk) == [(alice.pk,)]
