@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.compiled import CompiledQuery
 from core.counts import at_most
+from core.pagination import beyond
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
 from reminders.models import Limits
@@ -149,6 +150,26 @@ def first_page(select, queryset, *, user, sort=None, size):
 def _first_page_query(name, every_case, sort, size):
     of = _LISTS_BY_ID[name]
     return CompiledQuery(lambda user_id: of(user_id, every_case=every_case, sort=sort)[:size])
+
+
+def following_page(select, queryset, *, user, sort=None, size, values, forward):
+    """The `size` rows of the same list as first_page's beyond a cursor's sort `values` (core.pagination.
+    beyond), compiled once per process for each shape and direction: the pages its links lead to."""
+    if queryset.query.is_empty():
+        return []
+    return _following_query(select.__name__, manages_all_cases(user), sort, size, forward).objects(
+        user.pk, *values
+    )
+
+
+@functools.cache
+def _following_query(name, every_case, sort, size, forward):
+    of = _LISTS_BY_ID[name]
+    return CompiledQuery(
+        lambda user_id, *values: beyond(
+            of(user_id, every_case=every_case, sort=sort), values, forward=forward
+        )[:size]
+    )
 
 
 def _governance_queue_of(user_id, *, every_case, sort):

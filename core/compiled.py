@@ -10,9 +10,10 @@ and afterwards runs the SQL with the real ones:
 - `objects(*args)`: the model instances of a queryset, with what it select_related and annotated, as
   iterating it would give them (no prefetch_related: that would be more queries).
 
-Arguments are integer ids, strings or dates (not datetimes), used as given, but for a date that the backend
-writes as text (SQLite): a lookup that changes them on the way to the SQL (`contains` wraps a string in %,
-`pk=id + 1` shifts an id, `day + timedelta` moves a date) is refused when the query is first compiled.
+Arguments are integer ids, strings, dates or aware datetimes, used as given, but for a date or a moment that
+the backend writes as text (SQLite): a lookup that changes them on the way to the SQL (`contains` wraps a
+string in %, `pk=id + 1` shifts an id, `day + timedelta` moves a date) is refused when the query is first
+compiled.
 
 On PostgreSQL the query's other values, fixed when it was built (stages, kinds, codenames), are written into
 its SQL as constants, and only the arguments stay parameters (_inline_constants).
@@ -29,6 +30,7 @@ from django.db.models.query import get_related_populators
 _INT_PLACEHOLDER = -7_340_000_000
 _STR_PLACEHOLDER = "\x1fcompiled-argument-{}\x1f"
 _DATE_PLACEHOLDER = datetime.date(1, 1, 1)  # and the days after it, one for each argument
+_MOMENT_PLACEHOLDER = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)  # and a microsecond after it for each
 
 
 class CompiledQuery:
@@ -40,6 +42,8 @@ class CompiledQuery:
         self._compiled = {}
 
     def _get(self, using, args):
+        if any(isinstance(arg, datetime.datetime) and arg.tzinfo is None for arg in args):
+            raise TypeError("A compiled query takes aware datetimes only, as the ORM stores them.")
         connection = connections[using]
         key = (using, connection.vendor, tuple(type(arg) for arg in args))
         if key not in self._compiled:
@@ -66,20 +70,26 @@ class Part(NamedTuple):
 
 
 def _placeholder(index, arg):
-    if isinstance(arg, bool | datetime.datetime) or not isinstance(arg, int | str | datetime.date):
-        raise TypeError(f"A compiled query takes ids, strings and dates, not {type(arg).__name__}.")
+    if isinstance(arg, bool) or not isinstance(arg, int | str | datetime.date):
+        raise TypeError(f"A compiled query takes ids, strings, dates and moments, not {type(arg).__name__}.")
+    if isinstance(arg, datetime.datetime):
+        return _MOMENT_PLACEHOLDER + datetime.timedelta(microseconds=index)
     if isinstance(arg, datetime.date):
         return _DATE_PLACEHOLDER + datetime.timedelta(days=index)
     return _INT_PLACEHOLDER - index if isinstance(arg, int) else _STR_PLACEHOLDER.format(index)
 
 
-def _slot(param, placeholders):
-    """Where a compiled parameter comes from: an argument as given, a date argument as the text the backend
-    wrote it in (SQLite: DatabaseOperations.adapt_datefield_value), or the parameter itself."""
+def _slot(param, placeholders, ops):
+    """Where a compiled parameter comes from: an argument as given, a date or a moment as the text the
+    backend wrote it in (SQLite: DatabaseOperations.adapt_datefield_value, adapt_datetimefield_value), or
+    the parameter itself."""
     for index, placeholder in enumerate(placeholders):
         if type(param) is type(placeholder) and param == placeholder:
             return _Argument(index)
-        if isinstance(placeholder, datetime.date) and param == placeholder.isoformat():
+        if isinstance(placeholder, datetime.datetime):
+            if param == ops.adapt_datetimefield_value(placeholder):
+                return _Argument(index, ops.adapt_datetimefield_value)
+        elif isinstance(placeholder, datetime.date) and param == placeholder.isoformat():
             return _Argument(index, str)
     return param
 
@@ -96,8 +106,9 @@ class _Compiled:
         self.compiler = queryset.query.get_compiler(using=using)
         # as_sql fills the compiler's select, klass_info and annotation_col_map that the rows are read by.
         sql, params = self.compiler.as_sql()
+        connection = connections[using]
         self.sql, self.slots = _inline_constants(
-            connections[using], sql, [_slot(p, placeholders) for p in params]
+            connection, sql, [_slot(p, placeholders, connection.ops) for p in params]
         )
         # Every argument must reach the SQL as given; one the ORM changed (or dropped) would run wrong.
         used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}

@@ -14,9 +14,11 @@ import datetime
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.utils import timezone
 
 CURSOR_PARAM = "cursor"
 _NEXT, _PREVIOUS = "n", "p"
@@ -82,17 +84,24 @@ def _decode(cursor, queryset, ordering):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         direction, values = json.loads(raw)
-        if direction not in (_NEXT, _PREVIOUS) or len(values) != len(ordering):
-            return None
+        if direction not in (_NEXT, _PREVIOUS) or len(values) != len(ordering) or None in values:
+            return None  # no page gives a null: the ordering is of fields that have a value
         fields = [queryset.model._meta.get_field(name) for name, _ in ordering]
         # A generated column checks its values as the field it stores.
         fields = [getattr(field, "output_field", None) or field for field in fields]
-        values = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+        values = [_aware(field.to_python(value)) for field, value in zip(fields, values, strict=True)]
         for field, value in zip(fields, values, strict=True):
             field.run_validators(value)  # A number beyond the column's range never reaches the database.
         return direction, values
     except Exception:  # Whatever is wrong with a cursor (encoding, JSON, a value's type): the first page.
         return None
+
+
+def _aware(value):
+    # A moment written without its offset (an edited cursor) is read in the site's zone, as the ORM would.
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
 
 
 def _beyond(ordering, values, *, forward):
@@ -123,12 +132,19 @@ class InvalidCursor(ValueError):
     """A cursor that no page of this list gave, refused rather than read as the first page (`strict`)."""
 
 
-def keyset_page(queryset, cursor, *, per_page, strict=False, first=None):
+def beyond(queryset, values, *, forward):
+    """The rows of `queryset` after (forward) the row with these sort values, or before it, nearest first."""
+    page = queryset.filter(_beyond(_ordering(queryset), values, forward=forward))
+    return page if forward else page.reverse()
+
+
+def keyset_page(queryset, cursor, *, per_page, strict=False, first=None, following=None):
     """One page of an ordered queryset, starting after (or ending before) the row named by `cursor`.
 
     A cursor that does not fit gives the first page, or with `strict` (the API) raises InvalidCursor.
-    `first`, if given, reads the first per_page + 1 rows of the same queryset (a compiled query: the first
-    page is the one most often opened).
+    `first`, if given, reads the first per_page + 1 rows of the same queryset, and `following(values,
+    forward)` the per_page + 1 rows `beyond` them (compiled queries: the first page is the one most often
+    opened, and the next ones are opened by following its links).
     """
     ordering = _ordering(queryset)
     decoded = _decode(cursor, queryset, ordering) if cursor else None
@@ -142,10 +158,10 @@ def keyset_page(queryset, cursor, *, per_page, strict=False, first=None):
 
     direction, values = decoded
     forward = direction == _NEXT
-    page = queryset.filter(_beyond(ordering, values, forward=forward))
-    if not forward:
-        page = page.reverse()
-    rows = list(page[: per_page + 1])
+    if following is not None:
+        rows = list(following(values, forward))
+    else:
+        rows = list(beyond(queryset, values, forward=forward)[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
     if not forward:
@@ -162,7 +178,9 @@ def keyset_page(queryset, cursor, *, per_page, strict=False, first=None):
     )
 
 
-def page_from_request(request, queryset, *, per_page, first=None):
+def page_from_request(request, queryset, *, per_page, first=None, following=None):
     """The page of `queryset` the request's `cursor` names; the first page for none or a bad one (read by
-    `first`, if given: keyset_page)."""
-    return keyset_page(queryset, request.GET.get(CURSOR_PARAM), per_page=per_page, first=first)
+    `first` and `following`, if given: keyset_page)."""
+    return keyset_page(
+        queryset, request.GET.get(CURSOR_PARAM), per_page=per_page, first=first, following=following
+    )

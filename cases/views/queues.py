@@ -71,11 +71,21 @@ def _queue_page(request, select, session_key, table):
 
 
 def _page(request, select, queryset, sort=None):
-    """The page of one of the person's lists the request names; its first page compiled (first_page)."""
-    first = functools.partial(
-        selectors.first_page, select, queryset, user=request.user, sort=sort, size=PER_PAGE + 1
+    """The page of one of the person's lists the request names, compiled (first_page, following_page)."""
+    return page_from_request(
+        request, queryset, per_page=PER_PAGE, **_compiled_pages(request, select, queryset, sort)
     )
-    return page_from_request(request, queryset, per_page=PER_PAGE, first=first)
+
+
+def _compiled_pages(request, select, queryset, sort):
+    """page_from_request's readers of a list's first page and of the pages beyond a cursor, compiled."""
+    shape = {"user": request.user, "sort": sort, "size": PER_PAGE + 1}
+    return {
+        "first": functools.partial(selectors.first_page, select, queryset, **shape),
+        "following": lambda values, forward: selectors.following_page(
+            select, queryset, values=values, forward=forward, **shape
+        ),
+    }
 
 
 @login_required
@@ -108,17 +118,10 @@ def all_cases(request):
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
-    first = None
-    if given_filters(filterset).keys() <= {"sort"}:  # the whole list in one order: its first page compiled
-        first = functools.partial(
-            selectors.first_page,
-            selectors.all_cases,
-            cases,
-            user=request.user,
-            sort=sort or selectors.DEFAULT_SORT,
-            size=PER_PAGE + 1,
-        )
-    page = page_from_request(request, cases, per_page=PER_PAGE, first=first)
+    compiled = {}
+    if given_filters(filterset).keys() <= {"sort"}:  # the whole list in one order: its pages compiled
+        compiled = _compiled_pages(request, selectors.all_cases, cases, sort or selectors.DEFAULT_SORT)
+    page = page_from_request(request, cases, per_page=PER_PAGE, **compiled)
     selectors.with_clause_numbers(page.object_list)
     if filterset.findings:
         filterset.findings.why_matched(page.object_list)

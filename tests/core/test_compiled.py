@@ -2,6 +2,7 @@
 id the ORM changes on the way to the SQL (it would run with the wrong one)."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -75,7 +76,27 @@ def test_each_run_takes_its_own_dates():
     assert leaving.objects(day + datetime.timedelta(days=2), day + datetime.timedelta(days=9)) == []
 
 
-def test_a_date_the_orm_changes_is_refused_and_a_moment_is_not_taken():
+def test_each_run_takes_its_own_moments_to_the_microsecond():
+    """Moments as arguments (a keyset page's cursor): compared as the ORM compares them, on either backend
+    (SQLite is given them as text in UTC)."""
+    moment = datetime.datetime(2026, 12, 7, 9, 30, 0, 123456, tzinfo=datetime.UTC)
+    joined = {
+        offset: UserFactory(date_joined=moment + datetime.timedelta(microseconds=offset))
+        for offset in (-1, 0, 1)
+    }
+    before = CompiledQuery(
+        lambda until, user_id: User.objects.filter(date_joined__lt=until, pk__gte=user_id).order_by("pk")
+    )
+
+    assert before.objects(moment, joined[-1].pk) == [joined[-1]]
+    later = moment + datetime.timedelta(microseconds=2)
+    assert before.objects(later, joined[-1].pk) == [joined[-1], joined[0], joined[1]]
+    # The same moment given in another zone is the same moment.
+    london = moment.astimezone(zoneinfo.ZoneInfo("Europe/London")) + datetime.timedelta(microseconds=1)
+    assert before.objects(london, joined[-1].pk) == [joined[-1], joined[0]]
+
+
+def test_a_date_the_orm_changes_is_refused_and_a_naive_moment_is_not_taken():
     shifted = CompiledQuery(
         lambda day: User.objects.filter(left_on__lte=day + datetime.timedelta(days=1)).values_list("pk")
     )
@@ -83,8 +104,11 @@ def test_a_date_the_orm_changes_is_refused_and_a_moment_is_not_taken():
         shifted.rows(datetime.date(2026, 12, 7))
 
     joined = CompiledQuery(lambda moment: User.objects.filter(date_joined__lte=moment).values_list("pk"))
-    with pytest.raises(TypeError, match="ids, strings and dates, not datetime"):
-        joined.rows(datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
+    with pytest.raises(TypeError, match="aware datetimes only"):
+        joined.rows(datetime.datetime(2026, 12, 7))
+    on_the_day = CompiledQuery(lambda moment: User.objects.filter(date_joined__date=moment).values_list("pk"))
+    with pytest.raises(ValueError, match="not every argument reaches the SQL unchanged"):
+        on_the_day.rows(datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
 
 
 def test_a_string_the_orm_changes_is_refused():
