@@ -315,3 +315,41 @@ class CaseFilter(FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*selectors.sort_fields(sort=value))
+
+
+# All cases' compiled pages (cases.selectors.first_page, following_page) hold the SQL of these filters: the
+# value of each of the first an argument of the query, one of the choices of the others written into it. The
+# rest (a search, days counted from today, working-day limits that may change, a policy) are built by the
+# ORM on every request.
+_COMPILED_ARGUMENTS = {"team": Team, "clause": str, "platform": str, "subject_kind": str}
+_COMPILED_CHOICES = {
+    "stage": set(Stage.values),
+    "outcome": {value for value, _label in OUTCOME_CHOICES},
+    "waiting": {TRIAGE, DECISION},
+}
+
+
+def compiled_filters(given):
+    """The given filters (core.filters.given_filters of a CaseFilter) as the (shape, arguments) of a compiled
+    page of All cases, the sort left out; None if any of them is not one a compiled page holds."""
+    shape, arguments = [], []
+    for name, value in given.items():
+        if name == "sort":
+            continue
+        if value in _COMPILED_CHOICES.get(name, ()):
+            shape.append((name, value))
+        elif isinstance(value, _COMPILED_ARGUMENTS.get(name, ())):
+            shape.append((name, None))
+            arguments.append(value.pk if isinstance(value, Team) else value)
+        else:
+            return None
+    return tuple(shape), arguments
+
+
+def narrow(cases, shape, arguments):
+    """`cases` filtered by CaseFilter's own filters, in their order, as compiled_filters gave them."""
+    filters = CaseFilter(queryset=cases).filters
+    given = iter(arguments)
+    for name, choice in shape:
+        cases = filters[name].filter(cases, next(given) if choice is None else choice)
+    return cases

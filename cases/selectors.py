@@ -137,39 +137,50 @@ def governance_queue(*, user, sort=None):
     return _governance_queue_of(user.pk, every_case=True, sort=sort)
 
 
-def first_page(select, queryset, *, user, sort=None, size):
+def first_page(select, queryset, *, user, sort=None, size, narrowed=None):
     """The first `size` rows of `queryset`, which my_reports, triage_queue, governance_queue or all_cases
-    (`select`) gave this person with this `sort`, filtered no further: compiled once per process for each
-    shape (core/compiled.py), as these lists are opened at their first page far more than at any other."""
+    (`select`) gave this person with this `sort`: compiled once per process for each shape (core/compiled.py),
+    as these lists are opened at their first page far more than at any other. `narrowed`, if given, is
+    (narrow, shape, arguments): the list filtered further by narrow(list, shape, arguments), filters whose
+    SQL a compiled query may hold (cases.filters.compiled_filters)."""
     if queryset.query.is_empty():  # someone who may see none of it
         return []
-    return _first_page_query(select.__name__, manages_all_cases(user), sort, size).objects(user.pk)
+    narrow, shape, arguments = narrowed or (None, (), ())
+    query = _first_page_query(select.__name__, manages_all_cases(user), sort, size, narrow, shape)
+    return query.objects(user.pk, *arguments)
 
 
 @functools.cache
-def _first_page_query(name, every_case, sort, size):
-    of = _LISTS_BY_ID[name]
-    return CompiledQuery(lambda user_id: of(user_id, every_case=every_case, sort=sort)[:size])
+def _first_page_query(name, every_case, sort, size, narrow=None, shape=()):
+    return CompiledQuery(
+        lambda user_id, *arguments: _list_of(name, user_id, every_case, sort, narrow, shape, arguments)[:size]
+    )
 
 
-def following_page(select, queryset, *, user, sort=None, size, values, forward):
+def _list_of(name, user_id, every_case, sort, narrow, shape, arguments):
+    cases = _LISTS_BY_ID[name](user_id, every_case=every_case, sort=sort)
+    return narrow(cases, shape, arguments) if narrow else cases
+
+
+def following_page(select, queryset, *, user, sort=None, size, values, forward, narrowed=None):
     """The `size` rows of the same list as first_page's beyond a cursor's sort `values` (core.pagination.
     beyond), compiled once per process for each shape and direction: the pages its links lead to."""
     if queryset.query.is_empty():
         return []
-    return _following_query(select.__name__, manages_all_cases(user), sort, size, forward).objects(
-        user.pk, *values
-    )
+    narrow, shape, arguments = narrowed or (None, (), ())
+    query = _following_query(select.__name__, manages_all_cases(user), sort, size, forward, narrow, shape)
+    return query.objects(user.pk, *arguments, *values)
 
 
 @functools.cache
-def _following_query(name, every_case, sort, size, forward):
-    of = _LISTS_BY_ID[name]
-    return CompiledQuery(
-        lambda user_id, *values: beyond(
-            of(user_id, every_case=every_case, sort=sort), values, forward=forward
-        )[:size]
-    )
+def _following_query(name, every_case, sort, size, forward, narrow=None, shape=()):
+    taken = sum(choice is None for _name, choice in shape)  # the filters' arguments, before the cursor's
+
+    def build(user_id, *arguments):
+        cases = _list_of(name, user_id, every_case, sort, narrow, shape, arguments[:taken])
+        return beyond(cases, arguments[taken:], forward=forward)[:size]
+
+    return CompiledQuery(build)
 
 
 def _governance_queue_of(user_id, *, every_case, sort):

@@ -20,7 +20,7 @@ from core.pagination import CURSOR_PARAM, page_from_request
 from core.views import form_submit
 
 from .. import access, selectors, services, tables
-from ..filters import CaseFilter
+from ..filters import CaseFilter, compiled_filters, narrow
 from ..forms import SavedFilterForm
 from ..models import SavedFilter
 
@@ -77,9 +77,9 @@ def _page(request, select, queryset, sort=None):
     )
 
 
-def _compiled_pages(request, select, queryset, sort):
+def _compiled_pages(request, select, queryset, sort, narrowed=None):
     """page_from_request's readers of a list's first page and of the pages beyond a cursor, compiled."""
-    shape = {"user": request.user, "sort": sort, "size": PER_PAGE + 1}
+    shape = {"user": request.user, "sort": sort, "size": PER_PAGE + 1, "narrowed": narrowed}
     return {
         "first": functools.partial(selectors.first_page, select, queryset, **shape),
         "following": lambda values, forward: selectors.following_page(
@@ -117,10 +117,14 @@ def all_cases(request):
         query["sort"] = sort
     filterset = CaseFilter(query or None, queryset=selectors.all_cases(user=request.user), request=request)
     cases = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
-    sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
+    given = given_filters(filterset)
+    sort = given.get("sort") or selectors.DEFAULT_SORT
     compiled = {}
-    if given_filters(filterset).keys() <= {"sort"}:  # the whole list in one order: its pages compiled
-        compiled = _compiled_pages(request, selectors.all_cases, cases, sort or selectors.DEFAULT_SORT)
+    if (filters := compiled_filters(given)) is not None:
+        # The list in one order, or filtered by filters whose SQL a compiled query holds: its pages compiled.
+        shape, arguments = filters
+        narrowed = (narrow, shape, arguments) if shape else None
+        compiled = _compiled_pages(request, selectors.all_cases, cases, sort, narrowed)
     page = page_from_request(request, cases, per_page=PER_PAGE, **compiled)
     selectors.with_clause_numbers(page.object_list)
     if filterset.findings:
@@ -128,7 +132,7 @@ def all_cases(request):
     context = {
         "form": filterset.form,
         "page": page,
-        "headers": tables.ALL_CASES.headers(sort or selectors.DEFAULT_SORT),
+        "headers": tables.ALL_CASES.headers(sort),
         "rows": tables.ALL_CASES.body(page),
         "filtered": bool(query.keys() - {"sort", CURSOR_PARAM}),
         "saved_filters": selectors.saved_filters(request.user),

@@ -9,16 +9,20 @@ import json
 import random
 import re
 import zoneinfo
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import selectors
+from cases.filters import CaseFilter, compiled_filters
 from cases.models import CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
 from cases.views import queues
-from core.filters import CHOICES_KEPT_SECONDS
+from core.filters import CHOICES_KEPT_SECONDS, given_filters
 from people.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +285,60 @@ def test_the_filters_are_drawn_once_for_the_values_given_and_afresh_when_one_doe
         text = client.get(ALL, {"stage": first, "raised_from": "2026-02-30"}).text
         assert "Some filters were not used" in text and f'<option value="{first}" selected>' in text
     assert len([key for key in process_cache._cache if "filter-fields:" in key]) == 2
+
+
+@pytest.fixture
+def varied(raise_case, staff, other_team):
+    """26 cases in every stage, and among them other platforms, subjects, teams and cited clauses."""
+    template = raise_case(staff)
+    cases = bulk_cases(template, 25)
+    cited = template.clauses.first()
+    for i, case in enumerate(cases):
+        case.platform = Platform.FACEBOOK if i % 3 == 0 else Platform.OTHER
+        case.subject_kind = SubjectKind.CARER if i % 2 == 0 else SubjectKind.PUBLIC
+        case.reporter_team = other_team if i % 5 == 0 else template.reporter_team
+        if i % 4 == 0:
+            CaseClause.objects.create(case=case, clause=cited.clause, number=cited.number, text=cited.text)
+    Case.objects.bulk_update(cases, ["platform", "subject_kind", "reporter_team"])
+    return {"team": other_team.pk, "clause": cited.number}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"stage": Stage.SUBMITTED},
+        {"platform": Platform.FACEBOOK},
+        {"subject_kind": SubjectKind.CARER},
+        {"outcome": "closed"},
+        {"outcome": "not_closed"},
+        {"waiting": "triage"},
+        {"waiting": "decision"},
+        {"team": "team"},
+        {"clause": "clause"},
+        {"platform": Platform.FACEBOOK, "subject_kind": SubjectKind.CARER, "team": "team"},
+        {"clause": "clause", "outcome": "not_closed"},
+    ],
+)
+@pytest.mark.parametrize("sort", ["", "-due", "stage"])
+def test_compiled_filtered_pages_list_what_the_filters_find(
+    client, governance, small_pages, varied, filters, sort
+):
+    """The filters whose SQL All cases' compiled pages hold (cases.filters.compiled_filters): every page,
+    forward and back, is what the same filters find through the ORM, in the sort's order."""
+    query = {name: varied.get(value, value) for name, value in filters.items()} | (
+        {"sort": sort} if sort else {}
+    )
+    found = CaseFilter(QueryDict(urlencode(query)), queryset=selectors.all_cases(user=governance))
+    assert compiled_filters(given_filters(found)) is not None  # the page reads them compiled
+    expected_references = [case.reference for case in found.qs]
+    assert 0 < len(expected_references) < Case.objects.count()  # the filters narrow the list
+
+    client.force_login(governance)
+    first = client.get(ALL, query)
+    forward, _pages = walk(client, first, "next")
+    assert forward == expected_references
+    last = first
+    while link(last, "next"):
+        last = client.get(link(last, "next"))
+    backward, _ = walk(client, last, "prev")
+    assert backward == forward
