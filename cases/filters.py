@@ -64,6 +64,15 @@ def day_start(day):
 REPEAT_LONGEST_PERIOD = datetime.timedelta(days=366)
 
 
+# When a case was raised, as a range of created_at, which its index serves (days from local midnight to
+# midnight, not a date of it): the moment each filter's value stands for, and the lookup.
+_RAISED = {
+    "raised_from": (day_start, "created_at__gte"),
+    "raised_to": (lambda day: day_start(day + datetime.timedelta(days=1)), "created_at__lt"),
+    "age": (lambda days: timezone.now() - datetime.timedelta(days=days), "created_at__lte"),
+}
+
+
 class _CaseFilterForm(date_range_form("raised_from", "raised_to")):
     def clean(self):
         cleaned = super().clean()
@@ -174,19 +183,19 @@ class CaseFilter(FilterSet):
             coerce=int,
             empty_value=None,
             label="Raised",
-            method="filter_age",
+            method="filter_raised",
             widget=QuickSelect,
             help_text="Raised more than this many days ago.",
         )
     )
     raised_from = django_filters.DateFilter(
-        method="filter_raised_from",
+        method="filter_raised",
         label="Raised from",
         widget=DATE_INPUT,
         help_text="Raised on or after this day.",
     )
     raised_to = django_filters.DateFilter(
-        method="filter_raised_to",
+        method="filter_raised",
         label="Raised to",
         widget=DATE_INPUT,
         help_text="Raised on or before this day.",
@@ -289,18 +298,12 @@ class CaseFilter(FilterSet):
         # EXISTS: the database probes each listed case's clauses by index, or finds the clause's cases first.
         return queryset.filter(Exists(CaseClause.objects.filter(case=OuterRef("pk"), number=value)))
 
-    # The days as ranges of created_at, local midnight to midnight, which its index serves (not a date of it).
-    def filter_raised_from(self, queryset, name, value):
-        return queryset.filter(created_at__gte=day_start(value))
-
-    def filter_raised_to(self, queryset, name, value):
-        return queryset.filter(created_at__lt=day_start(value + datetime.timedelta(days=1)))
+    def filter_raised(self, queryset, name, value):
+        moment, lookup = _RAISED[name]
+        return queryset.filter(**{lookup: moment(value)})
 
     def filter_closed_from(self, queryset, name, value):
         return queryset.closed_since(day_start(value))
-
-    def filter_age(self, queryset, name, value):
-        return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=value))
 
     def filter_waiting(self, queryset, name, value):
         waiting = selectors.triage_not_done if value.startswith(TRIAGE) else selectors.decision_not_made
@@ -317,10 +320,10 @@ class CaseFilter(FilterSet):
         return queryset.order_by(*selectors.sort_fields(sort=value))
 
 
-# All cases' compiled pages (cases.selectors.first_page, following_page) hold the SQL of these filters: the
-# value of each of the first an argument of the query, one of the choices of the others written into it. The
-# rest (a search, days counted from today, working-day limits that may change, a policy) are built by the
-# ORM on every request.
+# All cases' compiled pages (cases.selectors.first_page, following_page) hold the SQL of these filters and
+# of when a case was raised (_RAISED, the moment an argument): the value of each of the first an argument of
+# the query, one of the choices of the others written into it. The rest (a search, working-day limits that
+# may change, a policy, repeat subjects) are built by the ORM on every request.
 _COMPILED_ARGUMENTS = {"team": Team, "clause": str, "platform": str, "subject_kind": str}
 _COMPILED_CHOICES = {
     "stage": set(Stage.values),
@@ -336,7 +339,10 @@ def compiled_filters(given):
     for name, value in given.items():
         if name == "sort":
             continue
-        if value in _COMPILED_CHOICES.get(name, ()):
+        if name in _RAISED:
+            shape.append((name, None))
+            arguments.append(_RAISED[name][0](value))
+        elif value in _COMPILED_CHOICES.get(name, ()):
             shape.append((name, value))
         elif isinstance(value, _COMPILED_ARGUMENTS.get(name, ())):
             shape.append((name, None))
@@ -351,5 +357,8 @@ def narrow(cases, shape, arguments):
     filters = CaseFilter(queryset=cases).filters
     given = iter(arguments)
     for name, choice in shape:
-        cases = filters[name].filter(cases, next(given) if choice is None else choice)
+        if name in _RAISED:  # the moment, given
+            cases = cases.filter(**{_RAISED[name][1]: next(given)})
+        else:
+            cases = filters[name].filter(cases, next(given) if choice is None else choice)
     return cases

@@ -300,7 +300,9 @@ def varied(raise_case, staff, other_team):
         if i % 4 == 0:
             CaseClause.objects.create(case=case, clause=cited.clause, number=cited.number, text=cited.text)
     Case.objects.bulk_update(cases, ["platform", "subject_kind", "reporter_team"])
-    return {"team": other_team.pk, "clause": cited.number}
+    today = timezone.localdate()
+    days_ago = {f"{days} days ago": (today - datetime.timedelta(days=days)).isoformat() for days in (10, 31)}
+    return {"team": other_team.pk, "clause": cited.number, **days_ago}
 
 
 @pytest.mark.parametrize(
@@ -317,6 +319,10 @@ def varied(raise_case, staff, other_team):
         {"clause": "clause"},
         {"platform": Platform.FACEBOOK, "subject_kind": SubjectKind.CARER, "team": "team"},
         {"clause": "clause", "outcome": "not_closed"},
+        {"raised_from": "31 days ago"},
+        {"raised_to": "10 days ago"},
+        {"age": 90},
+        {"raised_from": "31 days ago", "raised_to": "10 days ago", "platform": Platform.OTHER},
     ],
 )
 @pytest.mark.parametrize("sort", ["", "-due", "stage"])
