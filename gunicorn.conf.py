@@ -28,8 +28,8 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
 def post_worker_init(worker):
     """The app is loaded in this worker: import the rest of it (every view and form, through the URLconf)
     and move what it made out of the garbage collector's sight (gc.freeze). Long-lived for the worker's
-    whole life, those 190,000 objects were walked by every full collection: about 100 ms of one request
-    in every few hundred, and a quarter of a millisecond a request on average (issue 13)."""
+    whole life, those 155,000 objects were walked by every full collection: about 100 ms of one request
+    in every few hundred, and a third of a millisecond a request on average (issue 13)."""
     import gc
 
     from django.urls import get_resolver
