@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.compiled import CompiledQuery
+from core.pagination import beyond
 from core.text import day
 from people.models import User
 from policies.selectors import cited_clauses
@@ -188,6 +189,21 @@ def first_records(user, *, size):
 @functools.cache
 def _first_records(size):
     return CompiledQuery(lambda user_id: for_list(_records_not_about(user_id))[:size])
+
+
+def following_records(user, *, size, values, forward):
+    """The `size` rows of the same list as first_records' beyond a cursor's sort `values` (core.pagination.
+    beyond), compiled once per process for each direction: the pages its links lead to."""
+    if not _sees_records(user):
+        return []
+    return _following_records(size, forward).objects(user.pk, *values)
+
+
+@functools.cache
+def _following_records(size, forward):
+    return CompiledQuery(
+        lambda user_id, *values: beyond(for_list(_records_not_about(user_id)), values, forward=forward)[:size]
+    )
 
 
 def with_clause_numbers(records):

@@ -27,7 +27,7 @@ from people.models import User
 from ..access import get_record_for_user
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import first_records, for_list, records_visible_to
+from ..selectors import first_records, following_records, for_list, records_visible_to
 from ..tables import RECORDS
 
 PER_PAGE = 50
@@ -87,8 +87,15 @@ def record_list(request):
     today = timezone.localdate()
     filterset = _filterset(request, today)
     records = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
-    first = None if given_filters(filterset) else partial(first_records, request.user, size=PER_PAGE + 1)
-    page = page_from_request(request, for_list(records), per_page=PER_PAGE, first=first)
+    compiled = {}
+    if not given_filters(filterset):
+        compiled = {
+            "first": partial(first_records, request.user, size=PER_PAGE + 1),
+            "following": lambda values, forward: following_records(
+                request.user, size=PER_PAGE + 1, values=values, forward=forward
+            ),
+        }
+    page = page_from_request(request, for_list(records), per_page=PER_PAGE, **compiled)
     rows = [(record, record.warning_status(today)) for record in page]
     return render(
         request,

@@ -201,6 +201,13 @@ def test_the_log_comes_in_keyset_pages_each_entry_once_newest_first(client, gove
         cursor = page.next_cursor
     assert seen == expected
     assert len(expected) > 100  # Three pages.
+    # And back from the last page by the Previous links, as the compiled pages read them too.
+    back, cursor = [], page.previous_cursor
+    while cursor:
+        page = client.get(LOG, {"cursor": cursor}).context["page"]
+        back = [entry.pk for entry in page] + back
+        cursor = page.previous_cursor
+    assert back == seen[: len(seen) - len(response.context["page"])]
 
 
 @pytest.mark.parametrize("params", [{"cursor": "%%%"}, {"cursor": "WyJuIixbMV1d"}, {"page": "99999999"}])

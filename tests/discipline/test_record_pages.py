@@ -371,3 +371,31 @@ def test_the_record_page_costs_a_fixed_number_of_queries(
     # 4), navigation (3), its clauses, the next step's people, its events: however many events it has.
     with django_assert_max_num_queries(16):
         assert client.get(record.get_absolute_url()).status_code == 200
+
+
+def test_hr_records_come_in_keyset_pages_each_record_once_both_ways(client, hr, make_record, monkeypatch):
+    """HR's list in pages of four, newest opened first (ties by the record's id), by its Next links and back
+    by its Previous links: the pages after the first are read by compiled queries too."""
+    from discipline.views import lists
+
+    monkeypatch.setattr(lists, "PER_PAGE", 4)
+    today = timezone.localdate()
+    for days in (90, 60, 60, 60, 30, 30, 10, 10, 5):  # ties: the same day opened
+        make_record(start=today - datetime.timedelta(days=days))
+    expected = list(DisciplinaryRecord.objects.order_by("-opened_on", "-pk").values_list("pk", flat=True))
+    client.force_login(hr)
+    pages, cursor = [], None
+    while True:
+        page = client.get(reverse("discipline:list"), {"cursor": cursor} if cursor else {}).context["page"]
+        pages.append(page)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert [record.pk for page in pages for record in page] == expected
+    assert len(pages) == 3
+    back, cursor = [], pages[-1].previous_cursor
+    while cursor:
+        page = client.get(reverse("discipline:list"), {"cursor": cursor}).context["page"]
+        back = [record.pk for record in page] + back
+        cursor = page.previous_cursor
+    assert back == expected[: len(expected) - len(pages[-1])]
