@@ -17,8 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from core.compiled import CompiledQuery
-from core.pagination import beyond, page_from_request
+from core.pagination import CompiledPages, page_from_request
 from people.models import User
 
 from .models import AuditEntry
@@ -87,17 +86,8 @@ def audit_entries(*, user, filters=None):
     return entries.order_by("-at", "-pk")
 
 
-# The log unfiltered, its first page (the one most opened) and the pages its links lead to, each way:
-# compiled once per process (core/compiled.py).
-_FIRST_PAGE = CompiledQuery(lambda user_id: audit_entries(user=user_id)[: PER_PAGE + 1])
-_FOLLOWING = {
-    forward: CompiledQuery(
-        lambda user_id, *values, forward=forward: beyond(
-            audit_entries(user=user_id), values, forward=forward
-        )[: PER_PAGE + 1]
-    )
-    for forward in (True, False)
-}
+# The log unfiltered, the one most opened: its pages compiled once per process.
+_PAGES = CompiledPages(lambda user_id: audit_entries(user=user_id), PER_PAGE + 1)
 
 
 @login_required
@@ -111,12 +101,7 @@ def audit_log(request):
         form.is_valid()  # Invalid fields are left out of cleaned_data and shown as errors.
         filters = form.cleaned_data
     entries = audit_entries(user=request.user, filters=filters)
-    compiled = {}
-    if not given_filters(filters):
-        compiled = {
-            "first": lambda: _FIRST_PAGE.objects(request.user.pk),
-            "following": lambda values, forward: _FOLLOWING[forward].objects(request.user.pk, *values),
-        }
+    compiled = {} if given_filters(filters) else _PAGES.readers(request.user.pk)
     page = page_from_request(request, entries, per_page=PER_PAGE, **compiled)
     # The case of an entry is a link only where the reader may open its page: asked once for the page.
     openable = cases_open_to_reader(request.user, [entry.case for entry in page if entry.case_id])

@@ -320,7 +320,7 @@ class CaseFilter(FilterSet):
         return queryset.order_by(*selectors.sort_fields(sort=value))
 
 
-# All cases' compiled pages (cases.selectors.first_page, following_page) hold the SQL of these filters and
+# All cases' compiled pages (cases.selectors.list_pages) hold the SQL of these filters and
 # of when a case was raised (_RAISED, the moment an argument): the value of each of the first an argument of
 # the query, one of the choices of the others written into it. The rest (a search, working-day limits that
 # may change, a policy, repeat subjects) are built by the ORM on every request.

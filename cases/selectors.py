@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.compiled import CompiledQuery
 from core.counts import at_most
-from core.pagination import beyond
+from core.pagination import CompiledPages
 from policies.models import clause_number_order
 from reminders.calendar import is_working_day, working_days_after
 from reminders.models import Limits
@@ -137,50 +137,24 @@ def governance_queue(*, user, sort=None):
     return _governance_queue_of(user.pk, every_case=True, sort=sort)
 
 
-def first_page(select, queryset, *, user, sort=None, size, narrowed=None):
-    """The first `size` rows of `queryset`, which my_reports, triage_queue, governance_queue or all_cases
-    (`select`) gave this person with this `sort`: compiled once per process for each shape (core/compiled.py),
-    as these lists are opened at their first page far more than at any other. `narrowed`, if given, is
+def list_pages(select, *, user, sort=None, size, narrowed=None):
+    """The readers of the pages (core.pagination.CompiledPages) of the list my_reports, triage_queue,
+    governance_queue or all_cases (`select`) gives this person in this `sort`, compiled once per process for
+    each shape: these lists are opened far more often than they are filtered. `narrowed`, if given, is
     (narrow, shape, arguments): the list filtered further by narrow(list, shape, arguments), filters whose
     SQL a compiled query may hold (cases.filters.compiled_filters)."""
-    if queryset.query.is_empty():  # someone who may see none of it
-        return []
     narrow, shape, arguments = narrowed or (None, (), ())
-    query = _first_page_query(select.__name__, manages_all_cases(user), sort, size, narrow, shape)
-    return query.objects(user.pk, *arguments)
+    pages = _list_pages(select.__name__, manages_all_cases(user), sort, size, narrow, shape)
+    return pages.readers(user.pk, *arguments)
 
 
 @functools.cache
-def _first_page_query(name, every_case, sort, size, narrow=None, shape=()):
-    return CompiledQuery(
-        lambda user_id, *arguments: _list_of(name, user_id, every_case, sort, narrow, shape, arguments)[:size]
-    )
-
-
-def _list_of(name, user_id, every_case, sort, narrow, shape, arguments):
-    cases = _LISTS_BY_ID[name](user_id, every_case=every_case, sort=sort)
-    return narrow(cases, shape, arguments) if narrow else cases
-
-
-def following_page(select, queryset, *, user, sort=None, size, values, forward, narrowed=None):
-    """The `size` rows of the same list as first_page's beyond a cursor's sort `values` (core.pagination.
-    beyond), compiled once per process for each shape and direction: the pages its links lead to."""
-    if queryset.query.is_empty():
-        return []
-    narrow, shape, arguments = narrowed or (None, (), ())
-    query = _following_query(select.__name__, manages_all_cases(user), sort, size, forward, narrow, shape)
-    return query.objects(user.pk, *arguments, *values)
-
-
-@functools.cache
-def _following_query(name, every_case, sort, size, forward, narrow=None, shape=()):
-    taken = sum(choice is None for _name, choice in shape)  # the filters' arguments, before the cursor's
-
+def _list_pages(name, every_case, sort, size, narrow=None, shape=()):
     def build(user_id, *arguments):
-        cases = _list_of(name, user_id, every_case, sort, narrow, shape, arguments[:taken])
-        return beyond(cases, arguments[taken:], forward=forward)[:size]
+        cases = _LISTS_BY_ID[name](user_id, every_case=every_case, sort=sort)
+        return narrow(cases, shape, arguments) if narrow else cases
 
-    return CompiledQuery(build)
+    return CompiledPages(build, size)
 
 
 def _governance_queue_of(user_id, *, every_case, sort):
@@ -388,7 +362,7 @@ def _all_cases_of(user_id, *, every_case, sort):
     )
 
 
-# The lists first_page reads, by their selector's name: the same queryset from the person's id and shape.
+# The lists list_pages reads, by their selector's name: the same queryset from the person's id and shape.
 _LISTS_BY_ID = {
     "my_reports": lambda user_id, *, every_case, sort: _my_reports_of(user_id),
     "triage_queue": _triage_queue_of,

@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 
+from .compiled import CompiledQuery
+
 CURSOR_PARAM = "cursor"
 _NEXT, _PREVIOUS = "n", "p"
 
@@ -176,6 +178,32 @@ def keyset_page(queryset, cursor, *, per_page, strict=False, first=None, followi
         previous_cursor=_encode(_PREVIOUS, _values(rows[0], ordering)) if has_previous else None,
         is_first=not has_previous,
     )
+
+
+class CompiledPages:
+    """A list's first page and its pages beyond a cursor, read by queries compiled once per process
+    (core/compiled.py): `build(*args)` gives the list's ordered queryset for its arguments (ids, strings,
+    dates, moments), and each page reads `size` rows (per_page + 1). The first page is the one most often
+    opened, and the next ones are opened by following its links."""
+
+    def __init__(self, build, size):
+        self.build, self.size = build, size
+        self._first = CompiledQuery(lambda *args: build(*args)[:size])
+        self._beyond = {}  # (forward, the number of the list's arguments) -> CompiledQuery
+
+    def readers(self, *args):
+        """keyset_page's `first` and `following` for the list these arguments give."""
+        return {
+            "first": lambda: self._first.objects(*args),
+            "following": lambda values, forward: self._following(forward, len(args)).objects(*args, *values),
+        }
+
+    def _following(self, forward, taken):
+        if (forward, taken) not in self._beyond:
+            self._beyond[forward, taken] = CompiledQuery(
+                lambda *args: beyond(self.build(*args[:taken]), args[taken:], forward=forward)[: self.size]
+            )
+        return self._beyond[forward, taken]
 
 
 def page_from_request(request, queryset, *, per_page, first=None, following=None):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.compiled import CompiledQuery
-from core.pagination import beyond
+from core.pagination import CompiledPages
 from core.text import day
 from people.models import User
 from policies.selectors import cited_clauses
@@ -177,33 +177,18 @@ def for_list(records):
     return records.select_related("employee", "employee_team").only(*LIST_FIELDS)
 
 
-def first_records(user, *, size):
-    """The first `size` rows of HR's list of the records this person may see, unfiltered (`for_list`):
-    compiled once per process (core/compiled.py), as the list is opened at its first page far more than
-    at any other."""
+def record_pages(user, *, size):
+    """The readers of the pages of HR's list of the records this person may see, unfiltered (`for_list`),
+    compiled once per process (core.pagination.CompiledPages): the list is opened far more often than it is
+    filtered. None to read for someone who may see none."""
     if not _sees_records(user):
-        return []
-    return _first_records(size).objects(user.pk)
+        return {}
+    return _record_pages(size).readers(user.pk)
 
 
 @functools.cache
-def _first_records(size):
-    return CompiledQuery(lambda user_id: for_list(_records_not_about(user_id))[:size])
-
-
-def following_records(user, *, size, values, forward):
-    """The `size` rows of the same list as first_records' beyond a cursor's sort `values` (core.pagination.
-    beyond), compiled once per process for each direction: the pages its links lead to."""
-    if not _sees_records(user):
-        return []
-    return _following_records(size, forward).objects(user.pk, *values)
-
-
-@functools.cache
-def _following_records(size, forward):
-    return CompiledQuery(
-        lambda user_id, *values: beyond(for_list(_records_not_about(user_id)), values, forward=forward)[:size]
-    )
+def _record_pages(size):
+    return CompiledPages(lambda user_id: for_list(_records_not_about(user_id)), size)
 
 
 def with_clause_numbers(records):
@@ -219,7 +204,7 @@ __all__ = [
     "WARNINGS",
     "WARNING_STATES",
     "filter_records",
-    "first_records",
+    "record_pages",
     "for_list",
     "prior_live_warnings",
     "record_clauses",

@@ -71,21 +71,17 @@ def _queue_page(request, select, session_key, table):
 
 
 def _page(request, select, queryset, sort=None):
-    """The page of one of the person's lists the request names, compiled (first_page, following_page)."""
+    """The page of one of the person's lists the request names, compiled (selectors.list_pages)."""
     return page_from_request(
         request, queryset, per_page=PER_PAGE, **_compiled_pages(request, select, queryset, sort)
     )
 
 
 def _compiled_pages(request, select, queryset, sort, narrowed=None):
-    """page_from_request's readers of a list's first page and of the pages beyond a cursor, compiled."""
-    shape = {"user": request.user, "sort": sort, "size": PER_PAGE + 1, "narrowed": narrowed}
-    return {
-        "first": functools.partial(selectors.first_page, select, queryset, **shape),
-        "following": lambda values, forward: selectors.following_page(
-            select, queryset, values=values, forward=forward, **shape
-        ),
-    }
+    """page_from_request's readers of a list's pages, compiled; none for someone who may see none of it."""
+    if queryset.query.is_empty():
+        return {}
+    return selectors.list_pages(select, user=request.user, sort=sort, size=PER_PAGE + 1, narrowed=narrowed)
 
 
 @login_required

@@ -5,8 +5,6 @@ a record about themselves, and everyone else gets a 404. Downloading the list ne
 well. Every download is audited before any of it is sent; reading the list is not, like the case lists.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
@@ -27,7 +25,7 @@ from people.models import User
 from ..access import get_record_for_user
 from ..filters import RecordFilter
 from ..models import WARNINGS, AppealOutcome, DisciplinaryRecord, Outcome, RecordClause, Severity, Step
-from ..selectors import first_records, following_records, for_list, records_visible_to
+from ..selectors import for_list, record_pages, records_visible_to
 from ..tables import RECORDS
 
 PER_PAGE = 50
@@ -87,14 +85,7 @@ def record_list(request):
     today = timezone.localdate()
     filterset = _filterset(request, today)
     records = filterset.qs  # Filters that do not fit are left out, and shown as errors by the form.
-    compiled = {}
-    if not given_filters(filterset):
-        compiled = {
-            "first": partial(first_records, request.user, size=PER_PAGE + 1),
-            "following": lambda values, forward: following_records(
-                request.user, size=PER_PAGE + 1, values=values, forward=forward
-            ),
-        }
+    compiled = {} if given_filters(filterset) else record_pages(request.user, size=PER_PAGE + 1)
     page = page_from_request(request, for_list(records), per_page=PER_PAGE, **compiled)
     rows = [(record, record.warning_status(today)) for record in page]
     return render(
