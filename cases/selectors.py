@@ -5,7 +5,7 @@ import datetime
 import functools
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.compiled import CompiledQuery
@@ -455,14 +455,26 @@ def referral_for_user(*, user, pk):
     """One referral to HR, or None if it does not exist or the person may not see it."""
     if not sees_referrals(user):
         return None
-    referral = next(iter(_REFERRAL.objects(user.pk, pk)), None)
-    if referral is not None:
-        prefetch_related_objects([referral], Prefetch("clauses_breached", queryset=_case_clauses("text")))
-    return referral
+    return next(iter(_REFERRAL.objects(user.pk, pk)), None)
 
 
 # On every referral page: compiled once (core/compiled.py). One id: no ordering.
 _REFERRAL = CompiledQuery(lambda user_id, pk: referrals_seen_by(user_id).filter(pk=pk).order_by()[:1])
+
+
+def breached_clauses(referral):
+    """The clauses a referral says were breached, as they read when the concern was raised, in the
+    policy's order: its page's one list, compiled once (a prefetch built its query on each visit)."""
+    return _BREACHED.objects(referral.pk)
+
+
+_BREACHED = CompiledQuery(
+    lambda referral_id: _case_clauses("text").filter(
+        pk__in=DisciplinaryReferral.clauses_breached.through.objects.filter(
+            disciplinaryreferral=referral_id
+        ).values("caseclause")
+    )
+)
 
 
 # On every page of All cases: compiled once (core/compiled.py); most people have none.

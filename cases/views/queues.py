@@ -193,6 +193,7 @@ def referral_detail(request, pk):
         {
             "referral": referral,
             "case": case,
+            "clauses": selectors.breached_clauses(referral),
             # HR see the referral, not the case: the link only for those who may open the case.
             "can_open_case": access.case_relation(request.user, case) is not None,
         },

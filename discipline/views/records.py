@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import access
+from cases import selectors as case_selectors
 from cases.views.case import social_media_policy_version
 from core.views import form_submit
 
@@ -95,7 +96,12 @@ def open_from_referral(request, pk):
     return render(
         request,
         "discipline/open_from_referral.html",
-        {"referral": referral, "case": referral.case, "form": form},
+        {
+            "referral": referral,
+            "case": referral.case,
+            "clauses": case_selectors.breached_clauses(referral),
+            "form": form,
+        },
         status=status,
     )
 

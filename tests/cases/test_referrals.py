@@ -79,6 +79,32 @@ def test_hr_see_the_referral_but_not_the_case(client, hr, referral, governance, 
     assert client.get(referral.case.get_absolute_url()).status_code == 404
 
 
+def test_the_referral_page_gives_its_own_clauses_breached_in_the_policys_order(
+    client, hr, referral, governance, other_staff
+):
+    case = referral.case
+    clauses = case.policy_version.clauses()
+    cited = {
+        number: case.clauses.create(
+            clause=clauses.get(number=number), number=number, text=f"Text of {number}"
+        )
+        for number in ("10.1", "2.4", "3.1")
+    }
+    referral.clauses_breached.add(cited["10.1"], cited["2.4"])  # added after 5.2, and out of order
+    # Cited on the case, and breached in another referral on it: not this referral's.
+    refer(case, by=governance, person=other_staff).clauses_breached.set([cited["3.1"]])
+    client.force_login(hr)
+    page = client.get(reverse("cases:referral", args=[referral.pk])).text
+    shown = [
+        number
+        for number in ("2.4", "3.1", "5.2", "10.1")
+        if f'<h3 class="clause-number">{number}</h3>' in page
+    ]
+    assert shown == ["2.4", "5.2", "10.1"]
+    assert page.index('">2.4</h3>') < page.index('">5.2</h3>') < page.index('">10.1</h3>')
+    assert "Text of 10.1" in page and "Text of 3.1" not in page
+
+
 def test_the_clause_text_is_the_snapshot_taken_when_the_concern_was_raised(client, hr, referral):
     clause = referral.clauses_breached.get()
     clause.text = "The clause as it read on the day."
