@@ -3,7 +3,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from notifications.models import Notification
 
-from .work import handles_cases, work_count
+from .work import offers_triage, work_count
 
 # The navigation's links take no arguments: reversed once per process (per URL configuration and script
 # prefix), not on every page.
@@ -66,7 +66,7 @@ def navigation(request):
             or "policies.view_all_acknowledgements" in perms,
             "admin": user.is_staff,
             # Callables: the template asks for each only when it draws the link.
-            "triage": lambda: handles_cases(user),
+            "triage": lambda: offers_triage(user),
             # The person's work queues, counted together (focuspolicy.work); the home page lists them.
             "work": lambda: work_count(user),
             "governance": "cases.manage_all_cases" in perms,

@@ -76,6 +76,7 @@ def work_queues(user, *, also_count=()):
     # Kept for the navigation of this page too, which need not rely on the cache.
     user._work_count = _total(queues)
     caches["process"].set(_key(user), user._work_count, timeout=WORK_COUNT_SECONDS)
+    caches["process"].set(_key(user, "handles-cases"), handles_cases(user), timeout=WORK_COUNT_SECONDS)
     return queues, counts[len(uncounted) :]
 
 
@@ -105,10 +106,19 @@ def work_count(user):
     )
 
 
+def offers_triage(user):
+    """Whether the navigation offers the triage queue: handles_cases, kept in the process's memory as the
+    work count is (its query ran on every page of everyone who is not a supervisor); the home page asks
+    afresh and puts its answer there. The queue itself checks who may open it."""
+    return caches["process"].get_or_set(
+        _key(user, "handles-cases"), lambda: handles_cases(user), WORK_COUNT_SECONDS
+    )
+
+
 def _count_together(queues):
     """Every queue's capped count in one query, added up."""
     return capped(sum(count_each([queue.counted_ids() for queue in queues])))
 
 
-def _key(user):
-    return f"work-count:{user.pk}"
+def _key(user, what="work-count"):
+    return f"{what}:{user.pk}"

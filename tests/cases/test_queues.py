@@ -5,12 +5,14 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases import selectors
 from cases.models import Case, DisciplinaryReferral, Platform, Stage, SubjectKind
+from focuspolicy.work import WORK_COUNT_SECONDS
 from tests.factories import base_people, case_moved_to, concern_about_colleague, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -466,6 +468,25 @@ def test_navigation_offers_triage_to_anyone_a_concern_was_routed_to(client, rais
     assert "Triage queue" not in client.get(reverse("home")).text
     raise_case(outsider)  # the outsider has no supervisor: it goes to the governance head
     assert "Triage queue" in client.get(reverse("home")).text
+
+
+def test_the_other_pages_offer_triage_after_the_home_page_or_within_a_minute(
+    client, raise_case, outsider, governance, process_cache
+):
+    """The navigation's answer is kept a minute in the process (focuspolicy.work.offers_triage); the home
+    page asks afresh and keeps its answer."""
+    client.force_login(governance)
+    policies = reverse("policies:list")
+    assert "Triage queue" not in client.get(policies).text
+    raise_case(outsider)  # routed to the governance head
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=WORK_COUNT_SECONDS + 1)):
+        assert "Triage queue" in client.get(policies).text
+    process_cache.clear()
+    assert "Triage queue" in client.get(policies).text
+    Case.objects.filter(handler=governance).update(handler=None)
+    assert "Triage queue" in client.get(policies).text  # kept, until the home page asks again
+    client.get(reverse("home"))
+    assert "Triage queue" not in client.get(policies).text
 
 
 @pytest.mark.parametrize(
