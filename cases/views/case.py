@@ -52,9 +52,10 @@ from ..playbook_forms import ConsiderForm
 from ..timeline import handler_timeline
 
 SOCIAL_MEDIA_POLICY = "social-media-policy"
-# A case page shows the latest events of its timeline; older ones are a link away (keyset pages), so a case
-# with a long history opens as fast as a new one.
-TIMELINE_EVENTS = 50
+# A case page shows the latest events of its timeline, as many as a case list shows rows; older ones are a
+# link away (keyset pages), so a case with a long history opens as fast as a new one. (At 50, drawing them
+# was a third of the page's work for a case with a long history: issue 13.)
+TIMELINE_EVENTS = 25
 REASSIGN_SEARCH = "reassign_q"
 WITNESS_SEARCH = "witness_q"
 
