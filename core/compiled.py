@@ -52,7 +52,7 @@ class CompiledQuery:
 
     def rows(self, *args, using=DEFAULT_DB_ALIAS):
         compiled, connection = self._get(using, args)
-        return list(compiled.compiler.results_iter([compiled.fetch(connection, args)], tuple_expected=True))
+        return list(compiled.results(compiled.fetch(connection, args), tuple_expected=True))
 
     def objects(self, *args, using=DEFAULT_DB_ALIAS):
         compiled, connection = self._get(using, args)
@@ -114,6 +114,18 @@ class _Compiled:
         used = {slot.index for slot in self.slots if isinstance(slot, _Argument)}
         if used != set(range(len(args))):
             raise ValueError(f"{name}: not every argument reaches the SQL unchanged.")
+        # What turns a row into values and models depends on the query alone: found once, not on each run
+        # (SQLCompiler.results_iter asks each field for its converters every time: some 700 function calls
+        # for a referral read with its case and people).
+        self.fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(self.fields)
+        self.composite = self.compiler.has_composite_fields(self.fields)
+        klass_info, select = self.compiler.klass_info, self.compiler.select
+        if klass_info is not None:  # a queryset of models, not of values
+            self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, using)
+            self.model = klass_info["model"]
 
     def params(self, args):
         return [slot.value(args) if isinstance(slot, _Argument) else slot for slot in self.slots]
@@ -123,20 +135,25 @@ class _Compiled:
             cursor.execute(self.sql, self.params(args))
             return cursor.fetchall()
 
+    def results(self, rows, *, tuple_expected=False):
+        """`rows` with each value converted, as SQLCompiler.results_iter gives them."""
+        rows = iter(rows)
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.composite:
+            rows = self.compiler.composite_fields_to_tuples(rows, self.fields)
+        return map(tuple, rows) if tuple_expected else rows
+
     def instances(self, rows, using):
         """The model instances of `rows`, as django.db.models.query.ModelIterable makes them."""
-        compiler = self.compiler
-        klass_info, select = compiler.klass_info, compiler.select
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
-        model = klass_info["model"]
+        start, end, init_list, model = self.start, self.end, self.init_list, self.model
+        annotations = self.compiler.annotation_col_map.items()
         found = []
-        for row in compiler.results_iter([rows]):
+        for row in self.results(rows):
             obj = model.from_db(using, init_list, row[start:end])
-            for populator in populators:
+            for populator in self.populators:
                 populator.populate(row, obj)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
