@@ -277,3 +277,36 @@ def test_each_clause_carries_its_words_for_the_script(client, staff, policy):
     )
     assert len(words) == 30
     assert all(words)
+
+
+def _squeezed(html):
+    return re.sub(r">\s+<", "><", html)
+
+
+def test_a_form_sent_back_shows_each_kind_of_field_with_its_label_hint_and_error(client, staff, form_data):
+    """The fields as focuspolicy/templatetags/fields.py draws them: a radio group in its fieldset, a checkbox
+    with its label after it, a text field with its label, hint and error linked by id; "(optional)" on a
+    field that may be left empty, not on one shown only for another answer."""
+    client.force_login(staff)
+    form_data.update(subject_kind="", description="", identifies_service_user_or_carer="")
+    page = _squeezed(client.post(reverse("cases:raise"), form_data).text)
+    assert re.search(
+        r'<div class="field field-error"><fieldset class="radios" id="id_subject_kind"[^>]*>'
+        r"<legend>Who is it about\?</legend>.*?<p class=\"error\">This field is required.</p>"
+        r'<div class="check"><input type="radio" name="subject_kind" value="colleague"',
+        page,
+    )
+    assert re.search(
+        r'<div class="field check"><input type="checkbox" name="identifies_service_user_or_carer"[^>]*>'
+        r'<label for="id_identifies_service_user_or_carer">',
+        page,
+    )
+    assert re.search(
+        r'<div class="field field-error"><label for="id_description">What did you see\?</label>'
+        r'(<p class="hint" id="id_description_helptext">[^<]*</p>)?'
+        r'<p class="error" id="id_description_error">This field is required.</p><textarea name="description"',
+        page,
+    )
+    assert '<label for="id_incident_on">' in page
+    assert re.search(r'<label for="id_incident_on">[^<]*<span class="optional">\(optional\)</span>', page)
+    assert not re.search(r'<label for="id_platform_other">[^<]*<span class="optional">', page)
