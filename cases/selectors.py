@@ -411,16 +411,17 @@ def _referrals_to_hr_of(user_id):
     return referrals_seen_by(user_id).order_by("-recorded_at", "-pk")
 
 
-def first_referrals(*, user, size):
-    """The first `size` of referrals_to_hr for this person, compiled once per process (core/compiled.py)."""
+def referral_pages(*, user, size):
+    """The readers of the pages of referrals_to_hr for this person, compiled once per process
+    (core.pagination.CompiledPages); none to read for someone who may see none."""
     if not sees_referrals(user):
-        return []
-    return _first_referrals_query(size).objects(user.pk)
+        return {}
+    return _referral_pages(size).readers(user.pk)
 
 
 @functools.cache
-def _first_referrals_query(size):
-    return CompiledQuery(lambda user_id: _referrals_to_hr_of(user_id)[:size])
+def _referral_pages(size):
+    return CompiledPages(_referrals_to_hr_of, size)
 
 
 def with_breached_numbers(referrals):

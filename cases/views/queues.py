@@ -4,8 +4,6 @@ Every list comes from cases.selectors, which build on cases.access. Pages for a 
 to everyone else, like a case they may not see. Lists are not audited; opening a case or a referral is.
 """
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -168,8 +166,8 @@ def referrals_to_hr(request):
     if not request.user.has_perm("cases.view_referrals_to_hr"):
         raise Http404("No such page.")
     referrals = selectors.referrals_to_hr(user=request.user)
-    first = functools.partial(selectors.first_referrals, user=request.user, size=PER_PAGE + 1)
-    page = page_from_request(request, referrals, per_page=PER_PAGE, first=first)
+    compiled = selectors.referral_pages(user=request.user, size=PER_PAGE + 1)
+    page = page_from_request(request, referrals, per_page=PER_PAGE, **compiled)
     selectors.with_breached_numbers(page.object_list)
     table = tables.REFERRALS
     return render(

@@ -242,3 +242,41 @@ def test_the_referral_page_costs_a_fixed_number_of_queries(
     # Session, user, permissions (2), the referral, its clauses, the audit entry, whether HR may open the
     # case (guardian: 4), navigation (2).
     assert three_clauses == one_clause <= 14
+
+
+def test_the_list_comes_in_keyset_pages_each_referral_once_both_ways(
+    client, hr, referred, governance, other_staff, monkeypatch
+):
+    """Referrals to HR in pages of four, newest first (ties by id), by the Next links and back by the
+    Previous links: the pages after the first are read by compiled queries too."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.views import queues
+
+    monkeypatch.setattr(queues, "PER_PAGE", 4)
+    now = timezone.now()
+    for days in (9, 6, 6, 6, 3, 3, 1, 1, 0):  # ties: the same moment referred
+        referral = refer(referred, by=governance, person=other_staff)
+        DisciplinaryReferral.objects.filter(pk=referral.pk).update(
+            recorded_at=now - datetime.timedelta(days=days)
+        )
+    expected = list(DisciplinaryReferral.objects.order_by("-recorded_at", "-pk").values_list("pk", flat=True))
+    client.force_login(hr)
+    url = reverse("cases:referrals")
+    pages, cursor = [], None
+    while True:
+        page = client.get(url, {"cursor": cursor} if cursor else {}).context["page"]
+        pages.append(page)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert [referral.pk for page in pages for referral in page] == expected
+    assert len(pages) == 3
+    back, cursor = [], pages[-1].previous_cursor
+    while cursor:
+        page = client.get(url, {"cursor": cursor}).context["page"]
+        back = [referral.pk for referral in page] + back
+        cursor = page.previous_cursor
+    assert back == expected[: len(expected) - len(pages[-1])]
