@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases import selectors
 from cases.models import DisciplinaryReferral, Stage, SubjectKind
+from tests.keyset import walk_both_ways
 
 pytestmark = pytest.mark.django_db
 
@@ -264,19 +265,7 @@ def test_the_list_comes_in_keyset_pages_each_referral_once_both_ways(
         )
     expected = list(DisciplinaryReferral.objects.order_by("-recorded_at", "-pk").values_list("pk", flat=True))
     client.force_login(hr)
-    url = reverse("cases:referrals")
-    pages, cursor = [], None
-    while True:
-        page = client.get(url, {"cursor": cursor} if cursor else {}).context["page"]
-        pages.append(page)
-        if not page.has_next:
-            break
-        cursor = page.next_cursor
+    pages, back = walk_both_ways(client, reverse("cases:referrals"))
     assert [referral.pk for page in pages for referral in page] == expected
     assert len(pages) == 3
-    back, cursor = [], pages[-1].previous_cursor
-    while cursor:
-        page = client.get(url, {"cursor": cursor}).context["page"]
-        back = [referral.pk for referral in page] + back
-        cursor = page.previous_cursor
     assert back == expected[: len(expected) - len(pages[-1])]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from discipline.models import DisciplinaryRecord, Outcome, Step
+from tests.keyset import walk_both_ways
 
 pytestmark = pytest.mark.django_db
 
@@ -384,18 +385,7 @@ def test_hr_records_come_in_keyset_pages_each_record_once_both_ways(client, hr, 
         make_record(start=today - datetime.timedelta(days=days))
     expected = list(DisciplinaryRecord.objects.order_by("-opened_on", "-pk").values_list("pk", flat=True))
     client.force_login(hr)
-    pages, cursor = [], None
-    while True:
-        page = client.get(reverse("discipline:list"), {"cursor": cursor} if cursor else {}).context["page"]
-        pages.append(page)
-        if not page.has_next:
-            break
-        cursor = page.next_cursor
+    pages, back = walk_both_ways(client, reverse("discipline:list"))
     assert [record.pk for page in pages for record in page] == expected
     assert len(pages) == 3
-    back, cursor = [], pages[-1].previous_cursor
-    while cursor:
-        page = client.get(reverse("discipline:list"), {"cursor": cursor}).context["page"]
-        back = [record.pk for record in page] + back
-        cursor = page.previous_cursor
     assert back == expected[: len(expected) - len(pages[-1])]

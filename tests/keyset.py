@@ -1,0 +1,19 @@
+"""Walking a keyset-paged list the way a reader does, for the tests of its pages."""
+
+
+def walk_both_ways(client, url):
+    """Every page of the list at `url` by its Next links, then back from the last by its Previous links:
+    (the pages forward, the ids read back before the last page, in the list's order)."""
+    pages, cursor = [], None
+    while True:
+        page = client.get(url, {"cursor": cursor} if cursor else {}).context["page"]
+        pages.append(page)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    back, cursor = [], pages[-1].previous_cursor
+    while cursor:
+        page = client.get(url, {"cursor": cursor}).context["page"]
+        back = [row.pk for row in page] + back
+        cursor = page.previous_cursor
+    return pages, back
