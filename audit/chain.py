@@ -16,11 +16,11 @@ only `rechain`, run by the migration that brought the chain and by seed_scale, w
 import hashlib
 import io
 import json
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 from .models import AuditEntry, ChainStart
 
@@ -72,23 +72,30 @@ def _content_of(entry):
     return canonical(*(getattr(entry, name) for name in CONTENT))
 
 
-def _claim(connection, table, count):
-    """Take the lock, then read the last entry's hash and `count` ids for new entries, in one round trip.
+def _claim_sql(connection, table):
+    """The lock, then the last entry's hash and the new entries' ids (PostgreSQL), as _claim runs it.
 
     Two statements: the second must start after the lock is held, so that it sees the entry that the
     previous holder committed (each statement of a READ COMMITTED transaction takes a new snapshot)."""
+    return (
+        f"SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
+        f"SELECT nextval(pg_get_serial_sequence(%s, 'id')), "
+        f"(SELECT hash FROM {connection.ops.quote_name(table)} ORDER BY id DESC LIMIT 1) "
+        f"FROM generate_series(1, %s) ORDER BY 1"
+    )
+
+
+def _claimed(rows):
+    return rows[0][1] or GENESIS, [row[0] for row in rows]
+
+
+def _claim(connection, table, count):
+    """Take the lock, then read the last entry's hash and `count` ids for new entries, in one round trip."""
     quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
-                f"SELECT nextval(pg_get_serial_sequence(%s, 'id')), "
-                f"(SELECT hash FROM {quoted} ORDER BY id DESC LIMIT 1) "
-                f"FROM generate_series(1, %s) ORDER BY 1",
-                [LOCK_KEY, table, count],
-            )
-            rows = cursor.fetchall()
-            return rows[0][1] or GENESIS, [row[0] for row in rows]
+            cursor.execute(_claim_sql(connection, table), [LOCK_KEY, table, count])
+            return _claimed(cursor.fetchall())
         # SQLite, already holding the write lock: AUTOINCREMENT's next ids, after the highest ever given.
         cursor.execute(
             f"SELECT (SELECT hash FROM {quoted} ORDER BY id DESC LIMIT 1), "  # noqa: S608
@@ -100,6 +107,12 @@ def _claim(connection, table, count):
         return head or GENESIS, list(range(last_id + 1, last_id + 1 + count))
 
 
+def _seal_all(entries, prev, ids):
+    for id, entry in zip(ids, entries, strict=True):
+        entry.id, entry.prev_hash = id, prev
+        entry.hash = prev = seal(prev, _content_of(entry))
+
+
 def append(entries):
     """Insert unsaved AuditEntry instances at the end of the chain, in one transaction; returns them."""
     entries = list(entries)
@@ -107,14 +120,44 @@ def append(entries):
         return entries
     db = router.db_for_write(AuditEntry)
     connection = connections[db]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _append_alone(connection, db, entries)
     # savepoint=False: inside a caller's transaction this adds no SAVEPOINT queries, and the lock is the
-    # caller's transaction's; alone, it is a transaction of its own, released at once.
+    # caller's transaction's; alone on SQLite, it is a transaction of its own, released at once.
     with transaction.atomic(using=db, savepoint=False):
-        prev, ids = _claim(connection, AuditEntry._meta.db_table, len(entries))
-        for id, entry in zip(ids, entries, strict=True):
-            entry.id, entry.prev_hash = id, prev
-            entry.hash = prev = seal(prev, _content_of(entry))
+        _seal_all(entries, *_claim(connection, AuditEntry._meta.db_table, len(entries)))
         return AuditEntry.objects.using(db).bulk_create(entries)
+
+
+def _append_alone(connection, db, entries):
+    """append() outside any transaction, on PostgreSQL: its own transaction in two round trips, where
+    transaction.atomic and bulk_create take four (BEGIN, the claim, the insert, COMMIT). Every case page
+    writes one entry (its reading), and the lock is held from the claim to the commit, so that every
+    round trip in between is one other pages' entries wait for (issue 13)."""
+    table = AuditEntry._meta.db_table
+    fields = AuditEntry._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("BEGIN; " + _claim_sql(connection, table), [LOCK_KEY, table, len(entries)])
+            _seal_all(entries, *_claimed(cursor.fetchall()))
+            values = [field.get_db_prep_save(getattr(entry, field.attname), connection)
+                      for entry in entries for field in fields]  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([row] * len(entries))}; COMMIT",
+                values,
+            )
+        except BaseException:
+            # Whatever failed (the claim, the insert, a reference checked at COMMIT), end the transaction:
+            # the lock goes with it. A connection already gone raises again here; Django drops it.
+            with suppress(DatabaseError):
+                cursor.execute("ROLLBACK")
+            raise
+    for entry in entries:
+        entry._state.adding, entry._state.db = False, db
+    return entries
 
 
 @dataclass(frozen=True)
