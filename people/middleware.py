@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils.functional import LazyObject, empty
 
 from .services import login_session_remember, person_leave
 
@@ -19,7 +20,7 @@ class LeaverMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
+        request.user = user = _unwrapped(request.user)
         if user.is_authenticated and user.has_left():
             person_leave(person=user)
             logout(request)
@@ -28,3 +29,14 @@ class LeaverMiddleware:
         if user.is_authenticated:
             login_session_remember(user=user, session=request.session)
         return self.get_response(request)
+
+
+def _unwrapped(user):
+    """The person behind request.user's lazy wrappers (Django's, and django-otp's around it). Each attribute
+    read through them is forwarded twice, raising an AttributeError on the way: a few hundred reads on a case
+    page (issue 13). Every request past here reads the person anyway, so it is read now, once."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
