@@ -18,7 +18,8 @@ person of each role. It then:
 - warms each page up with `--warm-up` seconds of the same load before measuring it;
 - measures in the same run two bare Django pages (benchmarks/urls.py, never routed in the application): a
   case by primary key, and 25 cases in keyset order; each real page's ratio is its requests/s divided by
-  the bare page's of the same kind (detail or list);
+  the bare page's of the same kind (detail or list) measured beside it: the faster of its measures just
+  before and just after the page (the machine's speed drifts within a run; first and last rows show how far);
 - times the reports (12 months, all time), and the exports: the CSV of all cases (first byte, whole time,
   the gunicorn worker's memory growth read from /proc while it streams) and the Excel export;
 - walks a supervisor from the sign-in page to a first case page `--flow-runs` times while wrk keeps the
@@ -345,6 +346,20 @@ def measure_bare(args, base, sessions, rows, when):
     return measured_rps
 
 
+def bare_beside(args, base, sessions, row, bare):
+    """Measure the bare page of the row's kind again right after it, and compare the row with the faster of
+    that and the measure just before it (`bare`, updated). The machine's speed drifts within a run (here the
+    bare pages were 40% faster at its end than at its start), so a page compared with a bare page measured
+    minutes away was compared with another machine; the faster of its neighbours never flatters it."""
+    if row.get("bare") is None or row.get("error"):
+        return
+    session = sessions["governance"]
+    path = bare_urls(session)[row["kind"]]
+    after = wrk(base + path, session.cookie_header(), args).get("rps")
+    row["bare"] = max(filter(None, (row["bare"], after)))
+    bare[row["kind"]] = after or bare[row["kind"]]
+
+
 def measure_page(args, base, sessions, name, kind, role, path, bare):
     session = sessions[role]
     result = {"page": name, "kind": kind, "role": role}
@@ -501,14 +516,10 @@ def main():
                 rows += measure_flow(args, base, sessions, path)
             else:
                 rows.append(measure_page(args, base, sessions, name, kind, role, path, bare))
+                bare_beside(args, base, sessions, rows[-1], bare)
             print(f"  {rows[-1]}", flush=True)
         if bare:
-            # Each page is compared with the faster of the two measures of its bare page: never flattered
-            # by a bare page measured while the machine was slower.
-            last = measure_bare(args, base, sessions, rows, "last")
-            for row in rows:
-                if row.get("bare") is not None:
-                    row["bare"] = max(filter(None, (row["bare"], last.get(row["kind"]))))
+            measure_bare(args, base, sessions, rows, "last")  # for the table: how far the machine drifted
     finally:
         process.terminate()
         process.wait(timeout=30)
