@@ -20,7 +20,7 @@ from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import DatabaseError, connections, router, transaction
+from django.db import Error, connections, router, transaction
 
 from .models import AuditEntry, ChainStart
 
@@ -132,8 +132,8 @@ def append(entries):
 def _append_alone(connection, db, entries):
     """append() outside any transaction, on PostgreSQL: its own transaction in two round trips, where
     transaction.atomic and bulk_create take four (BEGIN, the claim, the insert, COMMIT). Every case page
-    writes one entry (its reading), and the lock is held from the claim to the commit, so that every
-    round trip in between is one other pages' entries wait for (issue 13)."""
+    writes one entry (its reading), and the lock is held from the claim to the commit: other pages' entries
+    wait for every round trip in between (issue 13)."""
     table = AuditEntry._meta.db_table
     fields = AuditEntry._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -152,7 +152,7 @@ def _append_alone(connection, db, entries):
         except BaseException:
             # Whatever failed (the claim, the insert, a reference checked at COMMIT), end the transaction:
             # the lock goes with it. A connection already gone raises again here; Django drops it.
-            with suppress(DatabaseError):
+            with suppress(Error):
                 cursor.execute("ROLLBACK")
             raise
     for entry in entries:
