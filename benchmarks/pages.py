@@ -18,8 +18,8 @@ person of each role. It then:
 - warms each page up with `--warm-up` seconds of the same load before measuring it;
 - measures in the same run two bare Django pages (benchmarks/urls.py, never routed in the application): a
   case by primary key, and 25 cases in keyset order; each real page's ratio is its requests/s divided by
-  the bare page's of the same kind (detail or list) measured beside it: the faster of its measures just
-  before and just after the page (the machine's speed drifts within a run; first and last rows show how far);
+  the bare page's of the same kind (detail or list), the two measured in `--turns` turns each over the
+  page's `--duration` (the machine's speed drifts within seconds; the first and last rows show how far);
 - times the reports (12 months, all time), and the exports: the CSV of all cases (first byte, whole time,
   the gunicorn worker's memory growth read from /proc while it streams) and the Excel export;
 - walks a supervisor from the sign-in page to a first case page `--flow-runs` times while wrk keeps the
@@ -67,6 +67,7 @@ from pages_measure import (  # noqa: E402 - after the path is set
     single,
     worker_pids,
     wrk,
+    wrk_in_turns,
 )
 
 PASSWORD = "benchmark-only-" + "password"  # set on generated people only  # noqa: S105
@@ -333,34 +334,17 @@ def warm_up(args, url, session):
 
 
 def measure_bare(args, base, sessions, rows, when):
-    """Both bare pages, measured as the real ones are (warmed up first), first and again last; their rows
-    added to `rows`."""
-    measured_rps = {}
+    """Both bare pages alone, measured as the real ones are (warmed up first), first and again last: the
+    table shows how far the machine's speed drifted in the run."""
     session = sessions["governance"]
     for kind, path in bare_urls(session).items():
         warm_up(args, base + path, session)
         measured = wrk(base + path, session.cookie_header(), args)
         rows.append({"page": f"bare Django {kind} page ({when})", "kind": "bare", "role": "governance",
                      **measured})  # fmt: skip
-        measured_rps[kind] = measured.get("rps")
-    return measured_rps
 
 
-def bare_beside(args, base, sessions, row, bare):
-    """Measure the bare page of the row's kind again right after it, and compare the row with the faster of
-    that and the measure just before it (`bare`, updated). The machine's speed drifts within a run (here the
-    bare pages were 40% faster at its end than at its start), so a page compared with a bare page measured
-    minutes away was compared with another machine; the faster of its neighbours never flatters it."""
-    if row.get("bare") is None or row.get("error"):
-        return
-    session = sessions["governance"]
-    path = bare_urls(session)[row["kind"]]
-    after = wrk(base + path, session.cookie_header(), args).get("rps")
-    row["bare"] = max(filter(None, (row["bare"], after)))
-    bare[row["kind"]] = after or bare[row["kind"]]
-
-
-def measure_page(args, base, sessions, name, kind, role, path, bare):
+def measure_page(args, base, sessions, name, kind, role, path):
     session = sessions[role]
     result = {"page": name, "kind": kind, "role": role}
     if kind == "deep":
@@ -376,7 +360,6 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
         return {**result, **measure_xlsx(session, path)}
     if kind.startswith("report"):
         return {**result, **single(session, path, runs=args.runs, enough=args.slow * 3)}
-    result["bare"] = bare.get(kind)
     probe = single(session, path, runs=1)
     if probe["error"]:
         return {**result, **probe}
@@ -384,7 +367,9 @@ def measure_page(args, base, sessions, name, kind, role, path, bare):
         note = "; ".join(filter(None, [result.pop("note", ""), "timed once: slower than --slow"]))
         return {**result, **probe, "note": note}
     warm_up(args, base + path, session)
-    measured = wrk(base + path, session.cookie_header(), args)
+    measured, result["bare"] = wrk_in_turns(
+        base + path, base + bare_urls(session)[kind], session.cookie_header(), args
+    )
     if not measured.get("error") and not measured["requests"]:
         # wrk counts only the requests that finished: none did, so the single request is all there is.
         measured = {**probe, "note": f"no request finished under load in {args.duration:g} s; timed once"}
@@ -453,6 +438,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--duration", type=float, default=5, help="seconds of wrk per page")
+    parser.add_argument("--turns", type=int, default=5, help="turns of a page and its bare page in them")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warm-up", type=float, default=1, help="seconds of load before each page's measure")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -506,19 +492,17 @@ def main():
             sessions[key].person = person
             sessions[key].username = person.username
         print(f"gunicorn on {base} (workers {worker_pids(process.pid)}); signed in as {len(chosen)} people.")
-        bare = {}
-        kinds = {page[1] for page in pages}
-        if kinds & {"list", "deep", "detail"}:
-            bare = measure_bare(args, base, sessions, rows, "first")
+        measured_bare = bool({page[1] for page in pages} & {"list", "deep", "detail"})
+        if measured_bare:
+            measure_bare(args, base, sessions, rows, "first")
         for name, kind, role, path in pages:
             print(f"- {name}…", flush=True)
             if kind == "flow":
                 rows += measure_flow(args, base, sessions, path)
             else:
-                rows.append(measure_page(args, base, sessions, name, kind, role, path, bare))
-                bare_beside(args, base, sessions, rows[-1], bare)
+                rows.append(measure_page(args, base, sessions, name, kind, role, path))
             print(f"  {rows[-1]}", flush=True)
-        if bare:
+        if measured_bare:
             measure_bare(args, base, sessions, rows, "last")  # for the table: how far the machine drifted
     finally:
         process.terminate()

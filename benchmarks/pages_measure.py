@@ -1,6 +1,7 @@
 """The measuring half of benchmarks/pages.py: an HTTP session, wrk, single timings, the CSV export's memory,
 the table with the issue's targets, and EXPLAIN of a page's slowest queries."""
 
+import argparse
 import http.client
 import json
 import os
@@ -137,6 +138,30 @@ def wrk(url, cookie, args, method="GET", body=None):
     bad = result["non_2xx_3xx"] + result["timeouts"] + result["socket_errors"]
     result["error"] = f"{bad} of {result['requests']} requests failed" if bad else None
     return result
+
+
+def wrk_in_turns(url, bare_url, cookie, args):
+    """The page and its bare page in `args.turns` turns each, alternating which goes first, over
+    `args.duration` seconds for each: (the page's results, the bare page's requests/s). The machine's speed
+    drifts within seconds here, so the two are measured as nearly at once as one machine allows. Requests/s
+    are each side's requests over its seconds; the page's p50 is the median of its turns', its p95, p99 and
+    max the worst of its turns'."""
+    turn = argparse.Namespace(**{**vars(args), "duration": args.duration / args.turns})
+    page_runs, bare_runs = [], []
+    for number in range(args.turns):
+        order = [(url, page_runs), (bare_url, bare_runs)]
+        for target, runs in order if number % 2 else reversed(order):
+            runs.append(wrk(target, cookie, turn))
+            if runs[-1].get("error"):
+                return runs[-1], None
+    seconds = sum(run["seconds"] for run in page_runs)
+    combined = {"path": page_runs[0]["path"], "error": None, "seconds": seconds,
+                "requests": sum(run["requests"] for run in page_runs),
+                "p50": statistics.median(run["p50"] for run in page_runs),
+                **{key: max(run[key] for run in page_runs) for key in ("p95", "p99", "max")}}  # fmt: skip
+    combined["rps"] = combined["requests"] / seconds if seconds else 0
+    bare_rps = sum(run["requests"] for run in bare_runs) / sum(run["seconds"] for run in bare_runs)
+    return combined, bare_rps
 
 
 def worker_pids(master):
