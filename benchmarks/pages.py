@@ -1,7 +1,7 @@
 """Benchmark (not a test, never in CI): every page at scale under gunicorn, next to bare Django pages.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fp_scale_bench \\
-        .venv/bin/python benchmarks/pages.py [--duration 5] [--connections 8] [--warm-up 1]
+        .venv/bin/python benchmarks/pages.py [--duration 5] [--turns 5] [--connections 8] [--warm-up 1]
         [--only REGEX] [--markdown] [--explain | --explain-all]
 
 The database must hold only data made by `manage.py seed_scale` (1,000,000 cases and 10,000 staff for the
