@@ -134,6 +134,8 @@ def wrk(url, cookie, args, method="GET", body=None):
         said = " ".join((run.stderr or run.stdout).split())[-200:]
         return {"path": urlsplit(url).path, "error": f"wrk failed: {said}"}
     result = json.loads(found.group(1))
+    latencies = re.search(r"^BENCH_LATENCIES (\[.*\])$", run.stdout, re.MULTILINE)
+    result["latencies"] = json.loads(latencies.group(1)) if latencies else []
     result["path"] = "/" + url.split("/", 3)[-1]
     bad = result["non_2xx_3xx"] + result["timeouts"] + result["socket_errors"]
     result["error"] = f"{bad} of {result['requests']} requests failed" if bad else None
@@ -145,7 +147,7 @@ def wrk_in_turns(url, bare_url, cookie, args):
     `args.duration` seconds for each: (the page's results, the bare page's requests/s). The machine's speed
     drifts within seconds here, so the two are measured as nearly at once as one machine allows. Requests/s
     are each side's requests over its seconds; the page's p50 is the median of its turns', its p95, p99 and
-    max the worst of its turns'."""
+    max from all its turns' requests together."""
     turn = argparse.Namespace(**{**vars(args), "duration": args.duration / args.turns})
     page_runs, bare_runs = [], []
     for number in range(args.turns):
@@ -157,11 +159,24 @@ def wrk_in_turns(url, bare_url, cookie, args):
     seconds = sum(run["seconds"] for run in page_runs)
     combined = {"path": page_runs[0]["path"], "error": None, "seconds": seconds,
                 "requests": sum(run["requests"] for run in page_runs),
-                "p50": statistics.median(run["p50"] for run in page_runs),
-                **{key: max(run[key] for run in page_runs) for key in ("p95", "p99", "max")}}  # fmt: skip
+                "max": max(run["max"] for run in page_runs),
+                **pooled_percentiles([pair for run in page_runs for pair in run["latencies"]])}  # fmt: skip
     combined["rps"] = combined["requests"] / seconds if seconds else 0
     bare_rps = sum(run["requests"] for run in bare_runs) / sum(run["seconds"] for run in bare_runs)
     return combined, bare_rps
+
+
+def pooled_percentiles(latencies):
+    """p50, p95 and p99 in milliseconds of (microseconds, count) pairs from several runs, as wrk reads them
+    from its own (the smallest value with at least that share of the requests at or below it)."""
+    latencies = sorted(latencies)
+    total = sum(count for _, count in latencies)
+    found, seen, wanted = {}, 0, [(50, "p50"), (95, "p95"), (99, "p99")]
+    for value, count in latencies:
+        seen += count
+        while wanted and seen >= total * wanted[0][0] / 100:
+            found[wanted.pop(0)[1]] = value / 1000
+    return found
 
 
 def worker_pids(master):

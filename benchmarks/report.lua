@@ -19,4 +19,14 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, summary.errors.status, summary.errors.timeout,
     summary.errors.connect + summary.errors.read + summary.errors.write))
+  -- Every latency recorded (microseconds) with how many times: pages.py pools several runs' percentiles.
+  local seen = {}
+  local i = 1
+  while true do
+    local value, count = latency(i)
+    if value == nil or value == 0 then break end
+    seen[#seen + 1] = string.format("[%d,%d]", value, count)
+    i = i + 1
+  end
+  io.write("BENCH_LATENCIES [" .. table.concat(seen, ",") .. "]\n")
 end
