@@ -155,6 +155,7 @@ def wrk_in_turns(url, bare_url, cookie, args):
         for target, runs in order if number % 2 else reversed(order):
             runs.append(wrk(target, cookie, turn))
             if runs[-1].get("error"):
+                runs[-1].pop("latencies", None)  # the row is printed: not its thousands of latencies
                 return runs[-1], None
     seconds = sum(run["seconds"] for run in page_runs)
     combined = {"path": page_runs[0]["path"], "error": None, "seconds": seconds,
