@@ -17,3 +17,12 @@ def walk_both_ways(client, url):
         back = [row.pk for row in page] + back
         cursor = page.previous_cursor
     return pages, back
+
+
+def assert_walks_in_pages(client, url, expected, *, pages):
+    """The list at `url` gives the ids `expected` in `pages` pages forward by its Next links, and the same
+    rows (all but the last page's) back by its Previous links."""
+    forward, back = walk_both_ways(client, url)
+    assert [row.pk for page in forward for row in page] == expected
+    assert len(forward) == pages
+    assert back == expected[: len(expected) - len(forward[-1])]
