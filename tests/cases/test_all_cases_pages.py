@@ -319,6 +319,7 @@ def varied(raise_case, staff, other_team):
         {"clause": "clause"},
         {"platform": Platform.FACEBOOK, "subject_kind": SubjectKind.CARER, "team": "team"},
         {"clause": "clause", "outcome": "not_closed"},
+        {"reference": "ulk-", "platform": Platform.FACEBOOK},
         {"raised_from": "31 days ago"},
         {"raised_to": "10 days ago"},
         {"age": 90},

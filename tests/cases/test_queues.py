@@ -283,6 +283,11 @@ def test_reference_search(client, governance, varied):
     assert references(all_cases(client, governance, reference=varied["b"].reference), varied) == {"b"}
     number = varied["c"].reference.rsplit("-", 1)[1]
     assert references(all_cases(client, governance, reference=number), varied) == {"c"}
+    # Any case, and a part the references hold as typed, not as a pattern: _ and % are themselves.
+    prefix = varied["c"].reference[:4]
+    assert references(all_cases(client, governance, reference=prefix.lower()), varied) == set(varied)
+    for pattern in (prefix[0] + "_" + prefix[2:], prefix[:2] + "%"):
+        assert references(all_cases(client, governance, reference=pattern), varied) == set()
 
 
 @pytest.mark.parametrize(
