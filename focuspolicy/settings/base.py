@@ -102,6 +102,8 @@ TEMPLATES = [
                 "focuspolicy.context_processors.navigation",
                 "signin.context_processors.sign_in_options",
             ],
+            # The date filter's commonest formats written directly (focuspolicy/templatetags/dates.py).
+            "builtins": ["focuspolicy.templatetags.dates"],
         },
     },
 ]
@@ -237,7 +239,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed, hashed files, each URL worked out once per process (core/static.py).
+    "staticfiles": {"BACKEND": "core.static.StaticStorage"},
 }
 # Evidence uploads: at most this many files of at most this size each, per upload.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,0 +1,49 @@
+"""Django's `date` filter, the formats the templates use most written directly: a template builtin
+(settings TEMPLATES), so `{{ value|date:"j F Y" }}` is still written as Django documents it.
+
+Django's filter parses its format on every call, some fifty Python function calls for "3 March 2026"; an HR
+record page formats a date a dozen times and each event of its timeline twice, which was a tenth of the
+page (issue 13). These formats give the same text as Django's (tests/test_template_dates.py compares them);
+any other format, and anything but a date or a moment, goes to Django's own filter.
+"""
+
+import datetime
+
+from django import template
+from django.template import defaultfilters
+from django.utils.dates import MONTHS, MONTHS_3
+
+register = template.Library()
+
+
+def _day(value):
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+
+
+def _short_day(value):
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+
+
+# Formats of a day, for a date or a moment.
+_DAY_FORMATS = {
+    "j F Y": _day,
+    "j M Y": _short_day,
+    "c": lambda value: value.isoformat(),
+    "Y-m-d": lambda value: f"{value.year:04d}-{value.month:02d}-{value.day:02d}",
+}
+# Formats with the time of day, for a moment only (Django refuses them for a date).
+_MOMENT_FORMATS = {
+    "j F Y, H:i": lambda value: f"{_day(value)}, {value.hour:02d}:{value.minute:02d}",
+    "j M Y, H:i": lambda value: f"{_short_day(value)}, {value.hour:02d}:{value.minute:02d}",
+}
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value, arg=None):
+    if isinstance(value, datetime.datetime):
+        write = _DAY_FORMATS.get(arg) or _MOMENT_FORMATS.get(arg)
+    elif isinstance(value, datetime.date):
+        write = _DAY_FORMATS.get(arg)
+    else:
+        write = None
+    return write(value) if write else defaultfilters.date(value, arg)
