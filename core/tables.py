@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from .text import short_day_words
+
 DASH = "—"
 
 
@@ -119,8 +121,7 @@ def day(value):
     return SafeString(f'<time datetime="{attribute}">{day_text(value)}</time>')
 
 
-def day_text(value):
-    return f"{value.day} {value:%b} {value.year}"
+day_text = short_day_words  # "3 Mar 2026", as the templates' "j M Y"
 
 
 def moment(value):

@@ -3,15 +3,26 @@
 import datetime
 
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 
 
 def day(value):
-    """E.g. 3 March 2026, for a date or (in local time) a datetime: the date filter's "j F Y", without its
-    format parser (a home page of three work lists formats one for each of 75 rows)."""
+    """E.g. 3 March 2026, for a date or (in local time) a datetime."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
-    return f"{value.day} {MONTHS[value.month]} {value.year}"
+    return day_words(value)
+
+
+# The date filter's "j F Y" and "j M Y" written directly, without its format parser (a home page of three work
+# lists formats a day for each of 75 rows; focuspolicy/templatetags/dates.py uses them for the filter itself).
+def day_words(value):
+    """3 March 2026, of the date or moment as given."""
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+
+
+def short_day_words(value):
+    """3 Mar 2026, of the date or moment as given."""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
 
 
 def one_line(text, limit=160):

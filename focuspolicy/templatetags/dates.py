@@ -11,30 +11,22 @@ import datetime
 
 from django import template
 from django.template import defaultfilters
-from django.utils.dates import MONTHS, MONTHS_3
+
+from core.text import day_words, short_day_words
 
 register = template.Library()
 
-
-def _day(value):
-    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
-
-
-def _short_day(value):
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
-
-
 # Formats of a day, for a date or a moment.
 _DAY_FORMATS = {
-    "j F Y": _day,
-    "j M Y": _short_day,
+    "j F Y": day_words,
+    "j M Y": short_day_words,
     "c": lambda value: value.isoformat(),
     "Y-m-d": lambda value: f"{value.year:04d}-{value.month:02d}-{value.day:02d}",
 }
 # Formats with the time of day, for a moment only (Django refuses them for a date).
 _MOMENT_FORMATS = {
-    "j F Y, H:i": lambda value: f"{_day(value)}, {value.hour:02d}:{value.minute:02d}",
-    "j M Y, H:i": lambda value: f"{_short_day(value)}, {value.hour:02d}:{value.minute:02d}",
+    "j F Y, H:i": lambda value: f"{day_words(value)}, {value.hour:02d}:{value.minute:02d}",
+    "j M Y, H:i": lambda value: f"{short_day_words(value)}, {value.hour:02d}:{value.minute:02d}",
 }
 
 
