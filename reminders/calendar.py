@@ -36,6 +36,8 @@ def add_working_days(moment, days):
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+# Asked for every row of every work list (its due day against today): the same spans again and again.
+@lru_cache(maxsize=4096)
 def working_days_after(start, end):
     """The working days after `start` up to and including `end` (dates): 1 from Friday to Monday, 0 if
     `end` is not after `start`. Whole weeks by arithmetic, so years apart cost no more than days."""
