@@ -24,6 +24,8 @@ person of each role. It then:
   the gunicorn worker's memory growth read from /proc while it streams) and the Excel export;
 - walks a supervisor from the sign-in page to a first case page `--flow-runs` times while wrk keeps the
   server busy on All cases (one person signing in while others work), each step's p50 and p95;
+- beside each ratio, the server's CPU a request (gunicorn's workers and the local PostgreSQL, from /proc
+  around each turn), of the page and of its bare page: what the ratio comes from;
 - prints one table, with the issue's targets: list and detail pages p95 <= 100 ms and ratio >= 0.5;
   reports <= 1 s (12 months) and <= 3 s (all time); CSV first byte < 1 s and < 150 MB growth; the sign-in
   flow <= 300 ms p95 per page. A page that answers other than 200 is an error, never a fast page.

@@ -150,10 +150,13 @@ def wrk_in_turns(url, bare_url, cookie, args):
     max from all its turns' requests together."""
     turn = argparse.Namespace(**{**vars(args), "duration": args.duration / args.turns})
     page_runs, bare_runs = [], []
+    cpu = {id(page_runs): 0.0, id(bare_runs): 0.0}
     for number in range(args.turns):
         order = [(url, page_runs), (bare_url, bare_runs)]
         for target, runs in order if number % 2 else reversed(order):
+            before = server_cpu(args.gunicorn_master)
             runs.append(wrk(target, cookie, turn))
+            cpu[id(runs)] += cpu_spent(before, server_cpu(args.gunicorn_master))
             if runs[-1].get("error"):
                 runs[-1].pop("latencies", None)  # the row is printed: not its thousands of latencies
                 return runs[-1], None
@@ -163,8 +166,37 @@ def wrk_in_turns(url, bare_url, cookie, args):
                 "max": max(run["max"] for run in page_runs),
                 **pooled_percentiles([pair for run in page_runs for pair in run["latencies"]])}  # fmt: skip
     combined["rps"] = combined["requests"] / seconds if seconds else 0
-    bare_rps = sum(run["requests"] for run in bare_runs) / sum(run["seconds"] for run in bare_runs)
+    bare_requests = sum(run["requests"] for run in bare_runs)
+    bare_rps = bare_requests / sum(run["seconds"] for run in bare_runs)
+    if combined["requests"] and bare_requests:
+        combined["cpu_ms"] = cpu[id(page_runs)] * 1000 / combined["requests"]
+        combined["bare_cpu_ms"] = cpu[id(bare_runs)] * 1000 / bare_requests
     return combined, bare_rps
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master):
+    """{pid: CPU seconds (user and system)} of gunicorn's workers and of PostgreSQL's processes on this
+    machine (a database elsewhere is not seen): what serving the requests cost, wrk left out."""
+    workers = set(worker_pids(master))
+    spent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        pid = int(stat.parent.name)
+        if pid in workers or name == "postgres":
+            spent[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+    return spent
+
+
+def cpu_spent(before, after):
+    """The CPU seconds spent between two server_cpu readings (a process started between them from zero)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def pooled_percentiles(latencies):
@@ -290,11 +322,13 @@ def cells(row):
     if row["kind"] == "csv" and not row.get("error"):
         note = (f"first byte {row['first_byte']:,.0f} ms, whole {row['whole']:,.1f} s, "
                 f"{row['lines']:,} lines, worker RSS +{_number(row['growth_mb'])} MB")  # fmt: skip
-        return [row["page"], row["role"], "", "", "", "", "", target, result, note]
+        return [row["page"], row["role"], "", "", "", "", "", "", target, result, note]
     note = row.get("note", "")
     ratio = _number(row.get("ratio"), 2 if (row.get("ratio") or 1) >= 0.1 else 3)
-    return [row["page"], row["role"], _number(row.get("p50")), _number(row.get("p95")),
-            _number(row.get("rps"), 1), _number(row.get("bare"), 1), ratio, target, result, note]  # fmt: skip
+    cpu = f"{row['cpu_ms']:.1f} ({row['bare_cpu_ms']:.1f})" if "cpu_ms" in row else ""
+    latency = [_number(row.get("p50")), _number(row.get("p95"))]
+    throughput = [_number(row.get("rps"), 1), _number(row.get("bare"), 1)]
+    return [row["page"], row["role"], *latency, *throughput, ratio, cpu, target, result, note]
 
 
 def machine():
@@ -319,7 +353,8 @@ def machine():
 
 
 def print_table(rows, *, markdown, machine, args):
-    header = ["page", "as", "p50 ms", "p95 ms", "req/s", "bare req/s", "ratio", "target", "result", "notes"]
+    header = ["page", "as", "p50 ms", "p95 ms", "req/s", "bare req/s", "ratio", "CPU ms/req (bare)", "target",
+              "result", "notes"]  # fmt: skip
     body = [cells(row) for row in rows]
     about = (f"{machine['cases']:,} cases, {machine['staff']:,} staff; {machine['cores']} cores, "
              f"{machine['ram_gb']:.0f} GB RAM, PostgreSQL {machine['postgres']}; gunicorn {args.workers} "
