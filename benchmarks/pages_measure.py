@@ -150,13 +150,13 @@ def wrk_in_turns(url, bare_url, cookie, args):
     max from all its turns' requests together."""
     turn = argparse.Namespace(**{**vars(args), "duration": args.duration / args.turns})
     page_runs, bare_runs = [], []
-    cpu = {id(page_runs): 0.0, id(bare_runs): 0.0}
+    cpu = {url: 0.0, bare_url: 0.0}  # the server's CPU seconds spent on each
     for number in range(args.turns):
         order = [(url, page_runs), (bare_url, bare_runs)]
         for target, runs in order if number % 2 else reversed(order):
             before = server_cpu(args.gunicorn_master)
             runs.append(wrk(target, cookie, turn))
-            cpu[id(runs)] += cpu_spent(before, server_cpu(args.gunicorn_master))
+            cpu[target] += cpu_spent(before, server_cpu(args.gunicorn_master))
             if runs[-1].get("error"):
                 runs[-1].pop("latencies", None)  # the row is printed: not its thousands of latencies
                 return runs[-1], None
@@ -169,8 +169,8 @@ def wrk_in_turns(url, bare_url, cookie, args):
     bare_requests = sum(run["requests"] for run in bare_runs)
     bare_rps = bare_requests / sum(run["seconds"] for run in bare_runs)
     if combined["requests"] and bare_requests:
-        combined["cpu_ms"] = cpu[id(page_runs)] * 1000 / combined["requests"]
-        combined["bare_cpu_ms"] = cpu[id(bare_runs)] * 1000 / bare_requests
+        combined["cpu_ms"] = cpu[url] * 1000 / combined["requests"]
+        combined["bare_cpu_ms"] = cpu[bare_url] * 1000 / bare_requests
     return combined, bare_rps
 
 
