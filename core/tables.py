@@ -113,12 +113,9 @@ def day(value):
     """A date, or a moment shown as its day here (Europe/London), as the templates' "j M Y"."""
     if value is None:
         return None
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        attribute = value.isoformat()
-    else:
-        attribute = value.isoformat()
-    return SafeString(f'<time datetime="{attribute}">{day_text(value)}</time>')
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return SafeString(f'<time datetime="{value.isoformat()}">{day_text(value)}</time>')
 
 
 day_text = short_day_words  # "3 Mar 2026", as the templates' "j M Y"
@@ -127,9 +124,7 @@ day_text = short_day_words  # "3 Mar 2026", as the templates' "j M Y"
 def moment(value):
     """A moment to the second, here (Europe/London), as the templates' "j M Y, H:i:s"."""
     local = timezone.localtime(value)
-    return SafeString(
-        f'<time datetime="{local.isoformat()}">{local.day} {local:%b} {local.year}, {local:%H:%M:%S}</time>'
-    )
+    return SafeString(f'<time datetime="{local.isoformat()}">{day_text(local)}, {local:%H:%M:%S}</time>')
 
 
 def pill(status):
