@@ -323,7 +323,7 @@ class CaseFilter(FilterSet):
         return queryset.filter(subject_person__in=repeat_subjects(queryset).values("subject_person"))
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*selectors.sort_fields(sort=value))
+        return selectors.sorted_by(queryset, sort=value)
 
 
 # All cases' compiled pages (cases.selectors.list_pages) hold the SQL of these filters and

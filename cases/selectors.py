@@ -321,6 +321,12 @@ def sort_fields(*, sort):
     return [*fields, "-pk" if fields[-1].startswith("-") else "pk"]
 
 
+def sorted_by(cases, *, sort):
+    """`cases`, a list of this module, in the order of a sort key (sort_fields): cheaper than building the
+    list again for the sort."""
+    return cases.order_by(*sort_fields(sort=sort))
+
+
 # What All cases shows of a case: building 25 rows of every column (the description, every field of the
 # handler) cost the page more Python than drawing them. Exports and the API choose their own columns.
 ALL_CASES_FIELDS = [
