@@ -24,7 +24,11 @@ import re
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.query import get_related_populators
+from django.db.models import FileField, Model, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import RelatedPopulator
+from django.db.models.query_utils import DeferredAttribute
 
 # Arguments no row can have: each one's placeholder is found again among the compiled parameters.
 _INT_PLACEHOLDER = -7_340_000_000
@@ -124,8 +128,9 @@ class _Compiled:
         if klass_info is not None:  # a queryset of models, not of values
             self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
-            self.populators = get_related_populators(klass_info, select, using)
+            self.populators = _populators(klass_info, select, using)
             self.model = klass_info["model"]
+            self.make = _maker(self.model, self.init_list)
 
     def params(self, args):
         return [slot.value(args) if isinstance(slot, _Argument) else slot for slot in self.slots]
@@ -146,17 +151,78 @@ class _Compiled:
 
     def instances(self, rows, using):
         """The model instances of `rows`, as django.db.models.query.ModelIterable makes them."""
-        start, end, init_list, model = self.start, self.end, self.init_list, self.model
+        start, end, make = self.start, self.end, self.make
         annotations = self.compiler.annotation_col_map.items()
         found = []
         for row in self.results(rows):
-            obj = model.from_db(using, init_list, row[start:end])
+            obj = make(using, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def _maker(model, attnames):
+    """What makes an instance of `model` from the values of `attnames`, as Model.from_db does.
+
+    Model.__init__ sets each field through setattr and sends pre_init and post_init: some 15 µs for a case,
+    and a page of a list makes three instances a row (issue 13). Where that can make no difference, the
+    values go straight into the instance's __dict__: the model's __init__ and from_db are Django's, nothing
+    listens to its pre_init or post_init (asked when the query is compiled), and each field's attribute is
+    one of Django's that keeps the value as given (a file field's wraps it when it is read)."""
+    if not _plainly_made(model, attnames):
+        return lambda db, values: model.from_db(db, attnames, values)
+
+    def make(db, values):
+        obj = model.__new__(model)
+        obj._state = state = ModelState()
+        state.adding, state.db = False, db
+        obj.__dict__.update(zip(attnames, values, strict=True))
+        return obj
+
+    return make
+
+
+_KEPT_AS_GIVEN = (DeferredAttribute, ForeignKeyDeferredAttribute, FileField.descriptor_class)
+
+
+def _plainly_made(model, attnames):
+    mro = model.__mro__
+    after_model = mro[mro.index(Model) + 1 : -1]  # what Model.__init__'s super().__init__() would run
+    return (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__
+        and not any("__init__" in vars(base) for base in after_model)
+        and not signals.pre_init.has_listeners(model)
+        and not signals.post_init.has_listeners(model)
+        and all(type(getattr(model, name, None)) in _KEPT_AS_GIVEN for name in attnames)
+    )
+
+
+def _populators(klass_info, select, db):
+    """As django.db.models.query.get_related_populators, the related instances made by _maker."""
+    return [_Populator(related, select, db) for related in klass_info.get("related_klass_infos", [])]
+
+
+class _Populator(RelatedPopulator):
+    """select_related's populator (RelatedPopulator.populate, its instance made by _maker)."""
+
+    def __init__(self, klass_info, select, db):
+        super().__init__(klass_info, select, db)
+        self.related_populators = _populators(klass_info, select, db)
+        self.make = _maker(self.model_cls, self.init_list)
+
+    def populate(self, row, from_obj):
+        values = self.reorder_for_init(row) if self.reorder_for_init else row[self.cols_start : self.cols_end]
+        obj = None if values[self.pk_idx] is None else self.make(self.db, values)
+        if obj is not None:
+            for related in self.related_populators:
+                related.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
 
 
 # What a constant may be to be written into the SQL: what psycopg2 itself writes as a literal.

@@ -6,11 +6,12 @@ import zoneinfo
 
 import pytest
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, signals
 
+from cases.models import Case, Evidence
 from core.compiled import CompiledQuery
 from people.models import Team, User
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, case_raised
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,72 @@ def test_on_postgresql_only_the_arguments_are_parameters():
     assert part.params == [alice.pk]
     assert "'Alice'" in part.sql and "> 0" in part.sql
     assert named.rows(alice.pk) == [(alice.pk,)]
+
+
+def _fields(obj):
+    """What an instance holds of its fields, as its code reads them, and which it left to load."""
+    loaded = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname in vars(obj)}
+    return loaded, obj.get_deferred_fields(), (obj._state.adding, obj._state.db)
+
+
+def test_objects_hold_what_the_orm_instances_hold_with_deferred_fields_and_missing_relations(staff, policy):
+    case = case_raised(policy, staff, platform_other="")
+    Evidence.objects.create(
+        case=case, file="evidence/a.png", stored_name="a", original_name="a.png", content_type="image/png",
+        size=3, sha256="0" * 64, uploaded_by=None,
+    )  # fmt: skip
+    cases = CompiledQuery(
+        lambda case_id: (
+            Case.objects.filter(pk=case_id).select_related("handler__team", "reporter_team").only(
+                "reference", "stage", "created_at", "handler__username", "handler__team__name",
+                "reporter_team__name",
+            )
+        )
+    )  # fmt: skip
+    evidence = CompiledQuery(
+        lambda case_id: Evidence.objects.filter(case=case_id).select_related("uploaded_by")
+    )
+
+    (made,) = cases.objects(case.pk)
+    (orm,) = Case.objects.filter(pk=case.pk).select_related("handler__team", "reporter_team").only(
+        "reference", "stage", "created_at", "handler__username", "handler__team__name", "reporter_team__name"
+    )  # fmt: skip
+    assert _fields(made) == _fields(orm) and made.get_deferred_fields()  # some left to load, as the ORM's
+    assert _fields(made.handler) == _fields(orm.handler)
+    assert _fields(made.handler.team) == _fields(orm.handler.team)
+    assert made.reporter_team == orm.reporter_team
+    (file_row,) = evidence.objects(case.pk)
+    assert file_row.uploaded_by is None  # a relation with no row is None, read without a query
+    assert file_row.file.name == "evidence/a.png" and file_row.file.instance is file_row
+    assert made.description == case.description  # a deferred field loads when read, as on the ORM's
+
+
+def test_objects_change_and_save_as_the_orm_instances_do(staff):
+    other_team = TeamFactory()
+    people_before = User.objects.count()
+    people = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).select_related("team"))
+
+    (made,) = people.objects(staff.pk)
+    made.team_id = other_team.pk  # the team read with it is forgotten, as on a model the ORM made
+    assert made.team == other_team
+    made.first_name = "Changed"
+    made.save(update_fields=["first_name", "team"])
+    staff.refresh_from_db()
+    assert (staff.first_name, staff.team_id) == ("Changed", other_team.pk)
+    assert User.objects.count() == people_before  # saved as the row it was read from, not added
+
+
+def test_a_model_with_an_init_listener_is_made_by_its_own_init():
+    team = TeamFactory()
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    signals.post_init.connect(listener, sender=Team)
+    try:
+        teams = CompiledQuery(lambda team_id: Team.objects.filter(pk=team_id))
+        (made,) = teams.objects(team.pk)
+    finally:
+        signals.post_init.disconnect(listener, sender=Team)
+    assert seen == [team.pk] and made == team
