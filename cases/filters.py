@@ -20,6 +20,7 @@ from core.filters import (
 from people.models import Team
 from policies.filters import ClauseNumberFilter, cited_numbers
 from policies.models import Policy
+from reminders.models import Limits
 
 from . import search, selectors
 from .models import BREACH_OUTCOMES, CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Stage, SubjectKind
@@ -329,9 +330,11 @@ class CaseFilter(FilterSet):
 # All cases' compiled pages (cases.selectors.list_pages) hold the SQL of these filters and
 # of when a case was raised (_RAISED, the moment an argument): the value of each of the first an argument of
 # the query (a part of a reference too: filter_reference), one of the choices of the others written into it.
-# The rest (a search, working-day limits that may change, a policy, repeat subjects) are built by the ORM on
-# every request.
+# The time taken to triage or decide, against limits that may change: its bounds in working days, found from
+# the limits on each request, are arguments too (the shape says which of the two a span has).
+# The rest (a search, a policy, repeat subjects) are built by the ORM on every request.
 _COMPILED_ARGUMENTS = {"team": Team, "clause": str, "platform": str, "subject_kind": str, "reference": str}
+_COMPILED_TIMINGS = {"time_to_triage": "triage", "time_to_decision": "decision"}
 _COMPILED_CHOICES = {
     "stage": set(Stage.values),
     "outcome": {value for value, _label in OUTCOME_CHOICES},
@@ -343,10 +346,16 @@ def compiled_filters(given):
     """The given filters (core.filters.given_filters of a CaseFilter) as the (shape, arguments) of a compiled
     page of All cases, the sort left out; None if any of them is not one a compiled page holds."""
     shape, arguments = [], []
+    limits = None
     for name, value in given.items():
         if name == "sort":
             continue
-        if name in _RAISED:
+        if name in _COMPILED_TIMINGS:
+            limits = limits or Limits.current()
+            bounds = selectors.timing_span(_COMPILED_TIMINGS[name], value, limits)
+            shape.append((name, tuple(bound is not None for bound in bounds)))
+            arguments += [bound for bound in bounds if bound is not None]
+        elif name in _RAISED:
             shape.append((name, None))
             arguments.append(_RAISED[name][0](value))
         elif value in _COMPILED_CHOICES.get(name, ()):
@@ -366,6 +375,13 @@ def narrow(cases, shape, arguments):
     for name, choice in shape:
         if name in _RAISED:  # the moment, given
             cases = cases.filter(**{_RAISED[name][1]: next(given)})
+        elif name in _COMPILED_TIMINGS:  # which bounds, given
+            # As values: Django refuses a plain number beyond the column's range before it reaches the SQL
+            # (IntegerFieldOverflow), and a compiled query's stand-in for an argument is beyond it.
+            more_than, up_to = (Value(next(given)) if bounded else None for bounded in choice)
+            cases = selectors.taken_between(
+                cases, timing=_COMPILED_TIMINGS[name], more_than=more_than, up_to=up_to
+            )
         else:
             cases = filters[name].filter(cases, next(given) if choice is None else choice)
     return cases

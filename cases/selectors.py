@@ -235,6 +235,12 @@ def taken_within(cases, *, timing, span, limits=None):
     """Of `cases`, those whose first triage or decision ("triage", "decision") is done and took the
     working days of `span` (Case.triage_working_days, decision_working_days) against the limits now."""
     more_than, up_to = timing_span(timing, span, limits or Limits.current())
+    return taken_between(cases, timing=timing, more_than=more_than, up_to=up_to)
+
+
+def taken_between(cases, *, timing, more_than, up_to):
+    """Of `cases`, those whose first triage or decision is done and took more than `more_than` and at
+    most `up_to` working days (None: no bound)."""
     field = f"{timing}_working_days"
     cases = cases.filter(**{f"{field}__isnull": False})
     if more_than is not None:

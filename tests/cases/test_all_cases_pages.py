@@ -24,6 +24,7 @@ from cases.models import CLOSED_STAGES, Case, CaseClause, Outcome, Platform, Sta
 from cases.views import queues
 from core.filters import CHOICES_KEPT_SECONDS, given_filters
 from people.models import Team
+from reminders.models import Limits
 
 pytestmark = pytest.mark.django_db
 
@@ -297,9 +298,14 @@ def varied(raise_case, staff, other_team):
         case.platform = Platform.FACEBOOK if i % 3 == 0 else Platform.OTHER
         case.subject_kind = SubjectKind.CARER if i % 2 == 0 else SubjectKind.PUBLIC
         case.reporter_team = other_team if i % 5 == 0 else template.reporter_team
+        # Working days taken to triage and to decide, around the limits (2 and 4; 10), and none yet.
+        case.triage_working_days = None if i % 6 == 5 else i % 7
+        case.decision_working_days = None if i % 4 == 3 else i % 15
         if i % 4 == 0:
             CaseClause.objects.create(case=case, clause=cited.clause, number=cited.number, text=cited.text)
-    Case.objects.bulk_update(cases, ["platform", "subject_kind", "reporter_team"])
+    Case.objects.bulk_update(
+        cases, ["platform", "subject_kind", "reporter_team", "triage_working_days", "decision_working_days"]
+    )
     today = timezone.localdate()
     days_ago = {f"{days} days ago": (today - datetime.timedelta(days=days)).isoformat() for days in (10, 31)}
     return {"team": other_team.pk, "clause": cited.number, **days_ago}
@@ -323,6 +329,11 @@ def varied(raise_case, staff, other_team):
         {"raised_from": "31 days ago"},
         {"raised_to": "10 days ago"},
         {"age": 90},
+        {"time_to_triage": "within_reminder"},
+        {"time_to_triage": "after_reminder", "platform": Platform.OTHER},
+        {"time_to_triage": "over_limit"},
+        {"time_to_decision": "within_limit", "time_to_triage": "within_limit"},
+        {"time_to_decision": "over_limit"},
         {"raised_from": "31 days ago", "raised_to": "10 days ago", "platform": Platform.OTHER},
     ],
 )
@@ -349,3 +360,23 @@ def test_compiled_filtered_pages_list_what_the_filters_find(
         last = client.get(link(last, "next"))
     backward, _ = walk(client, last, "prev")
     assert backward == forward
+
+
+def test_compiled_pages_filtered_by_time_taken_follow_the_limits_as_they_change(
+    client, governance, small_pages, varied
+):
+    """The working days of "within the reminder" are the limits' of the moment, never those the page was
+    first compiled with (the bounds are arguments of the compiled query)."""
+    client.force_login(governance)
+    query = {"time_to_triage": "within_reminder"}
+
+    def listed_and_found():
+        found = CaseFilter(QueryDict(urlencode(query)), queryset=selectors.all_cases(user=governance))
+        listed, _pages = walk(client, client.get(ALL, query), "next")
+        return listed, [case.reference for case in found.qs]
+
+    before, found = listed_and_found()
+    assert before == found
+    Limits.objects.update(triage_reminder_working_days=4, triage_escalation_working_days=6)
+    after, found = listed_and_found()
+    assert after == found and len(after) > len(before)
