@@ -317,8 +317,7 @@ class CaseFilter(FilterSet):
         return waiting(queryset, past_limit_at=timezone.now() if value.endswith(PAST_LIMIT) else None)
 
     def filter_taken(self, queryset, name, value):
-        timing = name.removeprefix("time_to_")
-        return selectors.taken_within(queryset, timing=timing, span=value)
+        return selectors.taken_within(queryset, timing=_TIMINGS[name], span=value)
 
     def filter_repeat_subject(self, queryset, name, value):
         return queryset.filter(subject_person__in=repeat_subjects(queryset).values("subject_person"))
@@ -334,7 +333,8 @@ class CaseFilter(FilterSet):
 # the limits on each request, are arguments too (the shape says which of the two a span has).
 # The rest (a search, a policy, repeat subjects) are built by the ORM on every request.
 _COMPILED_ARGUMENTS = {"team": Team, "clause": str, "platform": str, "subject_kind": str, "reference": str}
-_COMPILED_TIMINGS = {"time_to_triage": "triage", "time_to_decision": "decision"}
+# The time-taken filters' names, and the timing (selectors.timing_span) each filters by.
+_TIMINGS = {"time_to_triage": "triage", "time_to_decision": "decision"}
 _COMPILED_CHOICES = {
     "stage": set(Stage.values),
     "outcome": {value for value, _label in OUTCOME_CHOICES},
@@ -350,9 +350,9 @@ def compiled_filters(given):
     for name, value in given.items():
         if name == "sort":
             continue
-        if name in _COMPILED_TIMINGS:
+        if name in _TIMINGS:
             limits = limits or Limits.current()
-            bounds = selectors.timing_span(_COMPILED_TIMINGS[name], value, limits)
+            bounds = selectors.timing_span(_TIMINGS[name], value, limits)
             shape.append((name, tuple(bound is not None for bound in bounds)))
             arguments += [bound for bound in bounds if bound is not None]
         elif name in _RAISED:
@@ -375,13 +375,11 @@ def narrow(cases, shape, arguments):
     for name, choice in shape:
         if name in _RAISED:  # the moment, given
             cases = cases.filter(**{_RAISED[name][1]: next(given)})
-        elif name in _COMPILED_TIMINGS:  # which bounds, given
+        elif name in _TIMINGS:  # which bounds, given
             # As values: Django refuses a plain number beyond the column's range before it reaches the SQL
             # (IntegerFieldOverflow), and a compiled query's stand-in for an argument is beyond it.
             more_than, up_to = (Value(next(given)) if bounded else None for bounded in choice)
-            cases = selectors.taken_between(
-                cases, timing=_COMPILED_TIMINGS[name], more_than=more_than, up_to=up_to
-            )
+            cases = selectors.taken_between(cases, timing=_TIMINGS[name], more_than=more_than, up_to=up_to)
         else:
             cases = filters[name].filter(cases, next(given) if choice is None else choice)
     return cases

@@ -129,8 +129,7 @@ class _Compiled:
             self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
             self.populators = _populators(klass_info, select, using)
-            self.model = klass_info["model"]
-            self.make = _maker(self.model, self.init_list)
+            self.make = _maker(klass_info["model"], self.init_list)
 
     def params(self, args):
         return [slot.value(args) if isinstance(slot, _Argument) else slot for slot in self.slots]
